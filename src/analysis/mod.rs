@@ -1,0 +1,4 @@
+//! AWS semantics as pure functions over the model: routing and network ACL evaluation.
+
+pub mod nacl;
+pub mod routing;

@@ -1,0 +1,326 @@
+//! The topology: a petgraph graph over the design's resources, with the per-subnet facts every
+//! rule needs (effective route table, network ACL) computed once.
+
+use crate::analysis::routing;
+use crate::model::net::Family;
+use crate::model::{Design, ResourceKind, Route, TargetKind};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
+
+/// A resource in the graph: its kind and its index in the design's arena of that kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Node {
+    pub kind: ResourceKind,
+    pub index: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// VPC → subnet.
+    Contains,
+    /// Route table or network ACL → subnet.
+    AssociatedWith,
+    /// Route table → target (gateway, peering, …), index of the route in the table.
+    RoutesTo { route: usize },
+    /// Gateway → VPC.
+    AttachedTo,
+    /// Peering connection → each of its VPCs.
+    Peers,
+    /// NAT gateway, load balancer, interface or instance → subnet.
+    PlacedIn,
+    /// NAT gateway → Elastic IP.
+    UsesAddress,
+}
+
+/// Which route table a subnet uses, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EffectiveTable {
+    pub table: usize,
+    /// False when the subnet has no explicit association and falls back to the main table.
+    pub explicit: bool,
+}
+
+/// Where a subnet's default route goes, for one address family.
+#[derive(Clone, Debug)]
+pub enum DefaultRoute<'d> {
+    /// Active, to an internet gateway attached to the subnet's VPC: the subnet is public.
+    Internet(&'d Route),
+    /// Some other route (NAT gateway, blackhole, detached gateway, …).
+    Elsewhere(&'d Route),
+    /// No route covers the whole internet.
+    Missing,
+}
+
+pub struct Topology<'d> {
+    pub design: &'d Design,
+    pub graph: DiGraph<Node, Edge>,
+    nodes: HashMap<Node, NodeIndex>,
+    ids: HashMap<(ResourceKind, &'d str), usize>,
+    subnet_tables: Vec<Option<EffectiveTable>>,
+    subnet_nacls: Vec<Option<usize>>,
+    main_tables: Vec<Option<usize>>,
+}
+
+impl<'d> Topology<'d> {
+    pub fn build(design: &'d Design) -> Topology<'d> {
+        let mut t = Topology {
+            design,
+            graph: DiGraph::new(),
+            nodes: HashMap::new(),
+            ids: id_index(design),
+            subnet_tables: vec![None; design.subnets.len()],
+            subnet_nacls: vec![None; design.subnets.len()],
+            main_tables: vec![None; design.vpcs.len()],
+        };
+        for (kind, count) in design.counts() {
+            for index in 0..count {
+                let node = Node { kind, index };
+                let ix = t.graph.add_node(node);
+                t.nodes.insert(node, ix);
+            }
+        }
+        use ResourceKind as K;
+        for (i, s) in design.subnets.iter().enumerate() {
+            if let Some(v) = s.vpc.as_ref().and_then(|r| r.idx) {
+                t.link((K::Vpc, v), (K::Subnet, i), Edge::Contains);
+            }
+        }
+        for (i, rt) in design.route_tables.iter().enumerate() {
+            let vpc = rt.vpc.as_ref().and_then(|r| r.idx);
+            if let (true, Some(v)) = (rt.main, vpc) {
+                // Several main tables for one VPC cannot happen in AWS; keep the first deterministically.
+                t.main_tables[v].get_or_insert(i);
+            }
+            for (s, _) in &rt.subnets {
+                if let Some(si) = s.idx {
+                    t.subnet_tables[si].get_or_insert(EffectiveTable { table: i, explicit: true });
+                    t.link((K::RouteTable, i), (K::Subnet, si), Edge::AssociatedWith);
+                }
+            }
+            for (ri, route) in rt.routes.iter().enumerate() {
+                if let Some(target) = t.find_target(route.target.kind, &route.target.id) {
+                    t.link((K::RouteTable, i), target, Edge::RoutesTo { route: ri });
+                }
+            }
+        }
+        for (si, s) in design.subnets.iter().enumerate() {
+            if t.subnet_tables[si].is_none() {
+                if let Some(main) = s.vpc.as_ref().and_then(|r| r.idx).and_then(|v| t.main_tables[v]) {
+                    t.subnet_tables[si] = Some(EffectiveTable { table: main, explicit: false });
+                }
+            }
+        }
+        for (i, n) in design.network_acls.iter().enumerate() {
+            for (s, _) in &n.subnets {
+                if let Some(si) = s.idx {
+                    t.subnet_nacls[si].get_or_insert(i);
+                    t.link((K::NetworkAcl, i), (K::Subnet, si), Edge::AssociatedWith);
+                }
+            }
+        }
+        for (i, g) in design.internet_gateways.iter().enumerate() {
+            for a in &g.attachments {
+                if let Some(v) = a.vpc.idx {
+                    t.link((K::InternetGateway, i), (K::Vpc, v), Edge::AttachedTo);
+                }
+            }
+        }
+        for (i, g) in design.egress_only_internet_gateways.iter().enumerate() {
+            for a in &g.attachments {
+                if let Some(v) = a.vpc.idx {
+                    t.link((K::EgressOnlyInternetGateway, i), (K::Vpc, v), Edge::AttachedTo);
+                }
+            }
+        }
+        for (i, p) in design.peering_connections.iter().enumerate() {
+            for side in p.sides() {
+                if let Some(v) = side.vpc.idx {
+                    t.link((K::PeeringConnection, i), (K::Vpc, v), Edge::Peers);
+                }
+            }
+        }
+        for (i, n) in design.nat_gateways.iter().enumerate() {
+            if let Some(s) = n.subnet.as_ref().and_then(|r| r.idx) {
+                t.link((K::NatGateway, i), (K::Subnet, s), Edge::PlacedIn);
+            }
+            for alloc in &n.allocation_ids {
+                if let Some(e) = t.find(K::ElasticIp, alloc) {
+                    t.link((K::NatGateway, i), (K::ElasticIp, e), Edge::UsesAddress);
+                }
+            }
+        }
+        for (i, lb) in design.load_balancers.iter().enumerate() {
+            for (s, _) in &lb.subnets {
+                if let Some(si) = s.idx {
+                    t.link((K::LoadBalancer, i), (K::Subnet, si), Edge::PlacedIn);
+                }
+            }
+        }
+        for (i, e) in design.network_interfaces.iter().enumerate() {
+            if let Some(s) = e.subnet.as_ref().and_then(|r| r.idx) {
+                t.link((K::NetworkInterface, i), (K::Subnet, s), Edge::PlacedIn);
+            }
+        }
+        for (i, e) in design.instances.iter().enumerate() {
+            if let Some(s) = e.subnet.as_ref().and_then(|r| r.idx) {
+                t.link((K::Instance, i), (K::Subnet, s), Edge::PlacedIn);
+            }
+        }
+        t
+    }
+
+    fn link(&mut self, from: (ResourceKind, usize), to: (ResourceKind, usize), edge: Edge) {
+        let a = self.nodes.get(&Node { kind: from.0, index: from.1 }).copied();
+        let b = self.nodes.get(&Node { kind: to.0, index: to.1 }).copied();
+        if let (Some(a), Some(b)) = (a, b) {
+            self.graph.add_edge(a, b, edge);
+        }
+    }
+
+    /// The resource a route target names, if it is in the design.
+    fn find_target(&self, kind: TargetKind, id: &str) -> Option<(ResourceKind, usize)> {
+        let kind = match kind {
+            TargetKind::InternetGateway => ResourceKind::InternetGateway,
+            TargetKind::EgressOnlyInternetGateway => ResourceKind::EgressOnlyInternetGateway,
+            TargetKind::NatGateway => ResourceKind::NatGateway,
+            TargetKind::PeeringConnection => ResourceKind::PeeringConnection,
+            TargetKind::TransitGateway => ResourceKind::TransitGateway,
+            TargetKind::NetworkInterface => ResourceKind::NetworkInterface,
+            TargetKind::Instance => ResourceKind::Instance,
+            TargetKind::VpcEndpoint => ResourceKind::VpcEndpoint,
+            _ => return None,
+        };
+        self.find(kind, id).map(|i| (kind, i))
+    }
+
+    /// A resource of `kind` by id (the first one loaded, if several accounts reuse an id).
+    pub fn find(&self, kind: ResourceKind, id: &str) -> Option<usize> {
+        self.ids.get(&(kind, id)).copied()
+    }
+
+    fn neighbours(&self, from: Node, edge: impl Fn(&Edge) -> bool, kind: ResourceKind) -> Vec<usize> {
+        let Some(&ix) = self.nodes.get(&from) else { return Vec::new() };
+        let mut out: Vec<usize> = self
+            .graph
+            .edges_directed(ix, petgraph::Direction::Outgoing)
+            .chain(self.graph.edges_directed(ix, petgraph::Direction::Incoming))
+            .filter(|e| edge(e.weight()))
+            .filter_map(|e| {
+                let other = if e.source() == ix { e.target() } else { e.source() };
+                let n = self.graph[other];
+                (n.kind == kind).then_some(n.index)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The route table a subnet uses: its explicit association, else its VPC's main table.
+    /// `None` when neither is in the design (unknown, not "no table").
+    pub fn effective_route_table(&self, subnet: usize) -> Option<EffectiveTable> {
+        self.subnet_tables.get(subnet).copied().flatten()
+    }
+
+    /// The network ACL associated with a subnet, if the design shows it.
+    pub fn network_acl(&self, subnet: usize) -> Option<usize> {
+        self.subnet_nacls.get(subnet).copied().flatten()
+    }
+
+    /// Subnets that use a route table (explicitly or as the main table).
+    pub fn subnets_using_table(&self, table: usize) -> Vec<usize> {
+        (0..self.design.subnets.len()).filter(|&s| self.subnet_tables[s].is_some_and(|t| t.table == table)).collect()
+    }
+
+    /// Whether internet gateway `igw` is attached (state available/attached) to `vpc`.
+    pub fn igw_attached_to(&self, igw: usize, vpc: usize) -> bool {
+        self.design.internet_gateways[igw]
+            .attachments
+            .iter()
+            .any(|a| a.vpc.idx == Some(vpc) && matches!(a.state.as_str(), "available" | "attached" | ""))
+    }
+
+    /// Internet gateway index by id.
+    pub fn internet_gateway(&self, id: &str) -> Option<usize> {
+        self.find(ResourceKind::InternetGateway, id)
+    }
+
+    /// Where the default route of `table` goes for `family`, judged for a subnet in `vpc`.
+    pub fn default_route(&self, table: usize, vpc: Option<usize>, family: Family) -> DefaultRoute<'d> {
+        let design: &'d Design = self.design;
+        let Some(route) = routing::default_route(&design.route_tables[table], family) else {
+            return DefaultRoute::Missing;
+        };
+        let to_attached_igw = route.target.kind == TargetKind::InternetGateway
+            && routing::is_active(route)
+            && match (self.internet_gateway(&route.target.id), vpc) {
+                (Some(igw), Some(v)) => self.igw_attached_to(igw, v),
+                // The gateway is not in the dump: trust an active route (AWS would have refused a
+                // route to a gateway that is not attached to the table's VPC).
+                (None, _) => !design.has(ResourceKind::InternetGateway),
+                (Some(_), None) => true,
+            };
+        if to_attached_igw { DefaultRoute::Internet(route) } else { DefaultRoute::Elsewhere(route) }
+    }
+
+    /// VPCs peered with `vpc`, with the peering connection index, skipping defunct connections.
+    pub fn peers(&self, vpc: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for p in self.neighbours(
+            Node { kind: ResourceKind::Vpc, index: vpc },
+            |e| *e == Edge::Peers,
+            ResourceKind::PeeringConnection,
+        ) {
+            let pcx = &self.design.peering_connections[p];
+            if pcx.is_defunct() {
+                continue;
+            }
+            for side in pcx.sides() {
+                if let Some(other) = side.vpc.idx.filter(|&o| o != vpc) {
+                    out.push((p, other));
+                }
+            }
+        }
+        out
+    }
+
+    /// Internet gateways attached to a VPC.
+    pub fn attached_internet_gateways(&self, vpc: usize) -> Vec<usize> {
+        self.neighbours(
+            Node { kind: ResourceKind::Vpc, index: vpc },
+            |e| *e == Edge::AttachedTo,
+            ResourceKind::InternetGateway,
+        )
+        .into_iter()
+        .filter(|&g| self.igw_attached_to(g, vpc))
+        .collect()
+    }
+}
+
+fn id_index(design: &Design) -> HashMap<(ResourceKind, &str), usize> {
+    use ResourceKind as K;
+    fn add<'a>(
+        ids: &mut HashMap<(ResourceKind, &'a str), usize>,
+        kind: ResourceKind,
+        metas: impl Iterator<Item = &'a crate::model::Meta>,
+    ) {
+        for (i, m) in metas.enumerate() {
+            ids.entry((kind, m.id.as_str())).or_insert(i);
+        }
+    }
+    let mut ids = HashMap::new();
+    add(&mut ids, K::InternetGateway, design.internet_gateways.iter().map(|x| &x.meta));
+    add(&mut ids, K::EgressOnlyInternetGateway, design.egress_only_internet_gateways.iter().map(|x| &x.meta));
+    add(&mut ids, K::NatGateway, design.nat_gateways.iter().map(|x| &x.meta));
+    add(&mut ids, K::ElasticIp, design.elastic_ips.iter().map(|x| &x.meta));
+    add(&mut ids, K::PeeringConnection, design.peering_connections.iter().map(|x| &x.meta));
+    add(&mut ids, K::TransitGateway, design.transit_gateways.iter().map(|x| &x.meta));
+    add(&mut ids, K::NetworkInterface, design.network_interfaces.iter().map(|x| &x.meta));
+    add(&mut ids, K::Instance, design.instances.iter().map(|x| &x.meta));
+    add(&mut ids, K::VpcEndpoint, design.vpc_endpoints.iter().map(|x| &x.meta));
+    add(&mut ids, K::Vpc, design.vpcs.iter().map(|x| &x.meta));
+    add(&mut ids, K::Subnet, design.subnets.iter().map(|x| &x.meta));
+    add(&mut ids, K::RouteTable, design.route_tables.iter().map(|x| &x.meta));
+    ids
+}

@@ -1,0 +1,1091 @@
+//! AWS CLI / boto3 `describe-*` output: files are recognised by their top-level keys, never by name.
+
+use super::{ErrorLocation, InputError, LoadState, Loaded};
+use crate::model::net::{PortRange, Protocol, parse_cidr};
+use crate::model::*;
+use crate::source::{FileId, Origin};
+use ipnet::IpNet;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// Account and region implied by a path laid out as `…/<account-id>/<region>/…`
+/// (or Batfish's `…/accounts/<account>/<region>/…`).
+#[derive(Clone, Debug, Default)]
+pub struct PathScope {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+impl PathScope {
+    pub fn from_path(path: Option<&Path>) -> PathScope {
+        let mut scope = PathScope::default();
+        let Some(path) = path else { return scope };
+        let parts: Vec<String> = path
+            .parent()
+            .map(|p| p.components().filter_map(|c| c.as_os_str().to_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        for (i, part) in parts.iter().enumerate() {
+            let after_accounts = i > 0 && parts[i - 1] == "accounts";
+            if after_accounts || (part.len() == 12 && part.bytes().all(|b| b.is_ascii_digit())) {
+                scope.account = Some(part.clone());
+            } else if is_region(part) {
+                scope.region = Some(part.clone());
+            }
+        }
+        scope
+    }
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, …
+pub fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts.len() <= 4
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts.last().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The region of an availability zone name (`us-east-1a` → `us-east-1`).
+fn region_of_zone(zone: &str) -> Option<String> {
+    let trimmed = zone.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    if is_region(trimmed) {
+        return Some(trimmed.to_string());
+    }
+    // Local and Wavelength zones: `us-west-2-lax-1a`.
+    let parts: Vec<&str> = zone.split('-').collect();
+    (parts.len() > 3).then(|| parts[..3].join("-")).filter(|r| is_region(r))
+}
+
+/// Account and region of an ARN (`arn:aws:elasticloadbalancing:us-east-1:123456789012:…`).
+fn arn_scope(arn: &str) -> (Option<String>, Option<String>) {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[0] != "arn" {
+        return (None, None);
+    }
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    (some(parts[4]), some(parts[3]).filter(|r| is_region(r)))
+}
+
+/// Keys that describe a response, not resources.
+const METADATA_KEYS: &[&str] = &["ResponseMetadata", "NextToken", "Marker", "NextMarker", "IsTruncated"];
+
+/// Read one parsed JSON document into the design.
+pub(crate) fn load_document(
+    file: FileId,
+    value: &Value,
+    scope: &PathScope,
+    state: &mut LoadState,
+    loaded: &mut Loaded,
+) {
+    let name = loaded.design.sources.get(file).name.clone();
+    let Some(mut root) = value.as_object() else {
+        loaded.errors.push(InputError {
+            file: Some(file),
+            path: name,
+            location: ErrorLocation::Pointer(String::new()),
+            message: format!("expected a JSON object of AWS CLI output, found {}", kind_of(value)),
+            help: Some("vpclint reads the output of `aws ec2 describe-*` and `aws elbv2 describe-*`".into()),
+        });
+        return;
+    };
+    let mut prefix = String::new();
+    // boto3 recordings (placebo) wrap the response: {"status_code": 200, "data": {...}}.
+    if root.contains_key("status_code") {
+        if let Some(data) = root.get("data").and_then(Value::as_object) {
+            root = data;
+            prefix = "/data".into();
+        }
+    }
+    let mut ctx = Ctx { file, scope, state, loaded, recognised: 0 };
+    let mut keys: Vec<&String> = root.keys().collect();
+    keys.sort();
+    for key in keys {
+        let value = &root[key];
+        let pointer = format!("{prefix}/{}", escape(key));
+        if METADATA_KEYS.contains(&key.as_str()) {
+            *ctx.loaded.design.stats.metadata_keys.entry(key.clone()).or_default() += 1;
+            continue;
+        }
+        let Some(reader) = reader_for(key) else {
+            let n = value.as_array().map_or(1, Vec::len);
+            *ctx.loaded.design.stats.unmodelled_keys.entry(key.clone()).or_default() += n;
+            continue;
+        };
+        ctx.recognised += 1;
+        let Some(items) = value.as_array() else {
+            if !value.is_null() {
+                ctx.error(&pointer, format!("`{key}` must be an array, found {}", kind_of(value)));
+            }
+            continue;
+        };
+        reader(&mut ctx, &pointer, items);
+    }
+    if ctx.recognised == 0 && !root.keys().all(|k| METADATA_KEYS.contains(&k.as_str())) {
+        let keys: Vec<&str> = root.keys().map(String::as_str).take(5).collect();
+        ctx.loaded.design.stats.files_skipped.push((
+            ctx.loaded.design.sources.get(file).name.clone(),
+            format!("no AWS network resources (top-level keys: {})", keys.join(", ")),
+        ));
+    }
+}
+
+type Reader = fn(&mut Ctx<'_>, &str, &[Value]);
+
+fn reader_for(key: &str) -> Option<Reader> {
+    Some(match key {
+        "Vpcs" => |c, p, items| c.each(p, items, ResourceKind::Vpc, read_vpc),
+        "Subnets" => |c, p, items| c.each(p, items, ResourceKind::Subnet, read_subnet),
+        "RouteTables" => |c, p, items| c.each(p, items, ResourceKind::RouteTable, read_route_table),
+        "InternetGateways" => |c, p, items| c.each(p, items, ResourceKind::InternetGateway, read_igw),
+        "EgressOnlyInternetGateways" => {
+            |c, p, items| c.each(p, items, ResourceKind::EgressOnlyInternetGateway, read_eigw)
+        }
+        "NatGateways" => |c, p, items| c.each(p, items, ResourceKind::NatGateway, read_nat),
+        "Addresses" => |c, p, items| c.each(p, items, ResourceKind::ElasticIp, read_address),
+        "VpcPeeringConnections" => |c, p, items| c.each(p, items, ResourceKind::PeeringConnection, read_peering),
+        "SecurityGroups" => |c, p, items| c.each(p, items, ResourceKind::SecurityGroup, read_sg),
+        "NetworkAcls" => |c, p, items| c.each(p, items, ResourceKind::NetworkAcl, read_nacl),
+        "LoadBalancers" => |c, p, items| c.each(p, items, ResourceKind::LoadBalancer, read_elbv2),
+        "LoadBalancerDescriptions" => |c, p, items| c.each(p, items, ResourceKind::LoadBalancer, read_classic_elb),
+        "TargetGroups" => |c, p, items| c.each(p, items, ResourceKind::TargetGroup, read_target_group),
+        "Listeners" => |c, p, items| c.each(p, items, ResourceKind::Listener, read_listener),
+        "NetworkInterfaces" => |c, p, items| c.each(p, items, ResourceKind::NetworkInterface, read_eni),
+        "Reservations" => read_reservations,
+        "TransitGateways" => |c, p, items| c.each(p, items, ResourceKind::TransitGateway, read_tgw),
+        "TransitGatewayAttachments" => {
+            |c, p, items| c.each(p, items, ResourceKind::TransitGatewayAttachment, read_tgw_attachment)
+        }
+        "TransitGatewayVpcAttachments" => {
+            |c, p, items| c.each(p, items, ResourceKind::TransitGatewayVpcAttachment, read_tgw_vpc_attachment)
+        }
+        "TransitGatewayRouteTables" => {
+            |c, p, items| c.each(p, items, ResourceKind::TransitGatewayRouteTable, read_tgw_route_table)
+        }
+        "VpcEndpoints" => |c, p, items| c.each(p, items, ResourceKind::VpcEndpoint, read_endpoint),
+        "ManagedPrefixLists" | "PrefixLists" => {
+            |c, p, items| c.each(p, items, ResourceKind::ManagedPrefixList, read_prefix_list)
+        }
+        _ => return None,
+    })
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+struct Ctx<'a> {
+    file: FileId,
+    scope: &'a PathScope,
+    state: &'a mut LoadState,
+    loaded: &'a mut Loaded,
+    recognised: usize,
+}
+
+/// A field that could not be read: where, and why.
+struct FieldError {
+    pointer: String,
+    message: String,
+}
+
+type Res<T> = Result<T, FieldError>;
+
+impl Ctx<'_> {
+    fn error(&mut self, pointer: &str, message: String) {
+        let path = self.loaded.design.sources.get(self.file).name.clone();
+        self.loaded.errors.push(InputError {
+            file: Some(self.file),
+            path,
+            location: ErrorLocation::Pointer(pointer.to_string()),
+            message,
+            help: None,
+        });
+    }
+
+    /// Read each element of a resource list; a bad element is reported and skipped, the rest load.
+    fn each(
+        &mut self,
+        pointer: &str,
+        items: &[Value],
+        kind: ResourceKind,
+        read: fn(&mut Ctx<'_>, Item<'_>) -> Res<()>,
+    ) {
+        self.loaded.design.kinds_present.insert(kind);
+        for (i, v) in items.iter().enumerate() {
+            let ptr = format!("{pointer}/{i}");
+            let result = match v.as_object() {
+                Some(obj) => read(self, Item { obj, ptr: ptr.clone() }),
+                None => Err(FieldError {
+                    pointer: ptr.clone(),
+                    message: format!("expected a {} object, found {}", kind.name(), kind_of(v)),
+                }),
+            };
+            if let Err(e) = result {
+                *self.loaded.design.stats.rejected.entry(kind).or_default() += 1;
+                self.error(&e.pointer, e.message);
+            }
+        }
+    }
+
+    /// Common metadata; content (`OwnerId`, zone, ARN) wins over the path, which fills the gaps.
+    fn meta(
+        &self,
+        item: &Item<'_>,
+        id_key: &'static str,
+        account: Option<String>,
+        region: Option<String>,
+    ) -> Res<Meta> {
+        let id = item.req_str(id_key)?;
+        let tags = item.tags()?;
+        let name = tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.clone());
+        Ok(Meta {
+            id: id.to_string(),
+            account: account.or_else(|| self.scope.account.clone()),
+            region: region.or_else(|| self.scope.region.clone()),
+            name,
+            tags,
+            origin: Origin::new(self.file, item.ptr.clone()),
+            id_key,
+        })
+    }
+
+    fn origin(&self, pointer: &str) -> Origin {
+        Origin::new(self.file, pointer.to_string())
+    }
+
+    fn fresh(&mut self, kind: ResourceKind, meta: &Meta) -> bool {
+        self.state.first_sighting(&mut self.loaded.design, kind, meta)
+    }
+}
+
+/// One JSON object of the input, with its pointer, and typed accessors that report wrong shapes.
+struct Item<'a> {
+    obj: &'a Map<String, Value>,
+    ptr: String,
+}
+
+impl<'a> Item<'a> {
+    fn at(&self, key: &str) -> String {
+        format!("{}/{}", self.ptr, escape(key))
+    }
+    fn wrong(&self, key: &str, expected: &str, v: &Value) -> FieldError {
+        FieldError { pointer: self.at(key), message: format!("`{key}` must be {expected}, found {}", kind_of(v)) }
+    }
+    /// A string field; missing, null and "" are all absent.
+    fn str(&self, key: &str) -> Res<Option<&'a str>> {
+        match self.obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(v) => Err(self.wrong(key, "a string", v)),
+        }
+    }
+    fn req_str(&self, key: &str) -> Res<&'a str> {
+        self.str(key)?
+            .ok_or_else(|| FieldError { pointer: self.ptr.clone(), message: format!("missing required field `{key}`") })
+    }
+    fn owned(&self, key: &str) -> Res<Option<String>> {
+        Ok(self.str(key)?.map(str::to_string))
+    }
+    fn bool(&self, key: &str) -> Res<Option<bool>> {
+        match self.obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(self.wrong(key, "a boolean", v)),
+        }
+    }
+    fn int(&self, key: &str) -> Res<Option<i64>> {
+        match self.obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| FieldError {
+                pointer: self.at(key),
+                message: format!("`{key}` must be an integer, found {n}"),
+            }),
+            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| FieldError {
+                pointer: self.at(key),
+                message: format!("`{key}` must be an integer, found \"{s}\""),
+            }),
+            Some(v) => Err(self.wrong(key, "an integer", v)),
+        }
+    }
+    fn port(&self, key: &str) -> Res<Option<u16>> {
+        match self.int(key)? {
+            None => Ok(None),
+            Some(n) if (0..=65535).contains(&n) => Ok(Some(n as u16)),
+            // ICMP type/code and "all" use -1.
+            Some(-1) => Ok(None),
+            Some(n) => {
+                Err(FieldError { pointer: self.at(key), message: format!("`{key}` {n} is not a port (0-65535)") })
+            }
+        }
+    }
+    fn obj(&self, key: &str) -> Res<Option<Item<'a>>> {
+        match self.obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(o)) => Ok(Some(Item { obj: o, ptr: self.at(key) })),
+            Some(v) => Err(self.wrong(key, "an object", v)),
+        }
+    }
+    fn arr(&self, key: &str) -> Res<&'a [Value]> {
+        match self.obj.get(key) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(a)) => Ok(a),
+            Some(v) => Err(self.wrong(key, "an array", v)),
+        }
+    }
+    fn objs(&self, key: &str) -> Res<Vec<Item<'a>>> {
+        let base = self.at(key);
+        self.arr(key)?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::Object(o) => Ok(Item { obj: o, ptr: format!("{base}/{i}") }),
+                v => Err(FieldError {
+                    pointer: format!("{base}/{i}"),
+                    message: format!("elements of `{key}` must be objects, found {}", kind_of(v)),
+                }),
+            })
+            .collect()
+    }
+    fn strs(&self, key: &str) -> Res<Vec<String>> {
+        let base = self.at(key);
+        self.arr(key)?
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s.clone()),
+                v => Err(FieldError {
+                    pointer: format!("{base}/{i}"),
+                    message: format!("elements of `{key}` must be strings, found {}", kind_of(v)),
+                }),
+            })
+            .collect()
+    }
+    fn cidr(&self, key: &str) -> Res<Option<IpNet>> {
+        match self.str(key)? {
+            None => Ok(None),
+            Some(s) => parse_cidr(s).map(Some).ok_or_else(|| FieldError {
+                pointer: self.at(key),
+                message: format!("`{key}` is not a valid CIDR block: \"{s}\""),
+            }),
+        }
+    }
+    fn tags(&self) -> Res<Vec<(String, String)>> {
+        let mut tags = Vec::new();
+        for t in self.objs("Tags")? {
+            if let Some(k) = t.str("Key")? {
+                tags.push((k.to_string(), t.str("Value")?.unwrap_or_default().to_string()));
+            }
+        }
+        Ok(tags)
+    }
+    /// The state of a CIDR association (`CidrBlockState.State`): does the block hold addresses?
+    fn association_active(&self, state_key: &str) -> Res<bool> {
+        let state = match self.obj(state_key)? {
+            Some(s) => s.owned("State")?,
+            None => None,
+        };
+        Ok(!matches!(state.as_deref(), Some("disassociated" | "disassociating" | "failed" | "failing")))
+    }
+}
+
+fn zone_region(item: &Item<'_>, key: &str) -> Res<Option<String>> {
+    Ok(item.str(key)?.and_then(region_of_zone))
+}
+
+fn read_vpc(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let meta = c.meta(&item, "VpcId", item.owned("OwnerId")?, None)?;
+    let mut cidrs = Vec::new();
+    for a in item.objs("CidrBlockAssociationSet")? {
+        if let Some(net) = a.cidr("CidrBlock")? {
+            cidrs.push(VpcCidr {
+                net,
+                associated: a.association_active("CidrBlockState")?,
+                origin: c.origin(&a.at("CidrBlock")),
+            });
+        }
+    }
+    if let Some(primary) = item.cidr("CidrBlock")? {
+        if !cidrs.iter().any(|x| x.net == primary) {
+            cidrs.insert(0, VpcCidr { net: primary, associated: true, origin: c.origin(&item.at("CidrBlock")) });
+        }
+    }
+    for a in item.objs("Ipv6CidrBlockAssociationSet")? {
+        if let Some(net) = a.cidr("Ipv6CidrBlock")? {
+            cidrs.push(VpcCidr {
+                net,
+                associated: a.association_active("Ipv6CidrBlockState")?,
+                origin: c.origin(&a.at("Ipv6CidrBlock")),
+            });
+        }
+    }
+    let vpc = Vpc { is_default: item.bool("IsDefault")?.unwrap_or(false), cidrs, meta };
+    if c.fresh(ResourceKind::Vpc, &vpc.meta) {
+        c.loaded.design.vpcs.push(vpc);
+    }
+    Ok(())
+}
+
+fn read_subnet(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let meta = c.meta(&item, "SubnetId", item.owned("OwnerId")?, zone_region(&item, "AvailabilityZone")?)?;
+    let mut ipv6_cidrs = Vec::new();
+    for a in item.objs("Ipv6CidrBlockAssociationSet")? {
+        if let Some(net) = a.cidr("Ipv6CidrBlock")? {
+            if a.association_active("Ipv6CidrBlockState")? {
+                ipv6_cidrs.push(net);
+            }
+        }
+    }
+    let subnet = Subnet {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        availability_zone: item.owned("AvailabilityZone")?,
+        cidr: item.cidr("CidrBlock")?,
+        ipv6_cidrs,
+        meta,
+    };
+    if c.fresh(ResourceKind::Subnet, &subnet.meta) {
+        c.loaded.design.subnets.push(subnet);
+    }
+    Ok(())
+}
+
+fn read_route(c: &Ctx<'_>, r: &Item<'_>) -> Res<Route> {
+    let (destination, key) = if let Some(n) = r.cidr("DestinationCidrBlock")? {
+        (Destination::Cidr(n), "DestinationCidrBlock")
+    } else if let Some(n) = r.cidr("DestinationIpv6CidrBlock")? {
+        (Destination::Cidr(n), "DestinationIpv6CidrBlock")
+    } else if let Some(p) = r.str("DestinationPrefixListId")? {
+        (Destination::PrefixList(p.to_string()), "DestinationPrefixListId")
+    } else {
+        return Err(FieldError { pointer: r.ptr.clone(), message: "route has no destination".into() });
+    };
+    let target = route_target(r)?;
+    let state = match r.str("State")?.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("active") => RouteState::Active,
+        Some("blackhole") => RouteState::Blackhole,
+        Some(other) => RouteState::Other(other.to_string()),
+    };
+    Ok(Route { destination, target, state, origin: c.origin(&r.at(key)) })
+}
+
+fn route_target(r: &Item<'_>) -> Res<RouteTarget> {
+    let t = |kind, id: &str| RouteTarget { kind, id: id.to_string() };
+    // An instance route names both the instance and its interface: the instance is the target.
+    let ordered: [(&str, TargetKind); 10] = [
+        ("InstanceId", TargetKind::Instance),
+        ("NatGatewayId", TargetKind::NatGateway),
+        ("VpcPeeringConnectionId", TargetKind::PeeringConnection),
+        ("TransitGatewayId", TargetKind::TransitGateway),
+        ("EgressOnlyInternetGatewayId", TargetKind::EgressOnlyInternetGateway),
+        ("NetworkInterfaceId", TargetKind::NetworkInterface),
+        ("CarrierGatewayId", TargetKind::CarrierGateway),
+        ("LocalGatewayId", TargetKind::LocalGateway),
+        ("CoreNetworkArn", TargetKind::CoreNetwork),
+        ("GatewayId", TargetKind::Unknown),
+    ];
+    for (key, kind) in ordered {
+        if let Some(id) = r.str(key)? {
+            if kind != TargetKind::Unknown {
+                return Ok(t(kind, id));
+            }
+            let kind = match id {
+                "local" => TargetKind::Local,
+                _ if id.starts_with("igw-") => TargetKind::InternetGateway,
+                _ if id.starts_with("vgw-") => TargetKind::VirtualPrivateGateway,
+                _ if id.starts_with("vpce-") => TargetKind::VpcEndpoint,
+                _ if id.starts_with("eigw-") => TargetKind::EgressOnlyInternetGateway,
+                _ => TargetKind::Unknown,
+            };
+            return Ok(t(kind, id));
+        }
+    }
+    Ok(t(TargetKind::Unknown, ""))
+}
+
+fn read_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let meta = c.meta(&item, "RouteTableId", item.owned("OwnerId")?, None)?;
+    let mut main = false;
+    let mut subnets = Vec::new();
+    for a in item.objs("Associations")? {
+        let state = match a.obj("AssociationState")? {
+            Some(s) => s.owned("State")?,
+            None => None,
+        };
+        if matches!(state.as_deref(), Some("disassociated" | "disassociating" | "failed")) {
+            continue;
+        }
+        if a.bool("Main")?.unwrap_or(false) {
+            main = true;
+        }
+        if let Some(s) = a.str("SubnetId")? {
+            subnets.push((Ref::new(s), c.origin(&a.at("SubnetId"))));
+        }
+    }
+    let routes = item.objs("Routes")?.iter().map(|r| read_route(c, r)).collect::<Res<Vec<_>>>()?;
+    let table = RouteTable { vpc: item.str("VpcId")?.map(Ref::new), main, subnets, routes, meta };
+    if c.fresh(ResourceKind::RouteTable, &table.meta) {
+        c.loaded.design.route_tables.push(table);
+    }
+    Ok(())
+}
+
+fn read_attachments(item: &Item<'_>) -> Res<Vec<GatewayAttachment>> {
+    let mut out = Vec::new();
+    for a in item.objs("Attachments")? {
+        if let Some(vpc) = a.str("VpcId")? {
+            out.push(GatewayAttachment { vpc: Ref::new(vpc), state: a.owned("State")?.unwrap_or_default() });
+        }
+    }
+    Ok(out)
+}
+
+fn read_igw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let igw = InternetGateway {
+        attachments: read_attachments(&item)?,
+        meta: c.meta(&item, "InternetGatewayId", item.owned("OwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::InternetGateway, &igw.meta) {
+        c.loaded.design.internet_gateways.push(igw);
+    }
+    Ok(())
+}
+
+fn read_eigw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let igw = InternetGateway {
+        attachments: read_attachments(&item)?,
+        meta: c.meta(&item, "EgressOnlyInternetGatewayId", None, None)?,
+    };
+    if c.fresh(ResourceKind::EgressOnlyInternetGateway, &igw.meta) {
+        c.loaded.design.egress_only_internet_gateways.push(igw);
+    }
+    Ok(())
+}
+
+fn read_nat(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let connectivity = match item.str("ConnectivityType")? {
+        None | Some("public") => Connectivity::Public,
+        Some("private") => Connectivity::Private,
+        Some(other) => {
+            return Err(FieldError {
+                pointer: item.at("ConnectivityType"),
+                message: format!("`ConnectivityType` must be \"public\" or \"private\", found \"{other}\""),
+            });
+        }
+    };
+    let mut allocation_ids = Vec::new();
+    for a in item.objs("NatGatewayAddresses")? {
+        if let Some(alloc) = a.str("AllocationId")? {
+            allocation_ids.push(alloc.to_string());
+        }
+    }
+    let nat = NatGateway {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        subnet: item.str("SubnetId")?.map(Ref::new),
+        state: item.owned("State")?.unwrap_or_default(),
+        connectivity,
+        allocation_ids,
+        meta: c.meta(&item, "NatGatewayId", None, None)?,
+    };
+    if c.fresh(ResourceKind::NatGateway, &nat.meta) {
+        c.loaded.design.nat_gateways.push(nat);
+    }
+    Ok(())
+}
+
+fn read_address(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let id_key = if item.str("AllocationId")?.is_some() { "AllocationId" } else { "PublicIp" };
+    let eip = ElasticIp {
+        public_ip: item.owned("PublicIp")?,
+        network_interface: item.owned("NetworkInterfaceId")?,
+        instance: item.owned("InstanceId")?,
+        meta: c.meta(&item, id_key, item.owned("NetworkInterfaceOwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::ElasticIp, &eip.meta) {
+        c.loaded.design.elastic_ips.push(eip);
+    }
+    Ok(())
+}
+
+fn read_peer_side(c: &Ctx<'_>, item: &Item<'_>, key: &str) -> Res<PeerSide> {
+    let Some(info) = item.obj(key)? else {
+        return Err(FieldError { pointer: item.ptr.clone(), message: format!("missing required field `{key}`") });
+    };
+    let mut cidrs: Vec<(IpNet, Origin)> = Vec::new();
+    let mut add = |net: IpNet, ptr: String| {
+        if !cidrs.iter().any(|(n, _)| *n == net) {
+            cidrs.push((net, c.origin(&ptr)));
+        }
+    };
+    for b in info.objs("CidrBlockSet")? {
+        if let Some(n) = b.cidr("CidrBlock")? {
+            add(n, b.at("CidrBlock"));
+        }
+    }
+    if let Some(n) = info.cidr("CidrBlock")? {
+        add(n, info.at("CidrBlock"));
+    }
+    for b in info.objs("Ipv6CidrBlockSet")? {
+        if let Some(n) = b.cidr("Ipv6CidrBlock")? {
+            add(n, b.at("Ipv6CidrBlock"));
+        }
+    }
+    Ok(PeerSide {
+        vpc: Ref::new(info.req_str("VpcId")?),
+        owner: info.owned("OwnerId")?,
+        region: info.owned("Region")?,
+        cidrs,
+        origin: c.origin(&info.ptr),
+    })
+}
+
+fn read_peering(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let requester = read_peer_side(c, &item, "RequesterVpcInfo")?;
+    let accepter = read_peer_side(c, &item, "AccepterVpcInfo")?;
+    let status = match item.obj("Status")? {
+        Some(s) => s.owned("Code")?.unwrap_or_default(),
+        None => String::new(),
+    };
+    let meta = c.meta(&item, "VpcPeeringConnectionId", requester.owner.clone(), requester.region.clone())?;
+    let pcx = PeeringConnection { meta, status: status.to_ascii_lowercase(), requester, accepter };
+    if c.fresh(ResourceKind::PeeringConnection, &pcx.meta) {
+        c.loaded.design.peering_connections.push(pcx);
+    }
+    Ok(())
+}
+
+fn read_sg_rules(c: &Ctx<'_>, item: &Item<'_>, key: &str) -> Res<Vec<SgRule>> {
+    let mut rules = Vec::new();
+    for p in item.objs(key)? {
+        let proto_text = p.req_str("IpProtocol")?;
+        let protocol = Protocol::parse(proto_text).ok_or_else(|| FieldError {
+            pointer: p.at("IpProtocol"),
+            message: format!("`IpProtocol` is not a protocol: \"{proto_text}\""),
+        })?;
+        let ports = if protocol.has_ports() {
+            match (p.port("FromPort")?, p.port("ToPort")?) {
+                (Some(a), Some(b)) => Some(PortRange::new(a, b)),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let mut cidrs = Vec::new();
+        for r in p.objs("IpRanges")? {
+            cidrs.extend(r.cidr("CidrIp")?);
+        }
+        for r in p.objs("Ipv6Ranges")? {
+            cidrs.extend(r.cidr("CidrIpv6")?);
+        }
+        let mut prefix_lists = Vec::new();
+        for r in p.objs("PrefixListIds")? {
+            prefix_lists.extend(r.owned("PrefixListId")?);
+        }
+        let mut groups = Vec::new();
+        for r in p.objs("UserIdGroupPairs")? {
+            groups.extend(r.owned("GroupId")?);
+        }
+        rules.push(SgRule { protocol, ports, cidrs, prefix_lists, groups, origin: c.origin(&p.ptr) });
+    }
+    Ok(rules)
+}
+
+fn read_sg(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let sg = SecurityGroup {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        group_name: item.owned("GroupName")?,
+        ingress: read_sg_rules(c, &item, "IpPermissions")?,
+        egress: read_sg_rules(c, &item, "IpPermissionsEgress")?,
+        meta: c.meta(&item, "GroupId", item.owned("OwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::SecurityGroup, &sg.meta) {
+        c.loaded.design.security_groups.push(sg);
+    }
+    Ok(())
+}
+
+fn read_nacl_entry(c: &Ctx<'_>, e: &Item<'_>) -> Res<NaclEntry> {
+    let number = e
+        .int("RuleNumber")?
+        .ok_or_else(|| FieldError { pointer: e.ptr.clone(), message: "missing required field `RuleNumber`".into() })?;
+    if !(1..=32767).contains(&number) {
+        return Err(FieldError {
+            pointer: e.at("RuleNumber"),
+            message: format!("`RuleNumber` {number} is outside 1-32767"),
+        });
+    }
+    let proto_text = e.req_str("Protocol")?;
+    let protocol = Protocol::parse(proto_text).ok_or_else(|| FieldError {
+        pointer: e.at("Protocol"),
+        message: format!("`Protocol` is not a protocol: \"{proto_text}\""),
+    })?;
+    let allow = match e.req_str("RuleAction")?.to_ascii_lowercase().as_str() {
+        "allow" => true,
+        "deny" => false,
+        other => {
+            return Err(FieldError {
+                pointer: e.at("RuleAction"),
+                message: format!("`RuleAction` must be \"allow\" or \"deny\", found \"{other}\""),
+            });
+        }
+    };
+    let cidr = match (e.cidr("CidrBlock")?, e.cidr("Ipv6CidrBlock")?) {
+        (Some(n), _) | (None, Some(n)) => n,
+        (None, None) => {
+            return Err(FieldError {
+                pointer: e.ptr.clone(),
+                message: "entry has neither `CidrBlock` nor `Ipv6CidrBlock`".into(),
+            });
+        }
+    };
+    let ports = match e.obj("PortRange")? {
+        Some(p) if protocol.has_ports() => match (p.port("From")?, p.port("To")?) {
+            (Some(a), Some(b)) => Some(PortRange::new(a, b)),
+            _ => None,
+        },
+        _ => None,
+    };
+    Ok(NaclEntry {
+        number: number as u32,
+        egress: e.bool("Egress")?.unwrap_or(false),
+        protocol,
+        allow,
+        cidr,
+        ports,
+        origin: c.origin(&e.at("RuleNumber")),
+    })
+}
+
+fn read_nacl(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let mut subnets = Vec::new();
+    for a in item.objs("Associations")? {
+        if let Some(s) = a.str("SubnetId")? {
+            subnets.push((Ref::new(s), c.origin(&a.at("SubnetId"))));
+        }
+    }
+    let entries = item.objs("Entries")?.iter().map(|e| read_nacl_entry(c, e)).collect::<Res<Vec<_>>>()?;
+    let nacl = NetworkAcl {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        is_default: item.bool("IsDefault")?.unwrap_or(false),
+        subnets,
+        entries,
+        meta: c.meta(&item, "NetworkAclId", item.owned("OwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::NetworkAcl, &nacl.meta) {
+        c.loaded.design.network_acls.push(nacl);
+    }
+    Ok(())
+}
+
+fn read_scheme(item: &Item<'_>) -> Res<Scheme> {
+    match item.str("Scheme")? {
+        Some("internet-facing") => Ok(Scheme::InternetFacing),
+        Some("internal") | None => Ok(Scheme::Internal),
+        Some(other) => Err(FieldError {
+            pointer: item.at("Scheme"),
+            message: format!("`Scheme` must be \"internet-facing\" or \"internal\", found \"{other}\""),
+        }),
+    }
+}
+
+fn read_elbv2(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let arn = item.req_str("LoadBalancerArn")?;
+    let (account, region) = arn_scope(arn);
+    let kind = match item.str("Type")? {
+        Some("application") | None => LbKind::Application,
+        Some("network") => LbKind::Network,
+        Some("gateway") => LbKind::Gateway,
+        Some(other) => {
+            return Err(FieldError {
+                pointer: item.at("Type"),
+                message: format!("`Type` must be application, network or gateway, found \"{other}\""),
+            });
+        }
+    };
+    let mut subnets = Vec::new();
+    for z in item.objs("AvailabilityZones")? {
+        if let Some(s) = z.str("SubnetId")? {
+            subnets.push((Ref::new(s), c.origin(&z.at("SubnetId"))));
+        }
+    }
+    let mut meta = c.meta(&item, "LoadBalancerArn", account, region)?;
+    if meta.name.is_none() {
+        meta.name = item.owned("LoadBalancerName")?;
+    }
+    let lb = LoadBalancer {
+        kind,
+        scheme: read_scheme(&item)?,
+        vpc: item.str("VpcId")?.map(Ref::new),
+        subnets,
+        ip_address_type: item.owned("IpAddressType")?,
+        security_groups: item.strs("SecurityGroups")?,
+        meta,
+    };
+    if c.fresh(ResourceKind::LoadBalancer, &lb.meta) {
+        c.loaded.design.load_balancers.push(lb);
+    }
+    Ok(())
+}
+
+fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let base = item.at("Subnets");
+    let subnets = item
+        .strs("Subnets")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (Ref::new(s), c.origin(&format!("{base}/{i}"))))
+        .collect();
+    let region = item.strs("AvailabilityZones")?.first().and_then(|z| region_of_zone(z));
+    let lb = LoadBalancer {
+        kind: LbKind::Classic,
+        scheme: read_scheme(&item)?,
+        vpc: item.str("VPCId")?.map(Ref::new),
+        subnets,
+        ip_address_type: None,
+        security_groups: item.strs("SecurityGroups")?,
+        meta: c.meta(&item, "LoadBalancerName", None, region)?,
+    };
+    if c.fresh(ResourceKind::LoadBalancer, &lb.meta) {
+        c.loaded.design.load_balancers.push(lb);
+    }
+    Ok(())
+}
+
+fn read_target_group(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let arn = item.req_str("TargetGroupArn")?;
+    let (account, region) = arn_scope(arn);
+    let tg = TargetGroup {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        protocol: item.owned("Protocol")?,
+        port: item.port("Port")?,
+        load_balancers: item.strs("LoadBalancerArns")?.into_iter().map(Ref::new).collect(),
+        meta: c.meta(&item, "TargetGroupArn", account, region)?,
+    };
+    if c.fresh(ResourceKind::TargetGroup, &tg.meta) {
+        c.loaded.design.target_groups.push(tg);
+    }
+    Ok(())
+}
+
+fn read_listener(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let arn = item.req_str("ListenerArn")?;
+    let (account, region) = arn_scope(arn);
+    let l = Listener {
+        load_balancer: item.str("LoadBalancerArn")?.map(Ref::new),
+        protocol: item.owned("Protocol")?,
+        port: item.port("Port")?,
+        meta: c.meta(&item, "ListenerArn", account, region)?,
+    };
+    if c.fresh(ResourceKind::Listener, &l.meta) {
+        c.loaded.design.listeners.push(l);
+    }
+    Ok(())
+}
+
+fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let mut private_ips = Vec::new();
+    for p in item.objs("PrivateIpAddresses")? {
+        private_ips.extend(p.owned("PrivateIpAddress")?);
+    }
+    if private_ips.is_empty() {
+        private_ips.extend(item.owned("PrivateIpAddress")?);
+    }
+    let mut security_groups = Vec::new();
+    for g in item.objs("Groups")? {
+        security_groups.extend(g.owned("GroupId")?);
+    }
+    let mut tags = item.tags()?;
+    // ENIs carry their tags in `TagSet`.
+    for t in item.objs("TagSet")? {
+        if let Some(k) = t.str("Key")? {
+            tags.push((k.to_string(), t.str("Value")?.unwrap_or_default().to_string()));
+        }
+    }
+    let mut meta =
+        c.meta(&item, "NetworkInterfaceId", item.owned("OwnerId")?, zone_region(&item, "AvailabilityZone")?)?;
+    meta.name = tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.clone());
+    meta.tags = tags;
+    let eni = NetworkInterface {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        subnet: item.str("SubnetId")?.map(Ref::new),
+        private_ips,
+        security_groups,
+        meta,
+    };
+    if c.fresh(ResourceKind::NetworkInterface, &eni.meta) {
+        c.loaded.design.network_interfaces.push(eni);
+    }
+    Ok(())
+}
+
+fn read_reservations(c: &mut Ctx<'_>, pointer: &str, items: &[Value]) {
+    c.loaded.design.kinds_present.insert(ResourceKind::Instance);
+    for (i, v) in items.iter().enumerate() {
+        let ptr = format!("{pointer}/{i}");
+        let Some(obj) = v.as_object() else {
+            *c.loaded.design.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
+            c.error(&ptr, format!("expected a reservation object, found {}", kind_of(v)));
+            continue;
+        };
+        let reservation = Item { obj, ptr };
+        let owner = reservation.owned("OwnerId").ok().flatten();
+        let instances = match reservation.objs("Instances") {
+            Ok(list) => list,
+            Err(e) => {
+                *c.loaded.design.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
+                c.error(&e.pointer, e.message);
+                continue;
+            }
+        };
+        for inst in instances {
+            if let Err(e) = read_instance(c, inst, owner.clone()) {
+                *c.loaded.design.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
+                c.error(&e.pointer, e.message);
+            }
+        }
+    }
+}
+
+fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<String>) -> Res<()> {
+    let region = match item.obj("Placement")? {
+        Some(p) => zone_region(&p, "AvailabilityZone")?,
+        None => None,
+    };
+    let mut security_groups = Vec::new();
+    for g in item.objs("SecurityGroups")? {
+        security_groups.extend(g.owned("GroupId")?);
+    }
+    let state = match item.obj("State")? {
+        Some(s) => s.owned("Name")?,
+        None => None,
+    };
+    let inst = Instance {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        subnet: item.str("SubnetId")?.map(Ref::new),
+        private_ip: item.owned("PrivateIpAddress")?,
+        security_groups,
+        state,
+        meta: c.meta(&item, "InstanceId", owner, region)?,
+    };
+    if c.fresh(ResourceKind::Instance, &inst.meta) {
+        c.loaded.design.instances.push(inst);
+    }
+    Ok(())
+}
+
+fn read_tgw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let (account, region) = item.str("TransitGatewayArn")?.map(arn_scope).unwrap_or_default();
+    let tgw = TransitGateway {
+        state: item.owned("State")?,
+        meta: c.meta(&item, "TransitGatewayId", item.owned("OwnerId")?.or(account), region)?,
+    };
+    if c.fresh(ResourceKind::TransitGateway, &tgw.meta) {
+        c.loaded.design.transit_gateways.push(tgw);
+    }
+    Ok(())
+}
+
+fn read_tgw_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let resource_type = item.owned("ResourceType")?;
+    let resource_id = item.owned("ResourceId")?;
+    let vpc = (resource_type.as_deref() == Some("vpc")).then(|| resource_id.clone()).flatten().map(Ref::new);
+    let att = TransitGatewayAttachment {
+        transit_gateway: item.str("TransitGatewayId")?.map(Ref::new),
+        resource_type,
+        resource_id,
+        vpc,
+        subnets: Vec::new(),
+        state: item.owned("State")?,
+        meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("ResourceOwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::TransitGatewayAttachment, &att.meta) {
+        c.loaded.design.transit_gateway_attachments.push(att);
+    }
+    Ok(())
+}
+
+fn read_tgw_vpc_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let vpc_id = item.owned("VpcId")?;
+    let att = TransitGatewayAttachment {
+        transit_gateway: item.str("TransitGatewayId")?.map(Ref::new),
+        resource_type: Some("vpc".into()),
+        vpc: vpc_id.clone().map(Ref::new),
+        resource_id: vpc_id,
+        subnets: item.strs("SubnetIds")?.into_iter().map(Ref::new).collect(),
+        state: item.owned("State")?,
+        meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("VpcOwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::TransitGatewayVpcAttachment, &att.meta) {
+        c.loaded.design.transit_gateway_vpc_attachments.push(att);
+    }
+    Ok(())
+}
+
+fn read_tgw_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let rt = TransitGatewayRouteTable {
+        transit_gateway: item.str("TransitGatewayId")?.map(Ref::new),
+        meta: c.meta(&item, "TransitGatewayRouteTableId", None, None)?,
+    };
+    if c.fresh(ResourceKind::TransitGatewayRouteTable, &rt.meta) {
+        c.loaded.design.transit_gateway_route_tables.push(rt);
+    }
+    Ok(())
+}
+
+fn read_endpoint(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let ep = VpcEndpoint {
+        vpc: item.str("VpcId")?.map(Ref::new),
+        endpoint_type: item.owned("VpcEndpointType")?,
+        service_name: item.owned("ServiceName")?,
+        subnets: item.strs("SubnetIds")?.into_iter().map(Ref::new).collect(),
+        route_tables: item.strs("RouteTableIds")?.into_iter().map(Ref::new).collect(),
+        meta: c.meta(&item, "VpcEndpointId", item.owned("OwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::VpcEndpoint, &ep.meta) {
+        c.loaded.design.vpc_endpoints.push(ep);
+    }
+    Ok(())
+}
+
+fn read_prefix_list(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
+    let pl = ManagedPrefixList {
+        name: item.owned("PrefixListName")?,
+        family: item.owned("AddressFamily")?,
+        meta: c.meta(&item, "PrefixListId", item.owned("OwnerId")?, None)?,
+    };
+    if c.fresh(ResourceKind::ManagedPrefixList, &pl.meta) {
+        c.loaded.design.managed_prefix_lists.push(pl);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_from_batfish_and_plain_layouts() {
+        let s = PathScope::from_path(Some(Path::new("snap/aws_configs/accounts/111/us-west-1/Vpcs.json")));
+        assert_eq!((s.account.as_deref(), s.region.as_deref()), (Some("111"), Some("us-west-1")));
+        let s = PathScope::from_path(Some(Path::new("dump/123456789012/eu-central-1/x/vpcs.json")));
+        assert_eq!((s.account.as_deref(), s.region.as_deref()), (Some("123456789012"), Some("eu-central-1")));
+        assert!(is_region("us-gov-west-1"));
+        assert!(!is_region("aws-configs"));
+        assert_eq!(region_of_zone("us-east-1a").as_deref(), Some("us-east-1"));
+        assert_eq!(region_of_zone("us-west-2-lax-1a").as_deref(), Some("us-west-2"));
+    }
+}

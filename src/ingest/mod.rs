@@ -1,0 +1,307 @@
+//! Reading inputs: find files, detect their format by content, and normalise them into a [`Design`].
+
+pub mod aws_cli;
+
+use crate::model::{Design, Ref, ResourceKind};
+use crate::source::{FileId, SourceFile};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Where in a file an input error is.
+#[derive(Clone, Debug)]
+pub enum ErrorLocation {
+    /// The whole file (e.g. it could not be read).
+    None,
+    /// A byte offset (from the JSON parser).
+    Offset(usize),
+    /// A JSON pointer to the offending value.
+    Pointer(String),
+}
+
+/// A problem with the input: reported with its location, and makes the run exit with 2.
+#[derive(Clone, Debug)]
+pub struct InputError {
+    /// The file, when it could be read; otherwise `path` names it.
+    pub file: Option<FileId>,
+    pub path: String,
+    pub location: ErrorLocation,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// An input as the user named it.
+#[derive(Clone, Debug)]
+pub enum Input {
+    Path(PathBuf),
+    /// `-`: read standard input.
+    Stdin,
+}
+
+/// The result of a load: the design, plus every input error met on the way.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub design: Design,
+    pub errors: Vec<InputError>,
+}
+
+/// Read every input (recursing into directories) and build one [`Design`].
+///
+/// Files are read in sorted path order, so the result does not depend on the order of arguments.
+pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut read_stdin = false;
+    for input in inputs {
+        match input {
+            Input::Stdin => read_stdin = true,
+            Input::Path(p) => collect(p, true, &mut files, &mut loaded),
+        }
+    }
+    files.sort();
+    files.dedup();
+
+    let mut state = LoadState::default();
+    for path in files {
+        let name = path.display().to_string();
+        match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let file = SourceFile::new(name, Some(path.clone()), text);
+                    load_text(file, &mut state, &mut loaded);
+                }
+                Err(e) => loaded.errors.push(InputError {
+                    file: None,
+                    path: name,
+                    location: ErrorLocation::None,
+                    message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    help: Some("AWS CLI output is UTF-8 JSON".into()),
+                }),
+            },
+            Err(e) => loaded.errors.push(InputError {
+                file: None,
+                path: name,
+                location: ErrorLocation::None,
+                message: format!("cannot read file: {e}"),
+                help: None,
+            }),
+        }
+    }
+    if read_stdin {
+        let mut text = String::new();
+        match stdin.read_to_string(&mut text) {
+            Ok(_) => load_text(SourceFile::new("<stdin>".into(), None, text), &mut state, &mut loaded),
+            Err(e) => loaded.errors.push(InputError {
+                file: None,
+                path: "<stdin>".into(),
+                location: ErrorLocation::None,
+                message: format!("cannot read standard input: {e}"),
+                help: None,
+            }),
+        }
+    }
+    resolve_references(&mut loaded.design);
+    loaded
+}
+
+fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut Loaded) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            loaded.errors.push(InputError {
+                file: None,
+                path: path.display().to_string(),
+                location: ErrorLocation::None,
+                message: format!("cannot read: {e}"),
+                help: None,
+            });
+            return;
+        }
+    };
+    if meta.is_dir() {
+        let entries = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
+            Err(e) => {
+                loaded.errors.push(InputError {
+                    file: None,
+                    path: path.display().to_string(),
+                    location: ErrorLocation::None,
+                    message: format!("cannot list directory: {e}"),
+                    help: None,
+                });
+                return;
+            }
+        };
+        for entry in entries {
+            let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+            if !hidden {
+                collect(&entry, false, files, loaded);
+            }
+        }
+    } else if explicit || has_json_extension(path) {
+        files.push(path.to_path_buf());
+    } else {
+        loaded.design.stats.files_skipped.push((path.display().to_string(), "not a .json file".into()));
+    }
+}
+
+fn has_json_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Per-load bookkeeping: which resources were already seen (for de-duplication).
+#[derive(Default)]
+pub(crate) struct LoadState {
+    seen: HashSet<(ResourceKind, Option<String>, Option<String>, String)>,
+}
+
+impl LoadState {
+    /// True the first time a resource is seen; later copies are counted as duplicates.
+    pub(crate) fn first_sighting(
+        &mut self,
+        design: &mut Design,
+        kind: ResourceKind,
+        meta: &crate::model::Meta,
+    ) -> bool {
+        let key = (kind, meta.account.clone(), meta.region.clone(), meta.id.clone());
+        let fresh = self.seen.insert(key);
+        if !fresh {
+            *design.stats.duplicates.entry(kind).or_default() += 1;
+        }
+        fresh
+    }
+}
+
+fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
+    let scope = aws_cli::PathScope::from_path(file.path.as_deref());
+    let name = file.name.clone();
+    let parsed = if file.text.trim().is_empty() {
+        Err(InputError {
+            file: None,
+            path: name.clone(),
+            location: ErrorLocation::Offset(0),
+            message: "empty file".into(),
+            help: Some("expected the JSON output of an AWS CLI describe-* command".into()),
+        })
+    } else {
+        serde_json::from_str::<serde_json::Value>(&file.text).map_err(|e| {
+            let offset = file.offset_of(e.line(), e.column());
+            InputError {
+                file: None,
+                path: name.clone(),
+                location: ErrorLocation::Offset(offset),
+                message: format!("invalid JSON: {e}"),
+                help: None,
+            }
+        })
+    };
+    let id = loaded.design.sources.add(file);
+    loaded.design.stats.files_loaded += 1;
+    match parsed {
+        Ok(value) => aws_cli::load_document(id, &value, &scope, state, loaded),
+        Err(mut err) => {
+            err.file = Some(id);
+            loaded.errors.push(err);
+        }
+    }
+}
+
+/// Resolve every [`Ref`] to an arena index, preferring a resource of the same account and region.
+fn resolve_references(design: &mut Design) {
+    type Index = HashMap<String, Vec<(Option<String>, Option<String>, usize)>>;
+    fn index<'a>(metas: impl Iterator<Item = &'a crate::model::Meta>) -> Index {
+        let mut map: Index = HashMap::new();
+        for (i, m) in metas.enumerate() {
+            map.entry(m.id.clone()).or_default().push((m.account.clone(), m.region.clone(), i));
+        }
+        map
+    }
+    fn pick(index: &Index, r: &mut Ref, account: &Option<String>, region: &Option<String>) {
+        let Some(candidates) = index.get(&r.id) else { return };
+        let compatible = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
+        let exact = candidates.iter().find(|(a, g, _)| a == account && g == region);
+        let loose: Vec<_> =
+            candidates.iter().filter(|(a, g, _)| compatible(a, account) && compatible(g, region)).collect();
+        r.idx = exact.map(|c| c.2).or_else(|| (loose.len() == 1).then(|| loose[0].2)).or_else(|| {
+            // A shared VPC's subnets belong to another account of the same region.
+            let same_region: Vec<_> = candidates.iter().filter(|(_, g, _)| compatible(g, region)).collect();
+            (same_region.len() == 1).then(|| same_region[0].2)
+        });
+    }
+    let vpcs = index(design.vpcs.iter().map(|v| &v.meta));
+    let subnets = index(design.subnets.iter().map(|s| &s.meta));
+    let lbs = index(design.load_balancers.iter().map(|l| &l.meta));
+    let tgws = index(design.transit_gateways.iter().map(|t| &t.meta));
+    let rts = index(design.route_tables.iter().map(|t| &t.meta));
+
+    macro_rules! resolve {
+        ($items:expr, $idx:expr, $($field:ident).+) => {
+            for item in $items.iter_mut() {
+                let (a, g) = (item.meta.account.clone(), item.meta.region.clone());
+                if let Some(r) = item.$($field).+.as_mut() { pick(&$idx, r, &a, &g); }
+            }
+        };
+    }
+    resolve!(design.subnets, vpcs, vpc);
+    resolve!(design.route_tables, vpcs, vpc);
+    resolve!(design.nat_gateways, vpcs, vpc);
+    resolve!(design.nat_gateways, subnets, subnet);
+    resolve!(design.security_groups, vpcs, vpc);
+    resolve!(design.network_acls, vpcs, vpc);
+    resolve!(design.load_balancers, vpcs, vpc);
+    resolve!(design.target_groups, vpcs, vpc);
+    resolve!(design.network_interfaces, vpcs, vpc);
+    resolve!(design.network_interfaces, subnets, subnet);
+    resolve!(design.instances, vpcs, vpc);
+    resolve!(design.instances, subnets, subnet);
+    resolve!(design.listeners, lbs, load_balancer);
+    resolve!(design.vpc_endpoints, vpcs, vpc);
+    resolve!(design.transit_gateway_attachments, tgws, transit_gateway);
+    resolve!(design.transit_gateway_attachments, vpcs, vpc);
+    resolve!(design.transit_gateway_vpc_attachments, tgws, transit_gateway);
+    resolve!(design.transit_gateway_vpc_attachments, vpcs, vpc);
+    resolve!(design.transit_gateway_route_tables, tgws, transit_gateway);
+
+    for t in design.route_tables.iter_mut() {
+        let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
+        for (s, _) in t.subnets.iter_mut() {
+            pick(&subnets, s, &a, &g);
+        }
+    }
+    for n in design.network_acls.iter_mut() {
+        let (a, g) = (n.meta.account.clone(), n.meta.region.clone());
+        for (s, _) in n.subnets.iter_mut() {
+            pick(&subnets, s, &a, &g);
+        }
+    }
+    for l in design.load_balancers.iter_mut() {
+        let (a, g) = (l.meta.account.clone(), l.meta.region.clone());
+        for (s, _) in l.subnets.iter_mut() {
+            pick(&subnets, s, &a, &g);
+        }
+    }
+    for e in design.vpc_endpoints.iter_mut() {
+        let (a, g) = (e.meta.account.clone(), e.meta.region.clone());
+        e.subnets.iter_mut().for_each(|s| pick(&subnets, s, &a, &g));
+        e.route_tables.iter_mut().for_each(|s| pick(&rts, s, &a, &g));
+    }
+    for t in design.transit_gateway_vpc_attachments.iter_mut() {
+        let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
+        t.subnets.iter_mut().for_each(|s| pick(&subnets, s, &a, &g));
+    }
+    for tg in design.target_groups.iter_mut() {
+        let (a, g) = (tg.meta.account.clone(), tg.meta.region.clone());
+        tg.load_balancers.iter_mut().for_each(|s| pick(&lbs, s, &a, &g));
+    }
+    for igw in design.internet_gateways.iter_mut().chain(design.egress_only_internet_gateways.iter_mut()) {
+        let (a, g) = (igw.meta.account.clone(), igw.meta.region.clone());
+        igw.attachments.iter_mut().for_each(|at| pick(&vpcs, &mut at.vpc, &a, &g));
+    }
+    for p in design.peering_connections.iter_mut() {
+        // Each side names its own account and region.
+        for side in [&mut p.requester, &mut p.accepter] {
+            let a = side.owner.clone().or_else(|| p.meta.account.clone());
+            let g = side.region.clone().or_else(|| p.meta.region.clone());
+            pick(&vpcs, &mut side.vpc, &a, &g);
+        }
+    }
+}

@@ -1,0 +1,524 @@
+//! The common model every input format is normalised into: plain structs in arenas.
+
+pub mod net;
+
+use crate::source::{Origin, Sources};
+use ipnet::IpNet;
+use net::{PortRange, Protocol};
+use std::collections::BTreeMap;
+
+/// What every resource carries: its id, where it lives and where it was defined.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    /// AWS id (`vpc-…`), ARN for load balancers, or the name of a classic ELB.
+    pub id: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// The `Name` tag, if any.
+    pub name: Option<String>,
+    pub tags: Vec<(String, String)>,
+    /// The resource's definition (a JSON object).
+    pub origin: Origin,
+    /// The property below `origin` that holds the id: what a diagnostic underlines.
+    pub id_key: &'static str,
+}
+
+impl Meta {
+    /// Where the resource's id is written: the span diagnostics point at.
+    pub fn id_origin(&self) -> Origin {
+        if self.id_key.is_empty() { self.origin.clone() } else { self.origin.at(self.id_key) }
+    }
+
+    /// `id (Name)` for messages.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) if !n.is_empty() => format!("{} ({n})", self.id),
+            _ => self.id.clone(),
+        }
+    }
+}
+
+/// A reference to another resource by id, resolved to an arena index once ingest is done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ref {
+    pub id: String,
+    pub idx: Option<usize>,
+}
+
+impl Ref {
+    pub fn new(id: impl Into<String>) -> Ref {
+        Ref { id: id.into(), idx: None }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceKind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    ElasticIp,
+    PeeringConnection,
+    SecurityGroup,
+    NetworkAcl,
+    LoadBalancer,
+    Listener,
+    TargetGroup,
+    NetworkInterface,
+    Instance,
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayVpcAttachment,
+    TransitGatewayRouteTable,
+    VpcEndpoint,
+    ManagedPrefixList,
+}
+
+impl ResourceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::Vpc => "VPC",
+            ResourceKind::Subnet => "subnet",
+            ResourceKind::RouteTable => "route table",
+            ResourceKind::InternetGateway => "internet gateway",
+            ResourceKind::EgressOnlyInternetGateway => "egress-only internet gateway",
+            ResourceKind::NatGateway => "NAT gateway",
+            ResourceKind::ElasticIp => "Elastic IP",
+            ResourceKind::PeeringConnection => "VPC peering connection",
+            ResourceKind::SecurityGroup => "security group",
+            ResourceKind::NetworkAcl => "network ACL",
+            ResourceKind::LoadBalancer => "load balancer",
+            ResourceKind::Listener => "listener",
+            ResourceKind::TargetGroup => "target group",
+            ResourceKind::NetworkInterface => "network interface",
+            ResourceKind::Instance => "instance",
+            ResourceKind::TransitGateway => "transit gateway",
+            ResourceKind::TransitGatewayAttachment => "transit gateway attachment",
+            ResourceKind::TransitGatewayVpcAttachment => "transit gateway VPC attachment",
+            ResourceKind::TransitGatewayRouteTable => "transit gateway route table",
+            ResourceKind::VpcEndpoint => "VPC endpoint",
+            ResourceKind::ManagedPrefixList => "managed prefix list",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct VpcCidr {
+    pub net: IpNet,
+    /// False for blocks that are disassociated, disassociating or failed: they hold no addresses.
+    pub associated: bool,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct Vpc {
+    pub meta: Meta,
+    pub cidrs: Vec<VpcCidr>,
+    pub is_default: bool,
+}
+
+impl Vpc {
+    /// Blocks that hold addresses: the primary and every associated secondary, IPv4 and IPv6.
+    pub fn active_cidrs(&self) -> impl Iterator<Item = &VpcCidr> {
+        self.cidrs.iter().filter(|c| c.associated)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub availability_zone: Option<String>,
+    pub cidr: Option<IpNet>,
+    pub ipv6_cidrs: Vec<IpNet>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    Cidr(IpNet),
+    PrefixList(String),
+}
+
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Cidr(n) => write!(f, "{n}"),
+            Destination::PrefixList(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetKind {
+    Local,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    VirtualPrivateGateway,
+    NatGateway,
+    PeeringConnection,
+    TransitGateway,
+    NetworkInterface,
+    Instance,
+    VpcEndpoint,
+    CarrierGateway,
+    LocalGateway,
+    CoreNetwork,
+    Unknown,
+}
+
+impl TargetKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TargetKind::Local => "the local VPC",
+            TargetKind::InternetGateway => "internet gateway",
+            TargetKind::EgressOnlyInternetGateway => "egress-only internet gateway",
+            TargetKind::VirtualPrivateGateway => "virtual private gateway",
+            TargetKind::NatGateway => "NAT gateway",
+            TargetKind::PeeringConnection => "VPC peering connection",
+            TargetKind::TransitGateway => "transit gateway",
+            TargetKind::NetworkInterface => "network interface",
+            TargetKind::Instance => "instance",
+            TargetKind::VpcEndpoint => "VPC endpoint",
+            TargetKind::CarrierGateway => "carrier gateway",
+            TargetKind::LocalGateway => "local gateway",
+            TargetKind::CoreNetwork => "core network",
+            TargetKind::Unknown => "unknown target",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteTarget {
+    pub kind: TargetKind,
+    pub id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteState {
+    Active,
+    Blackhole,
+    Other(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub destination: Destination,
+    pub target: RouteTarget,
+    pub state: RouteState,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteTable {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    /// The VPC's main table: used by every subnet without an explicit association.
+    pub main: bool,
+    pub subnets: Vec<(Ref, Origin)>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Clone, Debug)]
+pub struct GatewayAttachment {
+    pub vpc: Ref,
+    pub state: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct InternetGateway {
+    pub meta: Meta,
+    pub attachments: Vec<GatewayAttachment>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connectivity {
+    Public,
+    Private,
+}
+
+#[derive(Clone, Debug)]
+pub struct NatGateway {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub subnet: Option<Ref>,
+    pub state: String,
+    /// `ConnectivityType`; AWS defaults to public when absent.
+    pub connectivity: Connectivity,
+    pub allocation_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ElasticIp {
+    pub meta: Meta,
+    pub public_ip: Option<String>,
+    pub network_interface: Option<String>,
+    pub instance: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PeerSide {
+    pub vpc: Ref,
+    pub owner: Option<String>,
+    pub region: Option<String>,
+    /// CIDRs recorded in the peering connection itself: used when the VPC is not in the load.
+    pub cidrs: Vec<(IpNet, Origin)>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct PeeringConnection {
+    pub meta: Meta,
+    pub status: String,
+    pub requester: PeerSide,
+    pub accepter: PeerSide,
+}
+
+impl PeeringConnection {
+    /// Deleted, rejected, failed or expired connections carry no traffic and hold no CIDR claims.
+    pub fn is_defunct(&self) -> bool {
+        matches!(self.status.as_str(), "deleted" | "deleting" | "rejected" | "failed" | "expired")
+    }
+    pub fn sides(&self) -> [&PeerSide; 2] {
+        [&self.requester, &self.accepter]
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SgRule {
+    pub protocol: Protocol,
+    pub ports: Option<PortRange>,
+    pub cidrs: Vec<IpNet>,
+    pub prefix_lists: Vec<String>,
+    pub groups: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct SecurityGroup {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub group_name: Option<String>,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NaclEntry {
+    pub number: u32,
+    pub egress: bool,
+    pub protocol: Protocol,
+    pub allow: bool,
+    pub cidr: IpNet,
+    /// Only meaningful for TCP and UDP; `None` means all ports.
+    pub ports: Option<PortRange>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkAcl {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub is_default: bool,
+    pub subnets: Vec<(Ref, Origin)>,
+    pub entries: Vec<NaclEntry>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LbKind {
+    Application,
+    Network,
+    Gateway,
+    Classic,
+}
+
+impl LbKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LbKind::Application => "application load balancer",
+            LbKind::Network => "network load balancer",
+            LbKind::Gateway => "gateway load balancer",
+            LbKind::Classic => "classic load balancer",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    InternetFacing,
+    Internal,
+}
+
+#[derive(Clone, Debug)]
+pub struct LoadBalancer {
+    pub meta: Meta,
+    pub kind: LbKind,
+    pub scheme: Scheme,
+    pub vpc: Option<Ref>,
+    pub subnets: Vec<(Ref, Origin)>,
+    pub ip_address_type: Option<String>,
+    pub security_groups: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Listener {
+    pub meta: Meta,
+    pub load_balancer: Option<Ref>,
+    pub protocol: Option<String>,
+    pub port: Option<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TargetGroup {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub protocol: Option<String>,
+    pub port: Option<u16>,
+    pub load_balancers: Vec<Ref>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkInterface {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub subnet: Option<Ref>,
+    pub private_ips: Vec<String>,
+    pub security_groups: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub subnet: Option<Ref>,
+    pub private_ip: Option<String>,
+    pub security_groups: Vec<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TransitGateway {
+    pub meta: Meta,
+    pub state: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TransitGatewayAttachment {
+    pub meta: Meta,
+    pub transit_gateway: Option<Ref>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+    pub vpc: Option<Ref>,
+    pub subnets: Vec<Ref>,
+    pub state: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TransitGatewayRouteTable {
+    pub meta: Meta,
+    pub transit_gateway: Option<Ref>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VpcEndpoint {
+    pub meta: Meta,
+    pub vpc: Option<Ref>,
+    pub endpoint_type: Option<String>,
+    pub service_name: Option<String>,
+    pub subnets: Vec<Ref>,
+    pub route_tables: Vec<Ref>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ManagedPrefixList {
+    pub meta: Meta,
+    pub name: Option<String>,
+    pub family: Option<String>,
+}
+
+/// What a load did not turn into resources: reported by `--stats`, never silently dropped.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub files_loaded: usize,
+    /// Files seen in directories but not read, with the reason.
+    pub files_skipped: Vec<(String, String)>,
+    /// Top-level keys vpclint does not model, with how many items they held.
+    pub unmodelled_keys: BTreeMap<String, usize>,
+    /// Keys that carry no resources (`ResponseMetadata`, `NextToken`, …).
+    pub metadata_keys: BTreeMap<String, usize>,
+    /// Resources seen twice (same kind, account, region and id); the first one is kept.
+    pub duplicates: BTreeMap<ResourceKind, usize>,
+    /// Resources that could not be read (each with an error).
+    pub rejected: BTreeMap<ResourceKind, usize>,
+}
+
+/// Everything one load produced.
+#[derive(Debug, Default)]
+pub struct Design {
+    pub sources: Sources,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub egress_only_internet_gateways: Vec<InternetGateway>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub elastic_ips: Vec<ElasticIp>,
+    pub peering_connections: Vec<PeeringConnection>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub listeners: Vec<Listener>,
+    pub target_groups: Vec<TargetGroup>,
+    pub network_interfaces: Vec<NetworkInterface>,
+    pub instances: Vec<Instance>,
+    pub transit_gateways: Vec<TransitGateway>,
+    pub transit_gateway_attachments: Vec<TransitGatewayAttachment>,
+    pub transit_gateway_vpc_attachments: Vec<TransitGatewayAttachment>,
+    pub transit_gateway_route_tables: Vec<TransitGatewayRouteTable>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub managed_prefix_lists: Vec<ManagedPrefixList>,
+    /// Kinds for which at least one input listed its resources (even an empty list): absence of
+    /// a resource of such a kind is a fact; of any other kind, it is unknown.
+    pub kinds_present: std::collections::BTreeSet<ResourceKind>,
+    pub stats: Stats,
+}
+
+impl Design {
+    /// How many resources of each kind were loaded.
+    pub fn counts(&self) -> Vec<(ResourceKind, usize)> {
+        use ResourceKind::*;
+        vec![
+            (Vpc, self.vpcs.len()),
+            (Subnet, self.subnets.len()),
+            (RouteTable, self.route_tables.len()),
+            (InternetGateway, self.internet_gateways.len()),
+            (EgressOnlyInternetGateway, self.egress_only_internet_gateways.len()),
+            (NatGateway, self.nat_gateways.len()),
+            (ElasticIp, self.elastic_ips.len()),
+            (PeeringConnection, self.peering_connections.len()),
+            (SecurityGroup, self.security_groups.len()),
+            (NetworkAcl, self.network_acls.len()),
+            (LoadBalancer, self.load_balancers.len()),
+            (Listener, self.listeners.len()),
+            (TargetGroup, self.target_groups.len()),
+            (NetworkInterface, self.network_interfaces.len()),
+            (Instance, self.instances.len()),
+            (TransitGateway, self.transit_gateways.len()),
+            (TransitGatewayAttachment, self.transit_gateway_attachments.len()),
+            (TransitGatewayVpcAttachment, self.transit_gateway_vpc_attachments.len()),
+            (TransitGatewayRouteTable, self.transit_gateway_route_tables.len()),
+            (VpcEndpoint, self.vpc_endpoints.len()),
+            (ManagedPrefixList, self.managed_prefix_lists.len()),
+        ]
+    }
+
+    pub fn resource_count(&self) -> usize {
+        self.counts().iter().map(|(_, n)| n).sum()
+    }
+
+    /// Whether the load listed resources of `kind` at all.
+    pub fn has(&self, kind: ResourceKind) -> bool {
+        self.kinds_present.contains(&kind)
+    }
+}

@@ -1,0 +1,204 @@
+//! Human output: rustc-style diagnostics rendered by miette.
+
+use super::{locate, locate_error, Outcome};
+use crate::rules::{Finding, Severity};
+use crate::source::{FileId, Sources};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::fmt;
+use std::sync::Arc;
+
+/// One diagnostic as miette sees it: one source file, its labels, and related diagnostics for
+/// labels that live in other files.
+#[derive(Debug)]
+struct Rendered {
+    code: Option<String>,
+    message: String,
+    severity: miette::Severity,
+    source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+    related: Vec<Rendered>,
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<dyn Iterator<Item = &dyn Diagnostic>>)
+    }
+}
+
+fn named_source(sources: &Sources, id: FileId) -> NamedSource<Arc<str>> {
+    let f = sources.get(id);
+    NamedSource::new(&f.name, f.text.clone()).with_language("json")
+}
+
+fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
+    let primary_file = finding.primary.origin.file;
+    let mut labels = Vec::new();
+    let mut related: Vec<Rendered> = Vec::new();
+    let primary = locate(sources, &finding.primary);
+    if let Some(span) = primary.span {
+        labels.push(LabeledSpan::new_primary_with_span(Some(finding.primary.text.clone()), SourceSpan::from(span)));
+    }
+    for label in &finding.related {
+        let loc = locate(sources, label);
+        let Some(span) = loc.span else { continue };
+        let labeled = LabeledSpan::new_with_span(Some(label.text.clone()), SourceSpan::from(span));
+        if label.origin.file == primary_file {
+            labels.push(labeled);
+        } else if let Some(r) = related.iter_mut().find(|r| r.source.as_ref().is_some_and(|s| s.name() == loc.file)) {
+            r.labels.push(labeled);
+        } else {
+            related.push(Rendered {
+                code: None,
+                message: format!("related: {}", label.text),
+                severity: miette::Severity::Advice,
+                source: Some(named_source(sources, label.origin.file)),
+                labels: vec![labeled],
+                help: None,
+                related: Vec::new(),
+            });
+        }
+    }
+    Rendered {
+        code: Some(format!("{}({})", finding.rule.id, finding.rule.name)),
+        message: format!("{} [{}]", finding.message, finding.resource),
+        severity: match finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        source: Some(named_source(sources, primary_file)),
+        labels,
+        help: finding.help.clone(),
+        related,
+    }
+}
+
+/// How to draw: colours on or off, and the width to wrap at.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1)
+}
+
+fn render(style: Style, diag: &Rendered) -> String {
+    let mut out = String::new();
+    if handler(style).render_report(&mut out, diag).is_err() {
+        out = format!("{diag}\n");
+    }
+    out
+}
+
+/// The findings, then a summary line (nothing at all when there are none).
+pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
+    let sources = &outcome.design.sources;
+    let mut out = String::new();
+    for f in &outcome.findings {
+        out.push_str(&render(style, &to_rendered(sources, f)));
+        out.push('\n');
+    }
+    if !outcome.findings.is_empty() {
+        let (e, w) = (outcome.count(Severity::Error), outcome.count(Severity::Warning));
+        let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+        out.push_str(&format!(
+            "Found {} and {} in {} ({}).\n",
+            plural(e, "error"),
+            plural(w, "warning"),
+            plural(sources.len(), "file"),
+            plural(outcome.design.resource_count(), "resource")
+        ));
+    }
+    out
+}
+
+/// Input errors, for standard error.
+pub fn render_errors(outcome: &Outcome<'_>, style: Style) -> String {
+    let sources = &outcome.design.sources;
+    let mut out = String::new();
+    for err in &outcome.errors {
+        let loc = locate_error(sources, err);
+        let (source, labels) = match (err.file, loc.span) {
+            (Some(id), Some(span)) => (
+                Some(named_source(sources, id)),
+                vec![LabeledSpan::new_primary_with_span(Some("here".into()), SourceSpan::from(span))],
+            ),
+            _ => (None, Vec::new()),
+        };
+        let message = match (loc.line, loc.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}: {}", loc.file, err.message),
+            _ => format!("{}: {}", loc.file, err.message),
+        };
+        let diag = Rendered {
+            code: Some("input".into()),
+            message,
+            severity: miette::Severity::Error,
+            source,
+            labels,
+            help: err.help.clone(),
+            related: Vec::new(),
+        };
+        out.push_str(&render(style, &diag));
+        out.push('\n');
+    }
+    out
+}
+
+/// `--stats`: what was loaded per resource type, and everything that was not.
+pub fn render_stats(outcome: &Outcome<'_>) -> String {
+    let d = outcome.design;
+    let s = &d.stats;
+    let mut out = format!("Loaded {} file(s):\n", s.files_loaded);
+    for (kind, n) in d.counts() {
+        if n > 0 || d.has(kind) {
+            out.push_str(&format!("  {:<32} {n:>8}\n", kind.name()));
+        }
+    }
+    out.push_str(&format!("  {:<32} {:>8}\n", "total", d.resource_count()));
+    let section = |out: &mut String, title: &str, rows: Vec<(String, usize)>| {
+        if !rows.is_empty() {
+            out.push_str(&format!("{title}:\n"));
+            for (k, n) in rows {
+                out.push_str(&format!("  {k:<32} {n:>8}\n"));
+            }
+        }
+    };
+    section(&mut out, "Not modelled (top-level key: items)", s.unmodelled_keys.iter().map(|(k, n)| (k.clone(), *n)).collect());
+    section(&mut out, "Response metadata (key: files)", s.metadata_keys.iter().map(|(k, n)| (k.clone(), *n)).collect());
+    section(&mut out, "Duplicates ignored", s.duplicates.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
+    section(&mut out, "Rejected (see errors)", s.rejected.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
+    if !s.files_skipped.is_empty() {
+        out.push_str("Skipped files:\n");
+        for (f, why) in &s.files_skipped {
+            out.push_str(&format!("  {f}: {why}\n"));
+        }
+    }
+    out
+}

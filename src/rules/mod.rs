@@ -1,0 +1,151 @@
+//! Rules: one file each, registered in [`REGISTRY`]. A rule reads the [`Topology`] and reports
+//! [`Finding`]s through a [`Sink`].
+
+mod lb001_internet_facing_lb_in_private_subnet;
+mod nacl001_nacl_ephemeral_return_blocked;
+mod nat001_nat_gateway_without_eip;
+mod peer001_peering_cidr_overlap;
+mod peer002_peering_not_transitive;
+
+use crate::graph::Topology;
+use crate::model::Meta;
+use crate::source::Origin;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule is: shown by `vpclint rules` and `vpclint explain`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Family prefix and three digits, e.g. `PEER001`. Never reused.
+    pub id: &'static str,
+    /// Kebab-case name, e.g. `peering-cidr-overlap`.
+    pub name: &'static str,
+    /// The highest severity the rule reports by default.
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// `rules/<ID>.md`.
+    pub doc: &'static str,
+}
+
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: fn(&Topology<'_>, &mut Sink<'_>),
+}
+
+/// Every rule, in id order. Adding a rule is one line here.
+pub static REGISTRY: &[&Rule] = &[
+    &lb001_internet_facing_lb_in_private_subnet::RULE,
+    &nacl001_nacl_ephemeral_return_blocked::RULE,
+    &nat001_nat_gateway_without_eip::RULE,
+    &peer001_peering_cidr_overlap::RULE,
+    &peer002_peering_not_transitive::RULE,
+];
+
+/// Look a rule up by id or name, case-insensitively.
+pub fn find(key: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta.id.eq_ignore_ascii_case(key) || r.meta.name.eq_ignore_ascii_case(key))
+}
+
+/// A span of the input with a short text, as shown under the code.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Label {
+    pub origin: Origin,
+    pub text: String,
+}
+
+/// One problem found by one rule, on one resource.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    /// Id of the offending resource.
+    pub resource: String,
+    pub primary: Label,
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn label(mut self, origin: Origin, text: impl Into<String>) -> Finding {
+        self.related.push(Label { origin, text: text.into() });
+        self
+    }
+    pub fn help(mut self, text: impl Into<String>) -> Finding {
+        self.help = Some(text.into());
+        self
+    }
+}
+
+/// Where a rule's findings go.
+pub struct Sink<'a> {
+    rule: &'static RuleMeta,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Sink<'a> {
+        Sink { rule, findings }
+    }
+
+    /// Start a finding on `resource`, underlining `at` with `label`.
+    pub fn finding(
+        &self,
+        severity: Severity,
+        resource: &Meta,
+        at: Origin,
+        label: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: self.rule,
+            severity,
+            message: message.into(),
+            resource: resource.id.clone(),
+            primary: Label { origin: at, text: label.into() },
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn emit(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+}
+
+/// Run every rule in `rules` over the topology.
+pub fn run(topology: &Topology<'_>, rules: &[&'static Rule]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let mut sink = Sink::new(&rule.meta, &mut findings);
+        (rule.check)(topology, &mut sink);
+    }
+    findings
+}

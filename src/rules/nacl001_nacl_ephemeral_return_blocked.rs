@@ -1,0 +1,147 @@
+//! NACL001: network ACLs are stateless, so every connection they admit needs its replies allowed
+//! on the ephemeral ports in the other direction.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::analysis::nacl::{allows_everything, decided_by, evaluate, Verdict};
+use crate::graph::Topology;
+use crate::model::net::{display_ranges, normalize, normalize_ports, AddrRange, PortRange, Protocol};
+use crate::model::NetworkAcl;
+use std::collections::BTreeMap;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NACL001",
+        name: "nacl-ephemeral-return-blocked",
+        severity: Severity::Error,
+        summary: "A network ACL admits connections but denies their return traffic on ephemeral ports",
+        doc: include_str!("../../rules/NACL001.md"),
+    },
+    check,
+};
+
+/// A range that serves replies rather than services: it starts at or above 1024 and runs to 65535.
+fn is_return_range(p: PortRange) -> bool {
+    p.from >= 1024 && p.to == 65535
+}
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    for nacl in &t.design.network_acls {
+        if nacl.subnets.is_empty() || allows_everything(nacl) {
+            continue;
+        }
+        // (direction of the opening traffic, protocol, addresses it reaches) → entries that admit it
+        let mut groups: BTreeMap<(bool, Protocol, Vec<AddrRange>), Vec<usize>> = BTreeMap::new();
+        for (i, e) in nacl.entries.iter().enumerate() {
+            if !e.allow || !(e.protocol == Protocol::All || e.protocol.has_ports()) {
+                continue;
+            }
+            if e.protocol != Protocol::All && e.ports.is_some_and(is_return_range) {
+                continue;
+            }
+            let protocol = if e.protocol == Protocol::All { Protocol::TCP } else { e.protocol };
+            let admitted = normalize(decided_by(nacl, i, protocol).iter().map(|v| v.addrs).collect());
+            if admitted.is_empty() {
+                continue; // fully shadowed by lower-numbered entries
+            }
+            groups.entry((e.egress, protocol, admitted)).or_default().push(i);
+        }
+        for ((egress, protocol, admitted), entries) in groups {
+            report(t, sink, nacl, egress, protocol, &admitted, &entries);
+        }
+    }
+}
+
+fn report(
+    t: &Topology<'_>,
+    sink: &mut Sink<'_>,
+    nacl: &NetworkAcl,
+    egress: bool,
+    protocol: Protocol,
+    admitted: &[AddrRange],
+    entries: &[usize],
+) {
+    let verdicts: Vec<Verdict> =
+        admitted.iter().flat_map(|a| evaluate(nacl, !egress, protocol, *a, PortRange::EPHEMERAL)).collect();
+    let denied: Vec<&Verdict> = verdicts.iter().filter(|v| !v.allowed).collect();
+    if denied.is_empty() {
+        return;
+    }
+    let severity = if verdicts.iter().any(|v| v.allowed) { Severity::Warning } else { Severity::Error };
+
+    // Denied parts, grouped by the deciding entry and port range.
+    let mut by_cause: BTreeMap<(Option<u32>, Option<usize>, PortRange), Vec<AddrRange>> = BTreeMap::new();
+    for v in &denied {
+        let number = v.entry.map(|i| nacl.entries[i].number);
+        by_cause.entry((number.or(Some(u32::MAX)), v.entry, v.ports)).or_default().push(v.addrs);
+    }
+    let (to_from, reply_dir, open_dir) = if egress { ("from", "inbound", "outbound") } else { ("to", "outbound", "inbound") };
+    let parts: Vec<String> = by_cause
+        .iter()
+        .map(|((_, entry, ports), addrs)| {
+            let by = match entry {
+                Some(i) => format!("rule {}", nacl.entries[*i].number),
+                None => "the implicit deny".to_string(),
+            };
+            format!("ports {ports} {to_from} {} by {by}", display_ranges(addrs))
+        })
+        .collect();
+    let denied_ports = normalize_ports(denied.iter().map(|v| v.ports).collect());
+    let first = &nacl.entries[entries[0]];
+    let services: Vec<String> = entries
+        .iter()
+        .map(|&i| {
+            let e = &nacl.entries[i];
+            let ports = match (e.protocol, e.ports) {
+                (Protocol::All, _) | (_, None) => "all ports".to_string(),
+                (_, Some(p)) if p.from == p.to => format!("port {p}"),
+                (_, Some(p)) => format!("ports {p}"),
+            };
+            format!("{} {ports} (rule {})", e.protocol, e.number)
+        })
+        .collect();
+    let peer_dir = if egress { "to" } else { "from" };
+    let used_by = nacl.subnets.len();
+    let message = format!(
+        "network ACL {} allows {open_dir} {} {peer_dir} {}, but NACLs are stateless and the {reply_dir} {protocol} \
+         replies on ephemeral ports are denied: {}",
+        nacl.meta.label(),
+        services.join(", "),
+        display_ranges(admitted),
+        parts.join("; ")
+    );
+    let mut f = sink.finding(
+        severity,
+        &nacl.meta,
+        first.origin.clone(),
+        format!("allows {open_dir} {} {peer_dir} {}", services[0], display_ranges(admitted)),
+        message,
+    );
+    for &i in &entries[1..] {
+        f = f.label(nacl.entries[i].origin.clone(), format!("also allows {open_dir} {}", nacl.entries[i].protocol));
+    }
+    for (_, entry, ports) in by_cause.keys() {
+        if let Some(i) = entry {
+            f = f.label(nacl.entries[*i].origin.clone(), format!("denies the {reply_dir} replies on ports {ports}"));
+        }
+    }
+    f = f.label(
+        nacl.meta.id_origin(),
+        format!("associated with {used_by} subnet{}", if used_by == 1 { "" } else { "s" }),
+    );
+    let ranges: Vec<String> = denied_ports.iter().map(|p| p.to_string()).collect();
+    let help = if severity == Severity::Error {
+        format!(
+            "add an {reply_dir} rule allowing {protocol} 1024-65535 {to_from} {} with a lower rule number than any \
+             deny that matches it",
+            display_ranges(admitted)
+        )
+    } else {
+        format!(
+            "allow the whole ephemeral range 1024-65535 (now {} is denied): load balancers and NAT gateways use \
+             ports from 1024 up, not only the Linux range 32768-60999",
+            ranges.join(", ")
+        )
+    };
+    let _ = t;
+    sink.emit(f.help(help));
+}

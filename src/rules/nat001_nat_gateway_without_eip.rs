@@ -1,0 +1,45 @@
+//! NAT001: a public NAT gateway needs an Elastic IP to reach the internet.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::graph::Topology;
+use crate::model::Connectivity;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NAT001",
+        name: "nat-gateway-without-eip",
+        severity: Severity::Error,
+        summary: "A public NAT gateway has no Elastic IP allocation",
+        doc: include_str!("../../rules/NAT001.md"),
+    },
+    check,
+};
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    for nat in &t.design.nat_gateways {
+        if nat.connectivity != Connectivity::Public
+            || matches!(nat.state.as_str(), "deleted" | "deleting" | "failed")
+            || !nat.allocation_ids.is_empty()
+        {
+            continue;
+        }
+        let at = nat.meta.origin.at("NatGatewayAddresses");
+        let f = sink
+            .finding(
+                Severity::Error,
+                &nat.meta,
+                nat.meta.id_origin(),
+                "public NAT gateway",
+                format!(
+                    "public NAT gateway {} has no Elastic IP: instances routing through it cannot reach the internet",
+                    nat.meta.label()
+                ),
+            )
+            .label(at, "no address here has an `AllocationId`")
+            .help(
+                "allocate an Elastic IP and create the NAT gateway with `--allocation-id`, \
+                 or use `--connectivity-type private` if it only serves private networks",
+            );
+        sink.emit(f);
+    }
+}

@@ -1,0 +1,160 @@
+//! PEER001: peered VPCs must not overlap; neither should two VPCs peered with the same hub.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::graph::Topology;
+use crate::model::net::{overlapping_pairs, AddrRange};
+use crate::model::{PeerSide, PeeringConnection};
+use crate::source::Origin;
+use ipnet::IpNet;
+use std::collections::BTreeMap;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "PEER001",
+        name: "peering-cidr-overlap",
+        severity: Severity::Error,
+        summary: "Peered VPCs (or two VPCs peered with the same hub) have overlapping CIDR blocks",
+        doc: include_str!("../../rules/PEER001.md"),
+    },
+    check,
+};
+
+/// A CIDR block of one side of a peering, and where it is written.
+#[derive(Clone)]
+struct Block {
+    net: IpNet,
+    origin: Origin,
+}
+
+/// The blocks of a side: the VPC's own (primary and associated secondaries) when it is in the
+/// load, else those recorded in the peering connection. `None` when nothing is known.
+fn side_blocks(t: &Topology<'_>, side: &PeerSide) -> Option<Vec<Block>> {
+    if let Some(v) = side.vpc.idx {
+        let blocks: Vec<Block> =
+            t.design.vpcs[v].active_cidrs().map(|c| Block { net: c.net, origin: c.origin.clone() }).collect();
+        return (!blocks.is_empty()).then_some(blocks);
+    }
+    let blocks: Vec<Block> = side.cidrs.iter().map(|(net, origin)| Block { net: *net, origin: origin.clone() }).collect();
+    (!blocks.is_empty()).then_some(blocks)
+}
+
+/// A stable identity for a side's VPC, whether or not the VPC itself is loaded.
+fn vpc_key(t: &Topology<'_>, side: &PeerSide) -> (String, String, String) {
+    match side.vpc.idx {
+        Some(v) => {
+            let m = &t.design.vpcs[v].meta;
+            (m.account.clone().unwrap_or_default(), m.region.clone().unwrap_or_default(), m.id.clone())
+        }
+        None => (side.owner.clone().unwrap_or_default(), side.region.clone().unwrap_or_default(), side.vpc.id.clone()),
+    }
+}
+
+fn overlap_of(a: &IpNet, b: &IpNet) -> Option<String> {
+    AddrRange::of(a).intersect(&AddrRange::of(b)).map(|r| r.to_string())
+}
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    // hub VPC → its spokes: (peering index, spoke side)
+    let mut hubs: BTreeMap<(String, String, String), Vec<(usize, &PeerSide)>> = BTreeMap::new();
+    for (pi, pcx) in t.design.peering_connections.iter().enumerate() {
+        if pcx.is_defunct() {
+            continue;
+        }
+        check_pair(t, sink, pcx);
+        let [a, b] = pcx.sides();
+        if vpc_key(t, a) != vpc_key(t, b) {
+            hubs.entry(vpc_key(t, a)).or_default().push((pi, b));
+            hubs.entry(vpc_key(t, b)).or_default().push((pi, a));
+        }
+    }
+    for ((_, _, hub_id), spokes) in &hubs {
+        check_spokes(t, sink, hub_id, spokes);
+    }
+}
+
+fn check_pair(t: &Topology<'_>, sink: &mut Sink<'_>, pcx: &PeeringConnection) {
+    let (Some(req), Some(acc)) = (side_blocks(t, &pcx.requester), side_blocks(t, &pcx.accepter)) else { return };
+    let items: Vec<(AddrRange, u8)> = req
+        .iter()
+        .map(|b| (AddrRange::of(&b.net), 0))
+        .chain(acc.iter().map(|b| (AddrRange::of(&b.net), 1)))
+        .collect();
+    for (i, j) in overlapping_pairs(&items) {
+        let (x, y) = (&req[i], &acc[j - req.len()]);
+        let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
+        let f = sink
+            .finding(
+                Severity::Error,
+                &pcx.meta,
+                pcx.meta.id_origin(),
+                format!("peers {} with {}", pcx.requester.vpc.id, pcx.accepter.vpc.id),
+                format!(
+                    "peering connection {} joins VPCs with overlapping CIDR blocks: {} ({}) and {} ({}) share {}",
+                    pcx.meta.label(),
+                    x.net,
+                    pcx.requester.vpc.id,
+                    y.net,
+                    pcx.accepter.vpc.id,
+                    overlap
+                ),
+            )
+            .label(x.origin.clone(), format!("requester block {}", x.net))
+            .label(y.origin.clone(), format!("accepter block {}", y.net))
+            .help(
+                "AWS does not support peering VPCs with overlapping CIDR blocks (the request fails, and routes \
+                 to the overlap cannot work): re-address one VPC, or connect them through a transit gateway \
+                 with NAT or PrivateLink",
+            );
+        sink.emit(f);
+    }
+}
+
+fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(usize, &PeerSide)]) {
+    if spokes.len() < 2 {
+        return;
+    }
+    let blocks: Vec<Option<Vec<Block>>> = spokes.iter().map(|(_, side)| side_blocks(t, side)).collect();
+    let mut items: Vec<(AddrRange, usize)> = Vec::new();
+    let mut owner: Vec<(usize, usize)> = Vec::new(); // item → (spoke, block)
+    for (s, bl) in blocks.iter().enumerate() {
+        for (b, block) in bl.iter().flatten().enumerate() {
+            items.push((AddrRange::of(&block.net), s));
+            owner.push((s, b));
+        }
+    }
+    let mut reported: Vec<(usize, usize)> = Vec::new();
+    for (i, j) in overlapping_pairs(&items) {
+        let ((sa, ba), (sb, bb)) = (owner[i], owner[j]);
+        let (sa, ba, sb, bb) = if sa < sb { (sa, ba, sb, bb) } else { (sb, bb, sa, ba) };
+        let (pa, side_a) = spokes[sa];
+        let (pb, side_b) = spokes[sb];
+        if side_a.vpc.id == side_b.vpc.id || reported.contains(&(sa, sb)) {
+            continue;
+        }
+        reported.push((sa, sb));
+        let (Some(xa), Some(xb)) = (&blocks[sa], &blocks[sb]) else { continue };
+        let (x, y) = (&xa[ba], &xb[bb]);
+        let (pcx_a, pcx_b) = (&t.design.peering_connections[pa], &t.design.peering_connections[pb]);
+        let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
+        let f = sink
+            .finding(
+                Severity::Warning,
+                &pcx_b.meta,
+                pcx_b.meta.id_origin(),
+                format!("peers {hub_id} with {}", side_b.vpc.id),
+                format!(
+                    "VPCs {} ({}) and {} ({}) both peer with {hub_id} and overlap on {overlap}: {hub_id} can reach \
+                     both only through disjoint, more specific routes",
+                    side_a.vpc.id, x.net, side_b.vpc.id, y.net
+                ),
+            )
+            .label(pcx_a.meta.id_origin(), format!("peers {hub_id} with {}", side_a.vpc.id))
+            .label(x.origin.clone(), format!("{} block {}", side_a.vpc.id, x.net))
+            .label(y.origin.clone(), format!("{} block {}", side_b.vpc.id, y.net))
+            .help(format!(
+                "re-address one of the spokes, or route only non-overlapping, more specific prefixes from {hub_id} \
+                 to each of them"
+            ));
+        sink.emit(f);
+    }
+}

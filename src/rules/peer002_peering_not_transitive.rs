@@ -1,0 +1,163 @@
+//! PEER002: a peering route may only lead into the peer VPC's own CIDR blocks.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::analysis::routing;
+use crate::graph::Topology;
+use crate::model::net::{display_ranges, uncovered, AddrRange};
+use crate::model::{Destination, PeerSide, ResourceKind, RouteTable, TargetKind};
+use std::collections::BTreeSet;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "PEER002",
+        name: "peering-not-transitive",
+        severity: Severity::Error,
+        summary: "A route sends traffic through a peering connection to addresses outside the peer VPC",
+        doc: include_str!("../../rules/PEER002.md"),
+    },
+    check,
+};
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    for table in &t.design.route_tables {
+        for route in &table.routes {
+            if route.target.kind != TargetKind::PeeringConnection {
+                continue;
+            }
+            let Destination::Cidr(dest) = &route.destination else { continue };
+            let Some(pi) = t.find(ResourceKind::PeeringConnection, &route.target.id) else { continue };
+            let pcx = &t.design.peering_connections[pi];
+            let Some(table_vpc) = &table.vpc else { continue };
+            let involves = |side: &PeerSide| side.vpc.id == table_vpc.id;
+            let peer = if involves(&pcx.requester) {
+                &pcx.accepter
+            } else if involves(&pcx.accepter) {
+                &pcx.requester
+            } else {
+                let f = sink
+                    .finding(
+                        Severity::Error,
+                        &table.meta,
+                        route.origin.clone(),
+                        format!("{dest} via {}", pcx.meta.id),
+                        format!(
+                            "route table {} of {} routes {dest} through peering connection {}, which joins {} and {}, \
+                             not this VPC",
+                            table.meta.label(),
+                            table_vpc.id,
+                            pcx.meta.id,
+                            pcx.requester.vpc.id,
+                            pcx.accepter.vpc.id
+                        ),
+                    )
+                    .label(pcx.meta.id_origin(), "the peering connection is defined here")
+                    .help("a VPC can only route through peering connections it is part of: create a peering connection between these VPCs");
+                sink.emit(f);
+                continue;
+            };
+            let peer_ranges: Vec<AddrRange> = match peer.vpc.idx {
+                Some(v) => t.design.vpcs[v].active_cidrs().map(|c| AddrRange::of(&c.net)).collect(),
+                None => peer.cidrs.iter().map(|(n, _)| AddrRange::of(n)).collect(),
+            };
+            if peer_ranges.is_empty() {
+                continue; // the peer's addresses are unknown
+            }
+            let outside = uncovered(&AddrRange::of(dest), &peer_ranges);
+            if outside.is_empty() {
+                continue;
+            }
+            let intended = explain_destination(t, table, peer, &outside);
+            let is_default = dest.prefix_len() == 0;
+            let what = if is_default {
+                "edge-to-edge routing through a peer's gateways is not supported".to_string()
+            } else {
+                "VPC peering is not transitive and has no edge-to-edge routing".to_string()
+            };
+            let mut message = format!(
+                "route table {} routes {dest} through peering connection {} to {}, but {} lies outside that VPC's \
+                 CIDR blocks ({}): {what}",
+                table.meta.label(),
+                pcx.meta.id,
+                peer.vpc.id,
+                display_ranges(&outside),
+                display_ranges(&peer_ranges),
+            );
+            if !intended.is_empty() {
+                message.push_str(&format!("; {}", intended.join("; ")));
+            }
+            let help = if is_default {
+                "route internet traffic through this VPC's own internet or NAT gateway, or centralise egress \
+                 behind a transit gateway"
+                    .to_string()
+            } else {
+                "limit the route to the peer's own CIDR blocks, and peer directly with (or use a transit gateway \
+                 to reach) the VPC or network that owns the rest"
+                    .to_string()
+            };
+            let f = sink
+                .finding(
+                    Severity::Error,
+                    &table.meta,
+                    route.origin.clone(),
+                    format!("{dest} via {} reaches beyond {}", pcx.meta.id, peer.vpc.id),
+                    message,
+                )
+                .label(pcx.meta.id_origin(), format!("peering connection to {}", peer.vpc.id))
+                .help(help);
+            sink.emit(f);
+        }
+    }
+}
+
+/// What the addresses outside the peer are, as far as the load shows: other VPCs that own them
+/// (peered with the peer or not), and the gateways the peer VPC itself sends them to.
+fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, outside: &[AddrRange]) -> Vec<String> {
+    let d = t.design;
+    let own_vpc = table.vpc.as_ref().and_then(|r| r.idx);
+    let mut notes = Vec::new();
+    let peers_of_peer: BTreeSet<usize> =
+        peer.vpc.idx.map(|p| t.peers(p).into_iter().map(|(_, v)| v).collect()).unwrap_or_default();
+    for (vi, vpc) in d.vpcs.iter().enumerate() {
+        if Some(vi) == own_vpc || Some(vi) == peer.vpc.idx {
+            continue;
+        }
+        let hit: Vec<AddrRange> = vpc
+            .active_cidrs()
+            .flat_map(|c| outside.iter().filter_map(move |o| o.intersect(&AddrRange::of(&c.net))))
+            .collect();
+        if hit.is_empty() {
+            continue;
+        }
+        let relation = if peers_of_peer.contains(&vi) {
+            format!(", which is peered with {} (transitive peering)", peer.vpc.id)
+        } else {
+            String::new()
+        };
+        notes.push(format!("{} belongs to VPC {}{relation}", display_ranges(&hit), vpc.meta.label()));
+    }
+    if let Some(p) = peer.vpc.idx {
+        let mut gateways: BTreeSet<String> = BTreeSet::new();
+        for rt in d.route_tables.iter().filter(|rt| rt.vpc.as_ref().and_then(|r| r.idx) == Some(p)) {
+            for o in outside {
+                for cidr in o.to_cidrs() {
+                    if let Some(r) = routing::lookup(rt, &cidr) {
+                        if r.target.kind != TargetKind::Local && r.target.kind != TargetKind::PeeringConnection {
+                            gateways.insert(routing::describe_target(r));
+                        }
+                    }
+                }
+            }
+        }
+        if !gateways.is_empty() {
+            let list: Vec<String> = gateways.into_iter().collect();
+            notes.push(format!("{} sends it on to {}, which peered traffic cannot use", peer.vpc.id, list.join(", ")));
+        } else if outside.iter().any(|o| o.start == 0 && o.end >= u32::MAX as u128) {
+            let igws = t.attached_internet_gateways(p);
+            if !igws.is_empty() {
+                let ids: Vec<&str> = igws.iter().map(|&g| d.internet_gateways[g].meta.id.as_str()).collect();
+                notes.push(format!("{} has internet gateway {}, which peered traffic cannot use", peer.vpc.id, ids.join(", ")));
+            }
+        }
+    }
+    notes
+}

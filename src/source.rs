@@ -1,0 +1,225 @@
+//! Source files and origins: where each resource came from, and (lazily) where that is in the text.
+//!
+//! Ingest records a JSON pointer per resource; byte ranges are only computed when a diagnostic needs
+//! one, by parsing the file once more with `jsonc-parser` (which keeps ranges on every node).
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// Index of a file in [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A loaded input file. `name` is the path as the user gave it (or `<stdin>`).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub text: Arc<str>,
+    spans: OnceLock<Option<SpanTree>>,
+    lines: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, path: Option<PathBuf>, text: String) -> Self {
+        SourceFile { name, path, text: text.into(), spans: OnceLock::new(), lines: OnceLock::new() }
+    }
+
+    /// Byte range of the value at `pointer` (RFC 6901). For a member of an object whose value is
+    /// a scalar, the range covers `"key": value`; for containers it covers the key (or the
+    /// opening bracket of an array element) so that a diagnostic underlines one line, not fifty.
+    pub fn span_of(&self, pointer: &str) -> Option<Range<usize>> {
+        let tree = self.spans.get_or_init(|| SpanTree::parse(&self.text)).as_ref()?;
+        tree.resolve(pointer)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let lines = self
+            .lines
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let line = lines.partition_point(|&start| start <= offset).max(1);
+        let start = lines[line - 1];
+        let end = offset.min(self.text.len());
+        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// Byte offset of a 1-based line and column (as serde_json reports them).
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let mut offset = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+                return offset + col;
+            }
+            offset += l.len();
+        }
+        self.text.len()
+    }
+}
+
+/// All files of one load, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Where a resource (or one of its properties) was defined: a file and a JSON pointer into it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: FileId,
+    pub pointer: String,
+}
+
+impl Origin {
+    pub fn new(file: FileId, pointer: impl Into<String>) -> Self {
+        Origin { file, pointer: pointer.into() }
+    }
+    /// The origin of a property or element below this one.
+    pub fn at(&self, segment: impl std::fmt::Display) -> Origin {
+        let seg = segment.to_string().replace('~', "~0").replace('/', "~1");
+        Origin { file: self.file, pointer: format!("{}/{}", self.pointer, seg) }
+    }
+    /// The deepest of `candidates` (tried in order) that exists in the file, else this origin.
+    pub fn at_first(&self, sources: &Sources, candidates: &[&str]) -> Origin {
+        let file = sources.get(self.file);
+        candidates
+            .iter()
+            .map(|c| self.at(c))
+            .find(|o| file.span_of(&o.pointer).is_some())
+            .unwrap_or_else(|| self.clone())
+    }
+}
+
+/// An owned outline of a JSON document: just the ranges, for pointer lookups.
+#[derive(Debug)]
+enum SpanTree {
+    Object { range: Range<usize>, members: Vec<(String, Range<usize>, SpanTree)> },
+    Array { range: Range<usize>, elements: Vec<SpanTree> },
+    Scalar { range: Range<usize> },
+}
+
+impl SpanTree {
+    fn parse(text: &str) -> Option<SpanTree> {
+        let options = jsonc_parser::ParseOptions::default();
+        let parsed = jsonc_parser::parse_to_ast(text, &jsonc_parser::CollectOptions::default(), &options).ok()?;
+        parsed.value.as_ref().map(SpanTree::from_ast)
+    }
+
+    fn from_ast(value: &jsonc_parser::ast::Value<'_>) -> SpanTree {
+        use jsonc_parser::ast::Value;
+        use jsonc_parser::common::Ranged;
+        let r = value.range();
+        let range = r.start..r.end;
+        match value {
+            Value::Object(obj) => SpanTree::Object {
+                range,
+                members: obj
+                    .properties
+                    .iter()
+                    .map(|p| {
+                        let pr = p.range();
+                        (p.name.as_str().to_string(), pr.start..pr.end, SpanTree::from_ast(&p.value))
+                    })
+                    .collect(),
+            },
+            Value::Array(arr) => {
+                SpanTree::Array { range, elements: arr.elements.iter().map(SpanTree::from_ast).collect() }
+            }
+            _ => SpanTree::Scalar { range },
+        }
+    }
+
+    fn range(&self) -> Range<usize> {
+        match self {
+            SpanTree::Object { range, .. } | SpanTree::Array { range, .. } | SpanTree::Scalar { range } => {
+                range.clone()
+            }
+        }
+    }
+
+    fn resolve(&self, pointer: &str) -> Option<Range<usize>> {
+        if pointer.is_empty() {
+            let r = self.range();
+            return Some(r.start..(r.start + 1).min(r.end));
+        }
+        let mut node = self;
+        // Range of the member (key: value) that led to `node`, if it was reached through a key.
+        let mut member: Option<Range<usize>> = None;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let seg = raw.replace("~1", "/").replace("~0", "~");
+            match node {
+                SpanTree::Object { members, .. } => {
+                    let (_, mrange, child) = members.iter().find(|(k, _, _)| *k == seg)?;
+                    member = Some(mrange.clone());
+                    node = child;
+                }
+                SpanTree::Array { elements, .. } => {
+                    node = elements.get(seg.parse::<usize>().ok()?)?;
+                    member = None;
+                }
+                SpanTree::Scalar { .. } => return None,
+            }
+        }
+        Some(match (node, member) {
+            (SpanTree::Scalar { .. }, Some(m)) => m,
+            (SpanTree::Scalar { range }, None) => range.clone(),
+            // A container: underline its key, or its opening bracket.
+            (_, Some(m)) => {
+                let value_start = node.range().start;
+                m.start..value_start.max(m.start + 1).min(m.end)
+            }
+            (_, None) => {
+                let r = node.range();
+                r.start..r.start + 1
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_pointers_to_byte_ranges() {
+        let text =
+            "{\n  \"Vpcs\": [\n    {\"VpcId\": \"vpc-1\", \"Tags\": [{\"Key\": \"é\", \"Value\": \"x\"}]}\n  ]\n}";
+        let f = SourceFile::new("t.json".into(), None, text.into());
+        let r = f.span_of("/Vpcs/0/VpcId").unwrap();
+        assert_eq!(&text[r.clone()], "\"VpcId\": \"vpc-1\"");
+        assert_eq!(f.line_col(r.start), (3, 6));
+        let r = f.span_of("/Vpcs/0/Tags/0/Value").unwrap();
+        assert_eq!(&text[r], "\"Value\": \"x\"");
+        assert!(f.span_of("/Vpcs/1").is_none());
+        assert!(f.span_of("/Nope").is_none());
+    }
+
+    #[test]
+    fn converts_line_col_to_offsets() {
+        let f = SourceFile::new("t".into(), None, "ab\ncé\nd".into());
+        assert_eq!(f.offset_of(2, 3), 5);
+        assert_eq!(f.line_col(5), (2, 3));
+    }
+}
