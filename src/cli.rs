@@ -1,8 +1,8 @@
 //! The command line: `check`, `rules`, `explain`.
 
 use crate::ingest::{self, Input};
-use crate::report::{self, human::Style, Outcome};
-use crate::rules::{self, Severity, REGISTRY};
+use crate::report::{self, Outcome, human::Style};
+use crate::rules::{self, REGISTRY, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -85,7 +85,12 @@ fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write, stdin: &mut dyn std::io::Read) -> std::io::Result<u8> {
+fn check(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    stdin: &mut dyn std::io::Read,
+) -> std::io::Result<u8> {
     let inputs: Vec<Input> =
         args.paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
     let loaded = ingest::load(&inputs, stdin);

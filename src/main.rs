@@ -10,6 +10,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { vpclint::cli::EXIT_ERROR } else { vpclint::cli::EXIT_CLEAN });
         }
     };
-    let code = vpclint::cli::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), &mut std::io::stdin().lock());
+    let code = vpclint::cli::run(
+        cli,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+        &mut std::io::stdin().lock(),
+    );
     ExitCode::from(code)
 }

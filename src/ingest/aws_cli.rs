@@ -722,10 +722,10 @@ fn read_nacl_entry(c: &Ctx<'_>, e: &Item<'_>) -> Res<NaclEntry> {
     let number = e
         .int("RuleNumber")?
         .ok_or_else(|| FieldError { pointer: e.ptr.clone(), message: "missing required field `RuleNumber`".into() })?;
-    if !(1..=32767).contains(&number) {
+    if !(1..=32768).contains(&number) {
         return Err(FieldError {
             pointer: e.at("RuleNumber"),
-            message: format!("`RuleNumber` {number} is outside 1-32767"),
+            message: format!("`RuleNumber` {number} is outside 1-32768"),
         });
     }
     let proto_text = e.req_str("Protocol")?;

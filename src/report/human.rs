@@ -1,6 +1,6 @@
 //! Human output: rustc-style diagnostics rendered by miette.
 
-use super::{locate, locate_error, Outcome};
+use super::{Outcome, locate, locate_error};
 use crate::rules::{Finding, Severity};
 use crate::source::{FileId, Sources};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -42,11 +42,13 @@ impl Diagnostic for Rendered {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        (!self.related.is_empty())
-            .then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<dyn Iterator<Item = &dyn Diagnostic>>)
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<dyn Iterator<Item = &dyn Diagnostic>>
+        })
     }
 }
 
@@ -190,7 +192,11 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
             }
         }
     };
-    section(&mut out, "Not modelled (top-level key: items)", s.unmodelled_keys.iter().map(|(k, n)| (k.clone(), *n)).collect());
+    section(
+        &mut out,
+        "Not modelled (top-level key: items)",
+        s.unmodelled_keys.iter().map(|(k, n)| (k.clone(), *n)).collect(),
+    );
     section(&mut out, "Response metadata (key: files)", s.metadata_keys.iter().map(|(k, n)| (k.clone(), *n)).collect());
     section(&mut out, "Duplicates ignored", s.duplicates.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
     section(&mut out, "Rejected (see errors)", s.rejected.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());

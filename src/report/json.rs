@@ -1,8 +1,8 @@
 //! `--format json`: a stable, documented schema (see README, "JSON output").
 
-use super::{locate, locate_error, Located, Outcome};
+use super::{Located, Outcome, locate, locate_error};
 use crate::rules::Severity;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Bumped on any incompatible change to the schema.
 pub const SCHEMA_VERSION: u32 = 1;

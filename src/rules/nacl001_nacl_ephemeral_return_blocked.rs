@@ -2,10 +2,10 @@
 //! on the ephemeral ports in the other direction.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::analysis::nacl::{allows_everything, decided_by, evaluate, Verdict};
+use crate::analysis::nacl::{Verdict, allows_everything, decided_by, evaluate};
 use crate::graph::Topology;
-use crate::model::net::{display_ranges, normalize, normalize_ports, AddrRange, PortRange, Protocol};
 use crate::model::NetworkAcl;
+use crate::model::net::{AddrRange, PortRange, Protocol, display_ranges, normalize, normalize_ports};
 use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {
@@ -46,13 +46,12 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             groups.entry((e.egress, protocol, admitted)).or_default().push(i);
         }
         for ((egress, protocol, admitted), entries) in groups {
-            report(t, sink, nacl, egress, protocol, &admitted, &entries);
+            report(sink, nacl, egress, protocol, &admitted, &entries);
         }
     }
 }
 
 fn report(
-    t: &Topology<'_>,
     sink: &mut Sink<'_>,
     nacl: &NetworkAcl,
     egress: bool,
@@ -74,11 +73,15 @@ fn report(
         let number = v.entry.map(|i| nacl.entries[i].number);
         by_cause.entry((number.or(Some(u32::MAX)), v.entry, v.ports)).or_default().push(v.addrs);
     }
-    let (to_from, reply_dir, open_dir) = if egress { ("from", "inbound", "outbound") } else { ("to", "outbound", "inbound") };
+    let (to_from, reply_dir, open_dir) =
+        if egress { ("from", "inbound", "outbound") } else { ("to", "outbound", "inbound") };
     let parts: Vec<String> = by_cause
         .iter()
         .map(|((_, entry, ports), addrs)| {
             let by = match entry {
+                Some(i) if nacl.entries[*i].number >= 32767 => {
+                    format!("the default deny (rule {})", nacl.entries[*i].number)
+                }
                 Some(i) => format!("rule {}", nacl.entries[*i].number),
                 None => "the implicit deny".to_string(),
             };
@@ -91,12 +94,13 @@ fn report(
         .iter()
         .map(|&i| {
             let e = &nacl.entries[i];
-            let ports = match (e.protocol, e.ports) {
-                (Protocol::All, _) | (_, None) => "all ports".to_string(),
-                (_, Some(p)) if p.from == p.to => format!("port {p}"),
-                (_, Some(p)) => format!("ports {p}"),
+            let what = match (e.protocol, e.ports) {
+                (Protocol::All, _) => "all traffic".to_string(),
+                (p, None) => format!("{p} on all ports"),
+                (p, Some(r)) if r.from == r.to => format!("{p} port {r}"),
+                (p, Some(r)) => format!("{p} ports {r}"),
             };
-            format!("{} {ports} (rule {})", e.protocol, e.number)
+            format!("{what} (rule {})", e.number)
         })
         .collect();
     let peer_dir = if egress { "to" } else { "from" };
@@ -116,8 +120,8 @@ fn report(
         format!("allows {open_dir} {} {peer_dir} {}", services[0], display_ranges(admitted)),
         message,
     );
-    for &i in &entries[1..] {
-        f = f.label(nacl.entries[i].origin.clone(), format!("also allows {open_dir} {}", nacl.entries[i].protocol));
+    for (k, &i) in entries.iter().enumerate().skip(1) {
+        f = f.label(nacl.entries[i].origin.clone(), format!("also allows {open_dir} {}", services[k]));
     }
     for (_, entry, ports) in by_cause.keys() {
         if let Some(i) = entry {
@@ -135,6 +139,12 @@ fn report(
              deny that matches it",
             display_ranges(admitted)
         )
+    } else if denied_ports == [PortRange::EPHEMERAL] {
+        format!(
+            "a lower-numbered deny cuts {} out of the return traffic: narrow or renumber it if those addresses \
+             should reach this service",
+            display_ranges(&denied.iter().map(|v| v.addrs).collect::<Vec<_>>())
+        )
     } else {
         format!(
             "allow the whole ephemeral range 1024-65535 (now {} is denied): load balancers and NAT gateways use \
@@ -142,6 +152,5 @@ fn report(
             ranges.join(", ")
         )
     };
-    let _ = t;
     sink.emit(f.help(help));
 }

@@ -2,7 +2,7 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::graph::Topology;
-use crate::model::net::{overlapping_pairs, AddrRange};
+use crate::model::net::{AddrRange, overlapping_pairs};
 use crate::model::{PeerSide, PeeringConnection};
 use crate::source::Origin;
 use ipnet::IpNet;
@@ -34,7 +34,8 @@ fn side_blocks(t: &Topology<'_>, side: &PeerSide) -> Option<Vec<Block>> {
             t.design.vpcs[v].active_cidrs().map(|c| Block { net: c.net, origin: c.origin.clone() }).collect();
         return (!blocks.is_empty()).then_some(blocks);
     }
-    let blocks: Vec<Block> = side.cidrs.iter().map(|(net, origin)| Block { net: *net, origin: origin.clone() }).collect();
+    let blocks: Vec<Block> =
+        side.cidrs.iter().map(|(net, origin)| Block { net: *net, origin: origin.clone() }).collect();
     (!blocks.is_empty()).then_some(blocks)
 }
 
@@ -74,11 +75,8 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
 
 fn check_pair(t: &Topology<'_>, sink: &mut Sink<'_>, pcx: &PeeringConnection) {
     let (Some(req), Some(acc)) = (side_blocks(t, &pcx.requester), side_blocks(t, &pcx.accepter)) else { return };
-    let items: Vec<(AddrRange, u8)> = req
-        .iter()
-        .map(|b| (AddrRange::of(&b.net), 0))
-        .chain(acc.iter().map(|b| (AddrRange::of(&b.net), 1)))
-        .collect();
+    let items: Vec<(AddrRange, u8)> =
+        req.iter().map(|b| (AddrRange::of(&b.net), 0)).chain(acc.iter().map(|b| (AddrRange::of(&b.net), 1))).collect();
     for (i, j) in overlapping_pairs(&items) {
         let (x, y) = (&req[i], &acc[j - req.len()]);
         let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();

@@ -3,7 +3,7 @@
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
 use crate::graph::Topology;
-use crate::model::net::{display_ranges, uncovered, AddrRange};
+use crate::model::net::{AddrRange, display_ranges, uncovered};
 use crate::model::{Destination, PeerSide, ResourceKind, RouteTable, TargetKind};
 use std::collections::BTreeSet;
 
@@ -73,13 +73,17 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             } else {
                 "VPC peering is not transitive and has no edge-to-edge routing".to_string()
             };
+            let outside_text = if outside.iter().map(|o| o.to_cidrs().len()).sum::<usize>() <= 3 {
+                display_ranges(&outside)
+            } else {
+                format!("most of {dest}")
+            };
             let mut message = format!(
-                "route table {} routes {dest} through peering connection {} to {}, but {} lies outside that VPC's \
-                 CIDR blocks ({}): {what}",
+                "route table {} routes {dest} through peering connection {} to {}, but {outside_text} lies outside \
+                 that VPC's CIDR blocks ({}): {what}",
                 table.meta.label(),
                 pcx.meta.id,
                 peer.vpc.id,
-                display_ranges(&outside),
                 display_ranges(&peer_ranges),
             );
             if !intended.is_empty() {
@@ -135,7 +139,8 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
         };
         notes.push(format!("{} belongs to VPC {}{relation}", display_ranges(&hit), vpc.meta.label()));
     }
-    if let Some(p) = peer.vpc.idx {
+    // Only when no VPC of the load owns the addresses: what the peer itself does with them.
+    if let (true, Some(p)) = (notes.is_empty(), peer.vpc.idx) {
         let mut gateways: BTreeSet<String> = BTreeSet::new();
         for rt in d.route_tables.iter().filter(|rt| rt.vpc.as_ref().and_then(|r| r.idx) == Some(p)) {
             for o in outside {
@@ -151,11 +156,15 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
         if !gateways.is_empty() {
             let list: Vec<String> = gateways.into_iter().collect();
             notes.push(format!("{} sends it on to {}, which peered traffic cannot use", peer.vpc.id, list.join(", ")));
-        } else if outside.iter().any(|o| o.start == 0 && o.end >= u32::MAX as u128) {
+        } else {
             let igws = t.attached_internet_gateways(p);
             if !igws.is_empty() {
                 let ids: Vec<&str> = igws.iter().map(|&g| d.internet_gateways[g].meta.id.as_str()).collect();
-                notes.push(format!("{} has internet gateway {}, which peered traffic cannot use", peer.vpc.id, ids.join(", ")));
+                notes.push(format!(
+                    "{} has internet gateway {}, which peered traffic cannot use",
+                    peer.vpc.id,
+                    ids.join(", ")
+                ));
             }
         }
     }

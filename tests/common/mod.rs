@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use vpclint::ingest::{self, Input, Loaded};
+use vpclint::report::{Outcome, human};
+use vpclint::rules::{Finding, REGISTRY};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Load paths relative to the crate root, the way the CLI would.
+pub fn load(paths: &[&Path]) -> Loaded {
+    let inputs: Vec<Input> = paths.iter().map(|p| Input::Path(p.to_path_buf())).collect();
+    ingest::load(&inputs, &mut std::io::empty())
+}
+
+pub fn check_dir(dir: &Path) -> (Loaded, Vec<Finding>) {
+    let loaded = load(&[dir]);
+    let findings = vpclint::check(&loaded.design, REGISTRY);
+    (loaded, findings)
+}
+
+/// Render findings as the CLI would without colours.
+pub fn render(loaded: &Loaded, findings: Vec<Finding>) -> String {
+    let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors.clone() };
+    human::render_findings(&outcome, human::Style { color: false, width: 120 })
+}
+
+/// Sub-directories of `dir`, sorted.
+pub fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// `(rule id, severity, resource)` of each finding, for exact assertions.
+pub fn summary(findings: &[Finding]) -> Vec<(String, String, String)> {
+    findings.iter().map(|f| (f.rule.id.to_string(), f.severity.to_string(), f.resource.clone())).collect()
+}
