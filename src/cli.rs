@@ -93,7 +93,8 @@ fn check(
 ) -> std::io::Result<u8> {
     let inputs: Vec<Input> =
         args.paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
-    let loaded = ingest::load(&inputs, stdin);
+    let mut loaded = ingest::load(&inputs, stdin);
+    report::sort_errors(&loaded.design.sources, &mut loaded.errors);
     let findings = crate::check(&loaded.design, REGISTRY);
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
 

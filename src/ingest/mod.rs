@@ -99,6 +99,25 @@ pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
             }),
         }
     }
+    if loaded.design.kinds_present.is_empty() && loaded.errors.is_empty() {
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::Stdin => "<stdin>".to_string(),
+                Input::Path(p) => p.display().to_string(),
+            })
+            .collect();
+        loaded.errors.push(InputError {
+            file: None,
+            path: names.join(", "),
+            location: ErrorLocation::None,
+            message: format!(
+                "no AWS network resources found ({} file(s) read, none with a known top-level key such as `Vpcs`)",
+                loaded.design.stats.files_loaded
+            ),
+            help: Some("vpclint reads the JSON output of `aws ec2 describe-*` and `aws elbv2 describe-*`; run with --stats to see what was found".into()),
+        });
+    }
     resolve_references(&mut loaded.design);
     loaded
 }

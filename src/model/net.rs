@@ -168,6 +168,10 @@ impl PortRange {
         }
         out
     }
+    /// `port 443` or `ports 1024-65535`.
+    pub fn describe(&self) -> String {
+        if self.from == self.to { format!("port {}", self.from) } else { format!("ports {}-{}", self.from, self.to) }
+    }
     pub fn len(&self) -> u32 {
         u32::from(self.to) - u32::from(self.from) + 1
     }

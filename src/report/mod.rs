@@ -111,6 +111,19 @@ pub fn sort_findings(sources: &Sources, findings: &mut [Finding]) {
     findings.clone_from_slice(&sorted);
 }
 
+/// Input errors in a stable order: file, then position.
+pub fn sort_errors(sources: &Sources, errors: &mut Vec<InputError>) {
+    let mut keyed: Vec<(String, usize, String, InputError)> = errors
+        .drain(..)
+        .map(|e| {
+            let loc = locate_error(sources, &e);
+            (loc.file, loc.span.map_or(0, |s| s.start), e.message.clone(), e)
+        })
+        .collect();
+    keyed.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
+    errors.extend(keyed.into_iter().map(|k| k.3));
+}
+
 /// Everything a run produced, ready to print.
 pub struct Outcome<'d> {
     pub design: &'d Design,

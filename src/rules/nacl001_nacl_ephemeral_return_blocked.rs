@@ -67,27 +67,56 @@ fn report(
     }
     let severity = if verdicts.iter().any(|v| v.allowed) { Severity::Warning } else { Severity::Error };
 
-    // Denied parts, grouped by the deciding entry and port range.
-    let mut by_cause: BTreeMap<(Option<u32>, Option<usize>, PortRange), Vec<AddrRange>> = BTreeMap::new();
-    for v in &denied {
-        let number = v.entry.map(|i| nacl.entries[i].number);
-        by_cause.entry((number.or(Some(u32::MAX)), v.entry, v.ports)).or_default().push(v.addrs);
-    }
     let (to_from, reply_dir, open_dir) =
         if egress { ("from", "inbound", "outbound") } else { ("to", "outbound", "inbound") };
-    let parts: Vec<String> = by_cause
-        .iter()
-        .map(|((_, entry, ports), addrs)| {
-            let by = match entry {
-                Some(i) if nacl.entries[*i].number >= 32767 => {
-                    format!("the default deny (rule {})", nacl.entries[*i].number)
-                }
-                Some(i) => format!("rule {}", nacl.entries[*i].number),
-                None => "the implicit deny".to_string(),
-            };
-            format!("ports {ports} {to_from} {} by {by}", display_ranges(addrs))
-        })
-        .collect();
+    let by = |entry: Option<usize>| match entry {
+        Some(i) if nacl.entries[i].number >= 32767 => format!("the default deny (rule {})", nacl.entries[i].number),
+        Some(i) => format!("rule {}", nacl.entries[i].number),
+        None => "the implicit deny".to_string(),
+    };
+    // Parts of the traffic, grouped by the deciding entry and port range.
+    let group = |vs: &[&Verdict]| {
+        let mut g: BTreeMap<(u32, Option<usize>, PortRange), Vec<AddrRange>> = BTreeMap::new();
+        for v in vs {
+            let number = v.entry.map_or(u32::MAX, |i| nacl.entries[i].number);
+            g.entry((number, v.entry, v.ports)).or_default().push(v.addrs);
+        }
+        g
+    };
+    let cidr_count = |vs: &[&Verdict]| vs.iter().map(|v| v.addrs.to_cidrs().len()).sum::<usize>();
+    let allowed: Vec<&Verdict> = verdicts.iter().filter(|v| v.allowed).collect();
+    let denied_text = if !allowed.is_empty() && cidr_count(&denied) > 6 && cidr_count(&allowed) < cidr_count(&denied) {
+        // Mostly denied: say what is let through instead of listing every denied block.
+        let causes: std::collections::BTreeSet<String> = denied.iter().map(|v| by(v.entry)).collect();
+        let exceptions: Vec<String> = group(&allowed)
+            .iter()
+            .map(|((_, e, ports), addrs)| {
+                format!("{} {to_from} {} ({})", ports.describe(), display_ranges(addrs), by(*e))
+            })
+            .collect();
+        format!(
+            "ports {} {to_from} {} by {}, except {}",
+            PortRange::EPHEMERAL,
+            display_ranges(admitted),
+            causes.into_iter().collect::<Vec<_>>().join(" and "),
+            exceptions.join(", ")
+        )
+    } else {
+        group(&denied)
+            .iter()
+            .map(|((_, e, ports), addrs)| {
+                format!("{} {to_from} {} by {}", ports.describe(), display_ranges(addrs), by(*e))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    // Ports each explicit entry denies, for its label.
+    let mut denying: BTreeMap<usize, Vec<PortRange>> = BTreeMap::new();
+    for v in &denied {
+        if let Some(i) = v.entry {
+            denying.entry(i).or_default().push(v.ports);
+        }
+    }
     let denied_ports = normalize_ports(denied.iter().map(|v| v.ports).collect());
     let first = &nacl.entries[entries[0]];
     let services: Vec<String> = entries
@@ -111,7 +140,7 @@ fn report(
         nacl.meta.label(),
         services.join(", "),
         display_ranges(admitted),
-        parts.join("; ")
+        denied_text
     );
     let mut f = sink.finding(
         severity,
@@ -123,33 +152,40 @@ fn report(
     for (k, &i) in entries.iter().enumerate().skip(1) {
         f = f.label(nacl.entries[i].origin.clone(), format!("also allows {open_dir} {}", services[k]));
     }
-    for (_, entry, ports) in by_cause.keys() {
-        if let Some(i) = entry {
-            f = f.label(nacl.entries[*i].origin.clone(), format!("denies the {reply_dir} replies on ports {ports}"));
-        }
+    for (&i, ports) in &denying {
+        let ports: Vec<String> = normalize_ports(ports.clone()).iter().map(|p| p.to_string()).collect();
+        f = f.label(
+            nacl.entries[i].origin.clone(),
+            format!("denies the {reply_dir} replies on ports {}", ports.join(", ")),
+        );
     }
     f = f.label(
         nacl.meta.id_origin(),
         format!("associated with {used_by} subnet{}", if used_by == 1 { "" } else { "s" }),
     );
     let ranges: Vec<String> = denied_ports.iter().map(|p| p.to_string()).collect();
-    let help = if severity == Severity::Error {
+    let explicit: Vec<String> = denying
+        .keys()
+        .filter(|&&i| nacl.entries[i].number < 32767)
+        .map(|&i| nacl.entries[i].number.to_string())
+        .collect();
+    let help = if !explicit.is_empty() {
         format!(
-            "add an {reply_dir} rule allowing {protocol} 1024-65535 {to_from} {} with a lower rule number than any \
-             deny that matches it",
-            display_ranges(admitted)
+            "rule {} denies replies that an allow would otherwise let through: narrow or renumber it if those \
+             addresses should reach this service",
+            explicit.join(", ")
         )
-    } else if denied_ports == [PortRange::EPHEMERAL] {
-        format!(
-            "a lower-numbered deny cuts {} out of the return traffic: narrow or renumber it if those addresses \
-             should reach this service",
-            display_ranges(&denied.iter().map(|v| v.addrs).collect::<Vec<_>>())
-        )
-    } else {
+    } else if denied_ports != [PortRange::EPHEMERAL] {
         format!(
             "allow the whole ephemeral range 1024-65535 (now {} is denied): load balancers and NAT gateways use \
              ports from 1024 up, not only the Linux range 32768-60999",
             ranges.join(", ")
+        )
+    } else {
+        format!(
+            "add an {reply_dir} rule allowing {protocol} 1024-65535 {to_from} {} with a lower rule number than any \
+             deny that matches it",
+            display_ranges(admitted)
         )
     };
     sink.emit(f.help(help));

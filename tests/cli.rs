@@ -1,0 +1,161 @@
+//! The binary as users run it: argv in; stdout, stderr and exit code out.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn vpclint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run vpclint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const EXAMPLE: &str = "fixtures/examples/moto-3tier";
+
+#[test]
+fn example_reports_all_five_rules_and_exits_1() {
+    let o = vpclint(&["check", EXAMPLE]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    for id in ["PEER001", "PEER002", "NACL001", "LB001", "NAT001"] {
+        assert!(out.contains(&format!("{id}(")), "{id} missing from:\n{out}");
+    }
+    // rustc-style: file:line:col and the offending JSON underlined.
+    assert!(out.contains("╭─[fixtures/examples/moto-3tier/describe-vpc-peering-connections.json:36:13]"), "{out}");
+    assert!(out.contains("─┬─"));
+    assert!(!out.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(out.ends_with("Found 8 errors and 0 warnings in 52 files (108 resources).\n"), "{out}");
+}
+
+#[test]
+fn clean_input_is_quiet_and_exits_0() {
+    let o = vpclint(&["check", "fixtures/NACL001/pass/web-with-ephemeral"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    let warn_only = "fixtures/NACL001/fail/outbound-ephemeral-linux-range-only";
+    assert_eq!(vpclint(&["check", warn_only]).status.code(), Some(0));
+    assert_eq!(vpclint(&["check", "--fail-on", "warning", warn_only]).status.code(), Some(1));
+    assert_eq!(vpclint(&["check", "--fail-on", "never", EXAMPLE]).status.code(), Some(0));
+}
+
+#[test]
+fn json_output_follows_the_schema() {
+    let o = vpclint(&["check", "--format", "json", "fixtures/PEER001/fail/identical-primary-cidr"]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["summary"]["errors"], 1);
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "PEER001");
+    assert_eq!(f["name"], "peering-cidr-overlap");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["resource"], "pcx-0247c147792d25568");
+    assert_eq!(f["file"], "fixtures/PEER001/fail/identical-primary-cidr/describe-vpc-peering-connections.json");
+    assert!(f["line"].as_u64().unwrap() > 1 && f["column"].as_u64().unwrap() > 1);
+    let related = f["related"].as_array().unwrap();
+    assert_eq!(related.len(), 2);
+    assert!(related.iter().all(|r| r["file"].as_str().unwrap().ends_with("describe-vpcs.json")));
+}
+
+#[test]
+fn bad_input_is_located_exits_2_and_the_rest_is_still_checked() {
+    let o = vpclint(&["check", "fixtures/bad-input/mixed"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for expected in [
+        "fixtures/bad-input/mixed/empty.json:1:1: empty file",
+        "fixtures/bad-input/mixed/invalid-cidr.json:6:13: `CidrBlock` is not a valid CIDR block: \"10.0.300.0/24\"",
+        "fixtures/bad-input/mixed/malformed.json:3:51: invalid JSON: trailing comma",
+        "fixtures/bad-input/mixed/nested/wrong-shape.json:2:5: `Vpcs` must be an array, found an object",
+        "fixtures/bad-input/mixed/nested/wrong-shape.json:13:21: `GatewayId` must be a string, found a number",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    // The valid neighbour is still checked.
+    assert!(stdout(&o).contains("NAT001(nat-gateway-without-eip)"));
+}
+
+#[test]
+fn unrelated_json_alone_is_an_input_error() {
+    let o = vpclint(&["check", "fixtures/bad-input/mixed/nested/package.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no AWS network resources found"));
+}
+
+#[test]
+fn stats_account_for_every_key_and_file() {
+    let o = vpclint(&["check", "--stats", "fixtures/bad-input/mixed"]);
+    let err = stderr(&o);
+    for expected in ["NAT gateway", "Not modelled", "name", "Rejected", "notes.txt: not a .json file", "package.json"] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+}
+
+#[test]
+fn reads_standard_input() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/NAT001/fail/public-no-addresses/describe-nat-gateways.json"),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["file"], "<stdin>");
+    assert_eq!(doc["findings"][0]["rule"], "NAT001");
+}
+
+#[test]
+fn output_does_not_depend_on_argument_order() {
+    let a = vpclint(&["check", "fixtures/PEER001/fail", "fixtures/NACL001/fail"]);
+    let b = vpclint(&["check", "fixtures/NACL001/fail", "fixtures/PEER001/fail"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(!a.stdout.is_empty());
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = vpclint(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for line in ["LB001    internet-facing-lb-in-private-subnet", "PEER002  peering-not-transitive"] {
+        assert!(out.contains(line), "{out}");
+    }
+    assert_eq!(out.lines().count(), 5);
+    let by_id = vpclint(&["explain", "PEER001"]);
+    let by_name = vpclint(&["explain", "peering-cidr-overlap"]);
+    assert_eq!(by_id.status.code(), Some(0));
+    assert_eq!(by_id.stdout, by_name.stdout);
+    assert!(stdout(&by_id).starts_with("# PEER001"));
+    assert_eq!(vpclint(&["explain", "NOPE999"]).status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(vpclint(&["check"]).status.code(), Some(2));
+    assert_eq!(vpclint(&["check", "--format", "xml", EXAMPLE]).status.code(), Some(2));
+    assert_eq!(vpclint(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(vpclint(&["check", "does/not/exist"]).status.code(), Some(2));
+    assert_eq!(vpclint(&["--help"]).status.code(), Some(0));
+}
