@@ -105,10 +105,10 @@ impl<'d> Topology<'d> {
             }
         }
         for (si, s) in design.subnets.iter().enumerate() {
-            if t.subnet_tables[si].is_none() {
-                if let Some(main) = s.vpc.as_ref().and_then(|r| r.idx).and_then(|v| t.main_tables[v]) {
-                    t.subnet_tables[si] = Some(EffectiveTable { table: main, explicit: false });
-                }
+            if t.subnet_tables[si].is_none()
+                && let Some(main) = s.vpc.as_ref().and_then(|r| r.idx).and_then(|v| t.main_tables[v])
+            {
+                t.subnet_tables[si] = Some(EffectiveTable { table: main, explicit: false });
             }
         }
         for (i, n) in design.network_acls.iter().enumerate() {

@@ -46,13 +46,17 @@ impl SourceFile {
         (line, col)
     }
 
-    /// Byte offset of a 1-based line and column (as serde_json reports them).
+    /// Byte offset of a 1-based line and 1-based byte column (as serde_json reports them),
+    /// moved back to a character boundary.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let mut offset = 0;
         for (i, l) in self.text.split_inclusive('\n').enumerate() {
             if i + 1 == line {
-                let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
-                return offset + col;
+                let mut at = offset + column.saturating_sub(1).min(l.len());
+                while !self.text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                return at;
             }
             offset += l.len();
         }
@@ -219,7 +223,9 @@ mod tests {
     #[test]
     fn converts_line_col_to_offsets() {
         let f = SourceFile::new("t".into(), None, "ab\ncé\nd".into());
-        assert_eq!(f.offset_of(2, 3), 5);
-        assert_eq!(f.line_col(5), (2, 3));
+        // serde_json counts bytes: "é" is two of them.
+        assert_eq!(f.offset_of(2, 4), 6);
+        assert_eq!(f.line_col(6), (2, 3));
+        assert_eq!(f.offset_of(2, 3), 4);
     }
 }

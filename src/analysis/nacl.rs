@@ -113,6 +113,7 @@ mod tests {
                 name: None,
                 tags: vec![],
                 origin: Origin::new(FileId(0), ""),
+                id_key: "",
             },
             vpc: None,
             is_default: false,

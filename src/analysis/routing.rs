@@ -71,6 +71,7 @@ mod tests {
                 name: None,
                 tags: vec![],
                 origin: Origin::new(FileId(0), ""),
+                id_key: "",
             },
             vpc: None,
             main: true,

@@ -92,11 +92,11 @@ pub(crate) fn load_document(
     };
     let mut prefix = String::new();
     // boto3 recordings (placebo) wrap the response: {"status_code": 200, "data": {...}}.
-    if root.contains_key("status_code") {
-        if let Some(data) = root.get("data").and_then(Value::as_object) {
-            root = data;
-            prefix = "/data".into();
-        }
+    if root.contains_key("status_code")
+        && let Some(data) = root.get("data").and_then(Value::as_object)
+    {
+        root = data;
+        prefix = "/data".into();
     }
     let mut ctx = Ctx { file, scope, state, loaded, recognised: 0 };
     let mut keys: Vec<&String> = root.keys().collect();
@@ -239,7 +239,9 @@ impl Ctx<'_> {
         }
     }
 
-    /// Common metadata; content (`OwnerId`, zone, ARN) wins over the path, which fills the gaps.
+    /// Common metadata. A `<account>/<region>/` layout is the user's own statement of where a dump
+    /// came from (Batfish snapshots reuse one recorded file under several accounts), so the path
+    /// wins; the content (`OwnerId`, zone, ARN) fills what the path does not say.
     fn meta(
         &self,
         item: &Item<'_>,
@@ -252,8 +254,8 @@ impl Ctx<'_> {
         let name = tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.clone());
         Ok(Meta {
             id: id.to_string(),
-            account: account.or_else(|| self.scope.account.clone()),
-            region: region.or_else(|| self.scope.region.clone()),
+            account: self.scope.account.clone().or(account),
+            region: self.scope.region.clone().or(region),
             name,
             tags,
             origin: Origin::new(self.file, item.ptr.clone()),
@@ -420,10 +422,10 @@ fn read_vpc(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
             });
         }
     }
-    if let Some(primary) = item.cidr("CidrBlock")? {
-        if !cidrs.iter().any(|x| x.net == primary) {
-            cidrs.insert(0, VpcCidr { net: primary, associated: true, origin: c.origin(&item.at("CidrBlock")) });
-        }
+    if let Some(primary) = item.cidr("CidrBlock")?
+        && !cidrs.iter().any(|x| x.net == primary)
+    {
+        cidrs.insert(0, VpcCidr { net: primary, associated: true, origin: c.origin(&item.at("CidrBlock")) });
     }
     for a in item.objs("Ipv6CidrBlockAssociationSet")? {
         if let Some(net) = a.cidr("Ipv6CidrBlock")? {
@@ -445,10 +447,10 @@ fn read_subnet(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let meta = c.meta(&item, "SubnetId", item.owned("OwnerId")?, zone_region(&item, "AvailabilityZone")?)?;
     let mut ipv6_cidrs = Vec::new();
     for a in item.objs("Ipv6CidrBlockAssociationSet")? {
-        if let Some(net) = a.cidr("Ipv6CidrBlock")? {
-            if a.association_active("Ipv6CidrBlockState")? {
-                ipv6_cidrs.push(net);
-            }
+        if let Some(net) = a.cidr("Ipv6CidrBlock")?
+            && a.association_active("Ipv6CidrBlockState")?
+        {
+            ipv6_cidrs.push(net);
         }
     }
     let subnet = Subnet {
@@ -660,7 +662,11 @@ fn read_peering(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         Some(s) => s.owned("Code")?.unwrap_or_default(),
         None => String::new(),
     };
-    let meta = c.meta(&item, "VpcPeeringConnectionId", requester.owner.clone(), requester.region.clone())?;
+    let mut meta = c.meta(&item, "VpcPeeringConnectionId", None, None)?;
+    // Both accounts of a cross-account peering list it: identify it by its requester, not by the
+    // dump it was found in, so that it is loaded once.
+    meta.account = requester.owner.clone().or(meta.account);
+    meta.region = requester.region.clone().or(meta.region);
     let pcx = PeeringConnection { meta, status: status.to_ascii_lowercase(), requester, accepter };
     if c.fresh(ResourceKind::PeeringConnection, &pcx.meta) {
         c.loaded.design.peering_connections.push(pcx);

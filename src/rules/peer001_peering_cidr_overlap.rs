@@ -39,8 +39,11 @@ fn side_blocks(t: &Topology<'_>, side: &PeerSide) -> Option<Vec<Block>> {
     (!blocks.is_empty()).then_some(blocks)
 }
 
+/// Account, region and id of a VPC.
+type VpcKey = (String, String, String);
+
 /// A stable identity for a side's VPC, whether or not the VPC itself is loaded.
-fn vpc_key(t: &Topology<'_>, side: &PeerSide) -> (String, String, String) {
+fn vpc_key(t: &Topology<'_>, side: &PeerSide) -> VpcKey {
     match side.vpc.idx {
         Some(v) => {
             let m = &t.design.vpcs[v].meta;
@@ -56,7 +59,7 @@ fn overlap_of(a: &IpNet, b: &IpNet) -> Option<String> {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     // hub VPC → its spokes: (peering index, spoke side)
-    let mut hubs: BTreeMap<(String, String, String), Vec<(usize, &PeerSide)>> = BTreeMap::new();
+    let mut hubs: BTreeMap<VpcKey, Vec<(usize, &PeerSide)>> = BTreeMap::new();
     for (pi, pcx) in t.design.peering_connections.iter().enumerate() {
         if pcx.is_defunct() {
             continue;

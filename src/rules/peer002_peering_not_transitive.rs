@@ -145,10 +145,11 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
         for rt in d.route_tables.iter().filter(|rt| rt.vpc.as_ref().and_then(|r| r.idx) == Some(p)) {
             for o in outside {
                 for cidr in o.to_cidrs() {
-                    if let Some(r) = routing::lookup(rt, &cidr) {
-                        if r.target.kind != TargetKind::Local && r.target.kind != TargetKind::PeeringConnection {
-                            gateways.insert(routing::describe_target(r));
-                        }
+                    if let Some(r) = routing::lookup(rt, &cidr)
+                        && r.target.kind != TargetKind::Local
+                        && r.target.kind != TargetKind::PeeringConnection
+                    {
+                        gateways.insert(routing::describe_target(r));
                     }
                 }
             }

@@ -1,0 +1,133 @@
+//! Conformance over the shared corpus of real third-party AWS CLI dumps (`../shared/corpus`).
+//! Skipped, with a printed reason, only when that folder is absent.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping corpus conformance: {} is absent", dir.display());
+        None
+    }
+}
+
+/// The AWS describe-* dump directories listed in PROVENANCE.md.
+fn dump_dirs(corpus: &Path) -> Vec<PathBuf> {
+    let provenance = std::fs::read_to_string(corpus.join("PROVENANCE.md")).expect("PROVENANCE.md");
+    let section = provenance.split("## AWS describe-* dumps").nth(1).expect("dump section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(|rel| corpus.join(rel))
+        .collect()
+}
+
+#[test]
+fn every_corpus_dump_loads_without_error_and_is_accounted_for() {
+    let Some(corpus) = corpus() else { return };
+    let dirs = dump_dirs(&corpus);
+    assert!(dirs.len() >= 40, "expected the corpus dump list, found {}", dirs.len());
+    for dir in dirs {
+        assert!(dir.is_dir(), "{} missing", dir.display());
+        let (loaded, _) = check_dir(&dir);
+        assert!(loaded.errors.is_empty(), "{}: {:?}", dir.display(), loaded.errors);
+        let d = &loaded.design;
+        assert!(d.resource_count() > 0, "{}: nothing loaded", dir.display());
+        assert!(d.stats.rejected.is_empty(), "{}: rejected {:?}", dir.display(), d.stats.rejected);
+        // Every file was either read or skipped with a reason.
+        let json_files = walk_json(&dir);
+        assert_eq!(json_files, d.stats.files_loaded, "{}", dir.display());
+    }
+}
+
+fn walk_json(dir: &Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            n += walk_json(&p);
+        } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| x.eq_ignore_ascii_case("json")) {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn batfish(name: &str) -> String {
+    format!("batfish/projects/batfish/src/test/resources/org/batfish/representation/aws/{name}/aws_configs")
+}
+
+#[test]
+fn batfish_test_snapshot_nacl_blocks_replies_to_outbound_connections() {
+    let Some(corpus) = corpus() else { return };
+    let (_, findings) = check_dir(&corpus.join(batfish("test")));
+    // acl-4db39c28 (default NACL of subnets subnet-073b8061 and subnet-1f315846): outbound allows
+    // everything, inbound allows only TCP 3306 from 162.243.144.192/32 before the default deny, so
+    // replies to every outbound connection are dropped except that one port from that one host.
+    // The other NACL (acl-008d1f79) allows all traffic both ways.
+    assert_eq!(summary(&findings), vec![("NACL001".into(), "warning".into(), "acl-4db39c28".into())]);
+    assert!(findings[0].message.contains(
+        "ports 1024-65535 from 0.0.0.0/0 by the default deny (rule 32767), except port 3306 from 162.243.144.192/32 (rule 100)"
+    ));
+}
+
+#[test]
+fn batfish_multi_account_peering_resolves_both_sides_and_is_clean() {
+    let Some(corpus) = corpus() else { return };
+    let (loaded, findings) = check_dir(&corpus.join(batfish("test-vpc-peering-multi-account")));
+    // pcx-0040f7640e10191f4 joins vpc-0f44fae3468d2b998 (10.1.0.0/16, account 028403472736) and
+    // vpc-05951c91977125d2e (10.2.0.0/16, account 951601349076); each side routes exactly the other's
+    // CIDR through it. Both accounts list the connection: it is loaded once. Two other connections
+    // are deleted. The snapshot lays the accounts out as accounts/123456789012 and
+    // accounts/123456789013 (the recorded OwnerIds differ): the layout names the account.
+    assert!(findings.is_empty(), "{}", render(&loaded, findings));
+    let d = &loaded.design;
+    assert_eq!(d.vpcs.len(), 2);
+    let pcx = d.peering_connections.iter().find(|p| p.meta.id == "pcx-0040f7640e10191f4").expect("active peering");
+    assert!(pcx.requester.vpc.idx.is_some() && pcx.accepter.vpc.idx.is_some());
+    assert_eq!(d.peering_connections.iter().filter(|p| p.meta.id == "pcx-0040f7640e10191f4").count(), 1);
+    let accounts: Vec<_> = d.vpcs.iter().map(|v| v.meta.account.clone().unwrap_or_default()).collect();
+    assert!(accounts.contains(&"123456789012".to_string()) && accounts.contains(&"123456789013".to_string()));
+}
+
+#[test]
+fn cloudmapper_demo_internet_facing_lbs_without_route_tables_are_unknown_not_private() {
+    let Some(corpus) = corpus() else { return };
+    let (loaded, findings) = check_dir(&corpus.join("cloudmapper/account-data/demo"));
+    // The demo account has an internet-facing ALB and a classic ELB, but the dump has no route
+    // tables: whether their subnets are public is unknown, so LB001 must stay quiet. No NAT
+    // gateways, an empty peering list, no NACLs.
+    assert!(findings.is_empty(), "{}", render(&loaded, findings));
+    let d = &loaded.design;
+    assert_eq!(d.load_balancers.len(), 2);
+    assert!(d.load_balancers.iter().all(|lb| lb.scheme == vpclint::model::Scheme::InternetFacing));
+    assert!(!d.has(vpclint::model::ResourceKind::RouteTable));
+    // Non-JSON attribute files are skipped with a note.
+    assert!(d.stats.files_skipped.iter().any(|(_, why)| why == "not a .json file"));
+}
+
+#[test]
+fn batfish_multi_account_same_cidr_loads_two_vpcs() {
+    let Some(corpus) = corpus() else { return };
+    let (loaded, findings) = check_dir(&corpus.join(batfish("test-multi-account")));
+    // Two accounts (111 in us-west-1, 222 in us-west-2), one VPC each with 10.1.0.0/16, not peered.
+    assert!(findings.is_empty());
+    let mut scopes: Vec<_> =
+        loaded.design.vpcs.iter().map(|v| (v.meta.account.clone(), v.meta.region.clone())).collect();
+    scopes.sort();
+    assert_eq!(
+        scopes,
+        vec![(Some("111".into()), Some("us-west-1".into())), (Some("222".into()), Some("us-west-2".into()))]
+    );
+}
