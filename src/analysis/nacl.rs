@@ -106,15 +106,7 @@ mod tests {
 
     fn acl(entries: Vec<NaclEntry>) -> NetworkAcl {
         NetworkAcl {
-            meta: Meta {
-                id: "acl-1".into(),
-                account: None,
-                region: None,
-                name: None,
-                tags: vec![],
-                origin: Origin::new(FileId(0), ""),
-                id_key: "",
-            },
+            meta: Meta::bare("acl-1", Origin::new(FileId(0), ""), ""),
             vpc: None,
             is_default: false,
             subnets: vec![],

@@ -64,15 +64,7 @@ mod tests {
     #[test]
     fn longest_prefix_wins() {
         let table = RouteTable {
-            meta: Meta {
-                id: "rtb-1".into(),
-                account: None,
-                region: None,
-                name: None,
-                tags: vec![],
-                origin: Origin::new(FileId(0), ""),
-                id_key: "",
-            },
+            meta: Meta::bare("rtb-1", Origin::new(FileId(0), ""), ""),
             vpc: None,
             main: true,
             subnets: vec![],

@@ -24,6 +24,11 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// A resource known only by id: no account, region or tags.
+    pub fn bare(id: impl Into<String>, origin: Origin, id_key: &'static str) -> Meta {
+        Meta { id: id.into(), account: None, region: None, name: None, tags: Vec::new(), origin, id_key }
+    }
+
     /// Where the resource's id is written: the span diagnostics point at.
     pub fn id_origin(&self) -> Origin {
         if self.id_key.is_empty() { self.origin.clone() } else { self.origin.at(self.id_key) }
@@ -278,7 +283,7 @@ pub struct PeeringConnection {
 impl PeeringConnection {
     /// Deleted, rejected, failed or expired connections carry no traffic and hold no CIDR claims.
     pub fn is_defunct(&self) -> bool {
-        matches!(self.status.as_str(), "deleted" | "deleting" | "rejected" | "failed" | "expired")
+        matches!(self.status.as_str(), "deleted" | "rejected" | "failed" | "expired")
     }
     pub fn sides(&self) -> [&PeerSide; 2] {
         [&self.requester, &self.accepter]

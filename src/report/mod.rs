@@ -23,6 +23,22 @@ pub struct Located {
     pub origin: Option<Origin>,
 }
 
+impl Located {
+    /// A file as a whole, with no position.
+    fn unplaced(file: String) -> Located {
+        Located {
+            file,
+            span: None,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            text: String::new(),
+            origin: None,
+        }
+    }
+}
+
 pub fn locate_origin(sources: &Sources, origin: &Origin, text: &str) -> Located {
     let file = sources.get(origin.file);
     let span = file.span_of(&origin.pointer);
@@ -52,18 +68,7 @@ pub fn locate(sources: &Sources, label: &Label) -> Located {
 
 /// Where an input error is.
 pub fn locate_error(sources: &Sources, err: &InputError) -> Located {
-    let Some(id) = err.file else {
-        return Located {
-            file: err.path.clone(),
-            span: None,
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-            text: String::new(),
-            origin: None,
-        };
-    };
+    let Some(id) = err.file else { return Located::unplaced(err.path.clone()) };
     match &err.location {
         ErrorLocation::Pointer(p) => locate_origin(sources, &Origin::new(id, p.clone()), ""),
         ErrorLocation::Offset(o) => {
@@ -82,16 +87,7 @@ pub fn locate_error(sources: &Sources, err: &InputError) -> Located {
                 origin: None,
             }
         }
-        ErrorLocation::None => Located {
-            file: sources.get(id).name.clone(),
-            span: None,
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-            text: String::new(),
-            origin: None,
-        },
+        ErrorLocation::None => Located::unplaced(sources.get(id).name.clone()),
     }
 }
 
