@@ -56,7 +56,6 @@ pub struct Topology<'d> {
     pub design: &'d Design,
     pub graph: DiGraph<Node, Edge>,
     nodes: HashMap<Node, NodeIndex>,
-    ids: HashMap<(ResourceKind, &'d str), usize>,
     subnet_tables: Vec<Option<EffectiveTable>>,
     subnet_nacls: Vec<Option<usize>>,
     main_tables: Vec<Option<usize>>,
@@ -68,7 +67,6 @@ impl<'d> Topology<'d> {
             design,
             graph: DiGraph::new(),
             nodes: HashMap::new(),
-            ids: id_index(design),
             subnet_tables: vec![None; design.subnets.len()],
             subnet_nacls: vec![None; design.subnets.len()],
             main_tables: vec![None; design.vpcs.len()],
@@ -99,8 +97,8 @@ impl<'d> Topology<'d> {
                 }
             }
             for (ri, route) in rt.routes.iter().enumerate() {
-                if let Some(target) = t.find_target(route.target.kind, &route.target.id) {
-                    t.link((K::RouteTable, i), target, Edge::RoutesTo { route: ri });
+                if let (Some(kind), Some(target)) = (route.target.kind.resource_kind(), route.target.idx) {
+                    t.link((K::RouteTable, i), (kind, target), Edge::RoutesTo { route: ri });
                 }
             }
         }
@@ -144,10 +142,8 @@ impl<'d> Topology<'d> {
             if let Some(s) = n.subnet.as_ref().and_then(|r| r.idx) {
                 t.link((K::NatGateway, i), (K::Subnet, s), Edge::PlacedIn);
             }
-            for alloc in &n.allocation_ids {
-                if let Some(e) = t.find(K::ElasticIp, alloc) {
-                    t.link((K::NatGateway, i), (K::ElasticIp, e), Edge::UsesAddress);
-                }
+            for e in n.allocations.iter().filter_map(|r| r.idx) {
+                t.link((K::NatGateway, i), (K::ElasticIp, e), Edge::UsesAddress);
             }
         }
         for (i, lb) in design.load_balancers.iter().enumerate() {
@@ -176,27 +172,6 @@ impl<'d> Topology<'d> {
         if let (Some(a), Some(b)) = (a, b) {
             self.graph.add_edge(a, b, edge);
         }
-    }
-
-    /// The resource a route target names, if it is in the design.
-    fn find_target(&self, kind: TargetKind, id: &str) -> Option<(ResourceKind, usize)> {
-        let kind = match kind {
-            TargetKind::InternetGateway => ResourceKind::InternetGateway,
-            TargetKind::EgressOnlyInternetGateway => ResourceKind::EgressOnlyInternetGateway,
-            TargetKind::NatGateway => ResourceKind::NatGateway,
-            TargetKind::PeeringConnection => ResourceKind::PeeringConnection,
-            TargetKind::TransitGateway => ResourceKind::TransitGateway,
-            TargetKind::NetworkInterface => ResourceKind::NetworkInterface,
-            TargetKind::Instance => ResourceKind::Instance,
-            TargetKind::VpcEndpoint => ResourceKind::VpcEndpoint,
-            _ => return None,
-        };
-        self.find(kind, id).map(|i| (kind, i))
-    }
-
-    /// A resource of `kind` by id (the first one loaded, if several accounts reuse an id).
-    pub fn find(&self, kind: ResourceKind, id: &str) -> Option<usize> {
-        self.ids.get(&(kind, id)).copied()
     }
 
     fn neighbours(&self, from: Node, edge: impl Fn(&Edge) -> bool, kind: ResourceKind) -> Vec<usize> {
@@ -241,11 +216,6 @@ impl<'d> Topology<'d> {
             .any(|a| a.vpc.idx == Some(vpc) && matches!(a.state.as_str(), "available" | "attached" | ""))
     }
 
-    /// Internet gateway index by id.
-    pub fn internet_gateway(&self, id: &str) -> Option<usize> {
-        self.find(ResourceKind::InternetGateway, id)
-    }
-
     /// Where the default route of `table` goes for `family`, judged for a subnet in `vpc`.
     pub fn default_route(&self, table: usize, vpc: Option<usize>, family: Family) -> DefaultRoute<'d> {
         let design: &'d Design = self.design;
@@ -254,7 +224,7 @@ impl<'d> Topology<'d> {
         };
         let to_attached_igw = route.target.kind == TargetKind::InternetGateway
             && routing::is_active(route)
-            && match (self.internet_gateway(&route.target.id), vpc) {
+            && match (route.target.idx, vpc) {
                 (Some(igw), Some(v)) => self.igw_attached_to(igw, v),
                 // The gateway is not in the dump: trust an active route (AWS would have refused a
                 // route to a gateway that is not attached to the table's VPC).
@@ -296,31 +266,4 @@ impl<'d> Topology<'d> {
         .filter(|&g| self.igw_attached_to(g, vpc))
         .collect()
     }
-}
-
-fn id_index(design: &Design) -> HashMap<(ResourceKind, &str), usize> {
-    use ResourceKind as K;
-    fn add<'a>(
-        ids: &mut HashMap<(ResourceKind, &'a str), usize>,
-        kind: ResourceKind,
-        metas: impl Iterator<Item = &'a crate::model::Meta>,
-    ) {
-        for (i, m) in metas.enumerate() {
-            ids.entry((kind, m.id.as_str())).or_insert(i);
-        }
-    }
-    let mut ids = HashMap::new();
-    add(&mut ids, K::InternetGateway, design.internet_gateways.iter().map(|x| &x.meta));
-    add(&mut ids, K::EgressOnlyInternetGateway, design.egress_only_internet_gateways.iter().map(|x| &x.meta));
-    add(&mut ids, K::NatGateway, design.nat_gateways.iter().map(|x| &x.meta));
-    add(&mut ids, K::ElasticIp, design.elastic_ips.iter().map(|x| &x.meta));
-    add(&mut ids, K::PeeringConnection, design.peering_connections.iter().map(|x| &x.meta));
-    add(&mut ids, K::TransitGateway, design.transit_gateways.iter().map(|x| &x.meta));
-    add(&mut ids, K::NetworkInterface, design.network_interfaces.iter().map(|x| &x.meta));
-    add(&mut ids, K::Instance, design.instances.iter().map(|x| &x.meta));
-    add(&mut ids, K::VpcEndpoint, design.vpc_endpoints.iter().map(|x| &x.meta));
-    add(&mut ids, K::Vpc, design.vpcs.iter().map(|x| &x.meta));
-    add(&mut ids, K::Subnet, design.subnets.iter().map(|x| &x.meta));
-    add(&mut ids, K::RouteTable, design.route_tables.iter().map(|x| &x.meta));
-    ids
 }

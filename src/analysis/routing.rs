@@ -55,7 +55,7 @@ mod tests {
     fn route(dest: &str, kind: TargetKind, id: &str) -> Route {
         Route {
             destination: Destination::Cidr(dest.parse().unwrap()),
-            target: RouteTarget { kind, id: id.into() },
+            target: RouteTarget { kind, id: id.into(), idx: None },
             state: RouteState::Active,
             origin: Origin::new(FileId(0), ""),
         }

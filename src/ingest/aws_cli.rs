@@ -486,7 +486,7 @@ fn read_route(c: &Ctx<'_>, r: &Item<'_>) -> Res<Route> {
 }
 
 fn route_target(r: &Item<'_>) -> Res<RouteTarget> {
-    let t = |kind, id: &str| RouteTarget { kind, id: id.to_string() };
+    let t = |kind, id: &str| RouteTarget { kind, id: id.to_string(), idx: None };
     // An instance route names both the instance and its interface: the instance is the target.
     let ordered: [(&str, TargetKind); 10] = [
         ("InstanceId", TargetKind::Instance),
@@ -589,10 +589,10 @@ fn read_nat(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
             });
         }
     };
-    let mut allocation_ids = Vec::new();
+    let mut allocations = Vec::new();
     for a in item.objs("NatGatewayAddresses")? {
         if let Some(alloc) = a.str("AllocationId")? {
-            allocation_ids.push(alloc.to_string());
+            allocations.push(Ref::new(alloc));
         }
     }
     let nat = NatGateway {
@@ -600,7 +600,7 @@ fn read_nat(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         subnet: item.str("SubnetId")?.map(Ref::new),
         state: item.owned("State")?.unwrap_or_default(),
         connectivity,
-        allocation_ids,
+        allocations,
         meta: c.meta(&item, "NatGatewayId", None, None)?,
     };
     if c.fresh(ResourceKind::NatGateway, &nat.meta) {

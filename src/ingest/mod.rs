@@ -234,23 +234,41 @@ fn resolve_references(design: &mut Design) {
         }
         map
     }
-    fn pick(index: &Index, r: &mut Ref, account: &Option<String>, region: &Option<String>) {
-        let Some(candidates) = index.get(&r.id) else { return };
+    /// The resource `id` names, seen from `account`/`region`: the one in the same account and
+    /// region, else the only compatible one, else the only one in the region (shared VPCs and
+    /// cross-account peerings reference resources of other accounts).
+    fn find(index: &Index, id: &str, account: &Option<String>, region: &Option<String>) -> Option<usize> {
+        let candidates = index.get(id)?;
         let compatible = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
         let exact = candidates.iter().find(|(a, g, _)| a == account && g == region);
         let loose: Vec<_> =
             candidates.iter().filter(|(a, g, _)| compatible(a, account) && compatible(g, region)).collect();
-        r.idx = exact.map(|c| c.2).or_else(|| (loose.len() == 1).then(|| loose[0].2)).or_else(|| {
-            // A shared VPC's subnets belong to another account of the same region.
+        exact.map(|c| c.2).or_else(|| (loose.len() == 1).then(|| loose[0].2)).or_else(|| {
             let same_region: Vec<_> = candidates.iter().filter(|(_, g, _)| compatible(g, region)).collect();
             (same_region.len() == 1).then(|| same_region[0].2)
-        });
+        })
+    }
+    fn pick(index: &Index, r: &mut Ref, account: &Option<String>, region: &Option<String>) {
+        r.idx = find(index, &r.id, account, region);
     }
     let vpcs = index(design.vpcs.iter().map(|v| &v.meta));
     let subnets = index(design.subnets.iter().map(|s| &s.meta));
     let lbs = index(design.load_balancers.iter().map(|l| &l.meta));
     let tgws = index(design.transit_gateways.iter().map(|t| &t.meta));
     let rts = index(design.route_tables.iter().map(|t| &t.meta));
+    let eips = index(design.elastic_ips.iter().map(|t| &t.meta));
+    let targets: HashMap<ResourceKind, Index> = [
+        (ResourceKind::InternetGateway, index(design.internet_gateways.iter().map(|x| &x.meta))),
+        (ResourceKind::EgressOnlyInternetGateway, index(design.egress_only_internet_gateways.iter().map(|x| &x.meta))),
+        (ResourceKind::NatGateway, index(design.nat_gateways.iter().map(|x| &x.meta))),
+        (ResourceKind::PeeringConnection, index(design.peering_connections.iter().map(|x| &x.meta))),
+        (ResourceKind::TransitGateway, index(design.transit_gateways.iter().map(|x| &x.meta))),
+        (ResourceKind::NetworkInterface, index(design.network_interfaces.iter().map(|x| &x.meta))),
+        (ResourceKind::Instance, index(design.instances.iter().map(|x| &x.meta))),
+        (ResourceKind::VpcEndpoint, index(design.vpc_endpoints.iter().map(|x| &x.meta))),
+    ]
+    .into_iter()
+    .collect();
 
     macro_rules! resolve {
         ($items:expr, $idx:expr, $($field:ident).+) => {
@@ -285,6 +303,18 @@ fn resolve_references(design: &mut Design) {
         for (s, _) in t.subnets.iter_mut() {
             pick(&subnets, s, &a, &g);
         }
+    }
+    for t in design.route_tables.iter_mut() {
+        let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
+        for route in t.routes.iter_mut() {
+            if let Some(index) = route.target.kind.resource_kind().and_then(|k| targets.get(&k)) {
+                route.target.idx = find(index, &route.target.id, &a, &g);
+            }
+        }
+    }
+    for n in design.nat_gateways.iter_mut() {
+        let (a, g) = (n.meta.account.clone(), n.meta.region.clone());
+        n.allocations.iter_mut().for_each(|e| pick(&eips, e, &a, &g));
     }
     for n in design.network_acls.iter_mut() {
         let (a, g) = (n.meta.account.clone(), n.meta.region.clone());

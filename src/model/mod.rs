@@ -194,10 +194,29 @@ impl TargetKind {
     }
 }
 
+impl TargetKind {
+    /// The kind of resource a target of this kind is, when vpclint models it.
+    pub fn resource_kind(self) -> Option<ResourceKind> {
+        Some(match self {
+            TargetKind::InternetGateway => ResourceKind::InternetGateway,
+            TargetKind::EgressOnlyInternetGateway => ResourceKind::EgressOnlyInternetGateway,
+            TargetKind::NatGateway => ResourceKind::NatGateway,
+            TargetKind::PeeringConnection => ResourceKind::PeeringConnection,
+            TargetKind::TransitGateway => ResourceKind::TransitGateway,
+            TargetKind::NetworkInterface => ResourceKind::NetworkInterface,
+            TargetKind::Instance => ResourceKind::Instance,
+            TargetKind::VpcEndpoint => ResourceKind::VpcEndpoint,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct RouteTarget {
     pub kind: TargetKind,
     pub id: String,
+    /// Index of the target in the arena of `kind.resource_kind()`, once resolved.
+    pub idx: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,7 +270,8 @@ pub struct NatGateway {
     pub state: String,
     /// `ConnectivityType`; AWS defaults to public when absent.
     pub connectivity: Connectivity,
-    pub allocation_ids: Vec<String>,
+    /// Elastic IP allocations (`NatGatewayAddresses[].AllocationId`).
+    pub allocations: Vec<Ref>,
 }
 
 #[derive(Clone, Debug)]

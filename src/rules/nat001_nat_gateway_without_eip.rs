@@ -19,7 +19,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     for nat in &t.design.nat_gateways {
         if nat.connectivity != Connectivity::Public
             || matches!(nat.state.as_str(), "deleted" | "deleting" | "failed")
-            || !nat.allocation_ids.is_empty()
+            || !nat.allocations.is_empty()
         {
             continue;
         }

@@ -4,7 +4,7 @@ use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
 use crate::graph::Topology;
 use crate::model::net::{AddrRange, display_ranges, uncovered};
-use crate::model::{Destination, PeerSide, ResourceKind, RouteTable, TargetKind};
+use crate::model::{Destination, PeerSide, RouteTable, TargetKind};
 use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {
@@ -25,7 +25,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 continue;
             }
             let Destination::Cidr(dest) = &route.destination else { continue };
-            let Some(pi) = t.find(ResourceKind::PeeringConnection, &route.target.id) else { continue };
+            let Some(pi) = route.target.idx else { continue };
             let pcx = &t.design.peering_connections[pi];
             let Some(table_vpc) = &table.vpc else { continue };
             let involves = |side: &PeerSide| side.vpc.id == table_vpc.id;
