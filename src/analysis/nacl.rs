@@ -76,11 +76,18 @@ pub fn decided_by(nacl: &NetworkAcl, index: usize, protocol: Protocol) -> Vec<Ve
         .collect()
 }
 
-/// Whether the NACL lets every packet through in both directions (the default NACL's rules).
+/// Whether the NACL lets all TCP and UDP through in both directions (the default NACL's rules).
 pub fn allows_everything(nacl: &NetworkAcl) -> bool {
     [false, true].into_iter().all(|egress| {
-        [Family::V4, Family::V6].into_iter().all(|family| {
-            let v = evaluate(nacl, egress, Protocol::TCP, AddrRange::of(&family.any()), PortRange::ALL);
+        [
+            (Family::V4, Protocol::TCP),
+            (Family::V6, Protocol::TCP),
+            (Family::V4, Protocol::UDP),
+            (Family::V6, Protocol::UDP),
+        ]
+        .into_iter()
+        .all(|(family, protocol)| {
+            let v = evaluate(nacl, egress, protocol, AddrRange::of(&family.any()), PortRange::ALL);
             v.iter().all(|v| v.allowed)
         })
     })

@@ -73,14 +73,15 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             } else {
                 "VPC peering is not transitive and has no edge-to-edge routing".to_string()
             };
-            let outside_text = if outside.iter().map(|o| o.to_cidrs().len()).sum::<usize>() <= 3 {
-                display_ranges(&outside)
+            let listed = outside.iter().map(|o| o.to_cidrs().len()).sum::<usize>() <= 4;
+            let beyond = if listed {
+                format!("{} lies outside", display_ranges(&outside))
             } else {
-                format!("most of {dest}")
+                format!("{dest} reaches far beyond")
             };
             let mut message = format!(
-                "route table {} routes {dest} through peering connection {} to {}, but {outside_text} lies outside \
-                 that VPC's CIDR blocks ({}): {what}",
+                "route table {} routes {dest} through peering connection {} to {}, but {beyond} that VPC's CIDR \
+                 blocks ({}): {what}",
                 table.meta.label(),
                 pcx.meta.id,
                 peer.vpc.id,
