@@ -50,6 +50,8 @@ pub enum DefaultRoute<'d> {
     Elsewhere(&'d Route),
     /// No route covers the whole internet.
     Missing,
+    /// Not known before apply (a plan whose routes reference resources still to be created).
+    Unknown,
 }
 
 pub struct Topology<'d> {
@@ -219,9 +221,13 @@ impl<'d> Topology<'d> {
     /// Where the default route of `table` goes for `family`, judged for a subnet in `vpc`.
     pub fn default_route(&self, table: usize, vpc: Option<usize>, family: Family) -> DefaultRoute<'d> {
         let design: &'d Design = self.design;
-        let Some(route) = routing::default_route(&design.route_tables[table], family) else {
-            return DefaultRoute::Missing;
+        let table = &design.route_tables[table];
+        let Some(route) = routing::default_route(table, family) else {
+            return if table.has_unknown_routes { DefaultRoute::Unknown } else { DefaultRoute::Missing };
         };
+        if route.target.kind == TargetKind::Unknown {
+            return DefaultRoute::Unknown;
+        }
         let to_attached_igw = route.target.kind == TargetKind::InternetGateway
             && routing::is_active(route)
             && match (route.target.idx, vpc) {

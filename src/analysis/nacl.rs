@@ -118,6 +118,7 @@ mod tests {
             is_default: false,
             subnets: vec![],
             entries,
+            has_unknown_entries: false,
         }
     }
 

@@ -58,6 +58,7 @@ mod tests {
             target: RouteTarget { kind, id: id.into(), idx: None },
             state: RouteState::Active,
             origin: Origin::new(FileId(0), ""),
+            defined_by: None,
         }
     }
 
@@ -68,6 +69,7 @@ mod tests {
             vpc: None,
             main: true,
             subnets: vec![],
+            has_unknown_routes: false,
             routes: vec![
                 route("0.0.0.0/0", TargetKind::InternetGateway, "igw-1"),
                 route("10.0.0.0/16", TargetKind::Local, "local"),

@@ -122,6 +122,9 @@ pub(crate) fn load_document(
         };
         reader(&mut ctx, &pointer, items);
     }
+    if ctx.recognised > 0 {
+        ctx.loaded.recognised += 1;
+    }
     if ctx.recognised == 0 && !root.keys().all(|k| METADATA_KEYS.contains(&k.as_str())) {
         let keys: Vec<&str> = root.keys().map(String::as_str).take(5).collect();
         ctx.loaded.design.stats.files_skipped.push((
@@ -482,7 +485,7 @@ fn read_route(c: &Ctx<'_>, r: &Item<'_>) -> Res<Route> {
         Some("blackhole") => RouteState::Blackhole,
         Some(other) => RouteState::Other(other.to_string()),
     };
-    Ok(Route { destination, target, state, origin: c.origin(&r.at(key)) })
+    Ok(Route { destination, target, state, origin: c.origin(&r.at(key)), defined_by: None })
 }
 
 fn route_target(r: &Item<'_>) -> Res<RouteTarget> {
@@ -539,7 +542,8 @@ fn read_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         }
     }
     let routes = item.objs("Routes")?.iter().map(|r| read_route(c, r)).collect::<Res<Vec<_>>>()?;
-    let table = RouteTable { vpc: item.str("VpcId")?.map(Ref::new), main, subnets, routes, meta };
+    let table =
+        RouteTable { vpc: item.str("VpcId")?.map(Ref::new), main, subnets, routes, has_unknown_routes: false, meta };
     if c.fresh(ResourceKind::RouteTable, &table.meta) {
         c.loaded.design.route_tables.push(table);
     }
@@ -601,6 +605,7 @@ fn read_nat(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         state: item.owned("State")?.unwrap_or_default(),
         connectivity,
         allocations,
+        allocation_unknown: false,
         meta: c.meta(&item, "NatGatewayId", None, None)?,
     };
     if c.fresh(ResourceKind::NatGateway, &nat.meta) {
@@ -789,6 +794,7 @@ fn read_nacl(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         is_default: item.bool("IsDefault")?.unwrap_or(false),
         subnets,
         entries,
+        has_unknown_entries: false,
         meta: c.meta(&item, "NetworkAclId", item.owned("OwnerId")?, None)?,
     };
     if c.fresh(ResourceKind::NetworkAcl, &nacl.meta) {

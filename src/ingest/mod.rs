@@ -1,6 +1,7 @@
 //! Reading inputs: find files, detect their format by content, and normalise them into a [`Design`].
 
 pub mod aws_cli;
+pub mod terraform;
 
 use crate::model::{Design, Ref, ResourceKind};
 use crate::source::{FileId, SourceFile};
@@ -42,6 +43,8 @@ pub enum Input {
 pub struct Loaded {
     pub design: Design,
     pub errors: Vec<InputError>,
+    /// Documents recognised as a supported format (whatever they held).
+    pub recognised: usize,
 }
 
 /// Read every input (recursing into directories) and build one [`Design`].
@@ -99,7 +102,7 @@ pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
             }),
         }
     }
-    if loaded.design.kinds_present.is_empty() && loaded.errors.is_empty() {
+    if loaded.recognised == 0 && loaded.errors.is_empty() {
         let names: Vec<String> = inputs
             .iter()
             .map(|i| match i {
@@ -216,7 +219,13 @@ fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
     let id = loaded.design.sources.add(file);
     loaded.design.stats.files_loaded += 1;
     match parsed {
-        Ok(value) => aws_cli::load_document(id, &value, &scope, state, loaded),
+        Ok(value) => match value.as_object() {
+            Some(root) if terraform::detect(root) => {
+                loaded.recognised += 1;
+                terraform::load_document(id, root, state, loaded)
+            }
+            _ => aws_cli::load_document(id, &value, &scope, state, loaded),
+        },
         Err(mut err) => {
             err.file = Some(id);
             loaded.errors.push(err);

@@ -232,6 +232,8 @@ pub struct Route {
     pub target: RouteTarget,
     pub state: RouteState,
     pub origin: Origin,
+    /// The resource that defines the route when it is not the table itself (Terraform `aws_route`).
+    pub defined_by: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -242,6 +244,8 @@ pub struct RouteTable {
     pub main: bool,
     pub subnets: Vec<(Ref, Origin)>,
     pub routes: Vec<Route>,
+    /// Some routes are not known before apply (a plan): the table's behaviour is partly unknown.
+    pub has_unknown_routes: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -272,6 +276,8 @@ pub struct NatGateway {
     pub connectivity: Connectivity,
     /// Elastic IP allocations (`NatGatewayAddresses[].AllocationId`).
     pub allocations: Vec<Ref>,
+    /// The allocation is set but not known before apply (a plan): not the same as absent.
+    pub allocation_unknown: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -348,6 +354,8 @@ pub struct NetworkAcl {
     pub is_default: bool,
     pub subnets: Vec<(Ref, Origin)>,
     pub entries: Vec<NaclEntry>,
+    /// Some entries are not known before apply: evaluation would be guesswork.
+    pub has_unknown_entries: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -476,6 +484,10 @@ pub struct Stats {
     pub duplicates: BTreeMap<ResourceKind, usize>,
     /// Resources that could not be read (each with an error).
     pub rejected: BTreeMap<ResourceKind, usize>,
+    /// Terraform resources a plan destroys: not part of the design it produces.
+    pub destroyed: usize,
+    /// Terraform data sources read (their values are used where the plan records them).
+    pub data_sources: BTreeMap<String, usize>,
 }
 
 /// Everything one load produced.

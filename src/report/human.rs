@@ -3,7 +3,10 @@
 use super::{Outcome, locate, locate_error};
 use crate::rules::{Finding, Severity};
 use crate::source::{FileId, Sources};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, NamedSource,
+    SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 use std::sync::Arc;
 
@@ -14,7 +17,7 @@ struct Rendered {
     code: Option<String>,
     message: String,
     severity: miette::Severity,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Excerpt>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Rendered>,
@@ -52,9 +55,58 @@ impl Diagnostic for Rendered {
     }
 }
 
-fn named_source(sources: &Sources, id: FileId) -> NamedSource<Arc<str>> {
+/// A file's text for miette. `terraform show -json` writes one line of many kilobytes: on such long
+/// lines only a window around the span is shown, with the true line and column.
+#[derive(Debug)]
+struct Excerpt(Arc<str>);
+
+/// Lines longer than this are shown as a window around the span.
+const LONG_LINE: usize = 240;
+/// Bytes of context on each side of the span in a window.
+const WINDOW: usize = 60;
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text: &'a str = &self.0;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        if !on_long_line(text, start) {
+            return text.read_span(span, context_lines_before, context_lines_after);
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let wide = context_lines_before + context_lines_after > 0;
+        let mut from = if wide { start.saturating_sub(WINDOW).max(line_start) } else { start };
+        let mut to = if wide { (end + WINDOW).min(line_end) } else { end };
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        let line = text[..start].matches('\n').count();
+        let column = text[line_start..from].chars().count();
+        Ok(Box::new(MietteSpanContents::new(&text.as_bytes()[from..to], (from, to - from).into(), line, column, 1)))
+    }
+}
+
+fn on_long_line(text: &str, offset: usize) -> bool {
+    let offset = offset.min(text.len());
+    let start = text.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let end = text.as_bytes()[offset..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| offset + i);
+    end - start > LONG_LINE
+}
+
+fn named_source(sources: &Sources, id: FileId) -> NamedSource<Excerpt> {
     let f = sources.get(id);
-    NamedSource::new(&f.name, f.text.clone()).with_language("json")
+    NamedSource::new(&f.name, Excerpt(f.text.clone())).with_language("json")
 }
 
 fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
@@ -62,16 +114,23 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     let mut labels = Vec::new();
     let mut related: Vec<Rendered> = Vec::new();
     let primary = locate(sources, &finding.primary);
-    if let Some(span) = primary.span {
+    if let Some(span) = primary.span.clone() {
         labels.push(LabeledSpan::new_primary_with_span(Some(finding.primary.text.clone()), SourceSpan::from(span)));
     }
     for label in &finding.related {
         let loc = locate(sources, label);
         let Some(span) = loc.span else { continue };
+        // On a long (minified) line, a label far from the primary span gets its own snippet.
+        let far = primary.span.as_ref().is_some_and(|p| {
+            let text = &sources.get(primary_file).text;
+            p.start.abs_diff(span.start) > 2 * WINDOW && on_long_line(text, span.start)
+        });
         let labeled = LabeledSpan::new_with_span(Some(label.text.clone()), SourceSpan::from(span));
-        if label.origin.file == primary_file {
+        if label.origin.file == primary_file && !far {
             labels.push(labeled);
-        } else if let Some(r) = related.iter_mut().find(|r| r.source.as_ref().is_some_and(|s| s.name() == loc.file)) {
+        } else if let Some(r) =
+            related.iter_mut().find(|r| !far && r.source.as_ref().is_some_and(|s| s.name() == loc.file))
+        {
             r.labels.push(labeled);
         } else {
             related.push(Rendered {

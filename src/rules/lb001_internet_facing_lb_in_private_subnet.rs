@@ -46,7 +46,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             for &family in families(lb.ip_address_type.as_deref()) {
                 let any = family.any();
                 match t.default_route(eff.table, vpc, family) {
-                    DefaultRoute::Internet(_) => {}
+                    DefaultRoute::Internet(_) | DefaultRoute::Unknown => {}
                     DefaultRoute::Missing => problems.push(format!("has no route for {any}")),
                     DefaultRoute::Elsewhere(route) => {
                         let why = if !routing::is_active(route) {

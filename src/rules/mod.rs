@@ -98,6 +98,11 @@ impl Finding {
         self.related.push(Label { origin, text: text.into() });
         self
     }
+    /// Name another resource as the offending one (e.g. a Terraform `aws_route` in a table).
+    pub fn on(mut self, resource: impl Into<String>) -> Finding {
+        self.resource = resource.into();
+        self
+    }
     pub fn help(mut self, text: impl Into<String>) -> Finding {
         self.help = Some(text.into());
         self

@@ -26,7 +26,7 @@ fn is_return_range(p: PortRange) -> bool {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     for nacl in &t.design.network_acls {
-        if nacl.subnets.is_empty() || allows_everything(nacl) {
+        if nacl.subnets.is_empty() || nacl.has_unknown_entries || allows_everything(nacl) {
             continue;
         }
         // (direction of the opening traffic, protocol, addresses it reaches) → entries that admit it

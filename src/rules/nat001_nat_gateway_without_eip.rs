@@ -20,6 +20,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         if nat.connectivity != Connectivity::Public
             || matches!(nat.state.as_str(), "deleted" | "deleting" | "failed")
             || !nat.allocations.is_empty()
+            || nat.allocation_unknown
         {
             continue;
         }
@@ -37,8 +38,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             )
             .label(at, "no address here has an `AllocationId`")
             .help(
-                "allocate an Elastic IP and create the NAT gateway with `--allocation-id`, \
-                 or use `--connectivity-type private` if it only serves private networks",
+                "allocate an Elastic IP and give it to the NAT gateway (`--allocation-id`, Terraform `allocation_id`), \
+                 or make the gateway private (`--connectivity-type private`, Terraform `connectivity_type = \"private\"`) \
+                 if it only serves private networks",
             );
         sink.emit(f);
     }

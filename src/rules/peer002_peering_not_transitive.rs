@@ -41,9 +41,8 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                         route.origin.clone(),
                         format!("{dest} via {}", pcx.meta.id),
                         format!(
-                            "route table {} of {} routes {dest} through peering connection {}, which joins {} and {}, \
-                             not this VPC",
-                            table.meta.label(),
+                            "{} of {} routes {dest} through peering connection {}, which joins {} and {}, not this VPC",
+                            route_owner(route, table),
                             table_vpc.id,
                             pcx.meta.id,
                             pcx.requester.vpc.id,
@@ -51,7 +50,8 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                         ),
                     )
                     .label(pcx.meta.id_origin(), "the peering connection is defined here")
-                    .help("a VPC can only route through peering connections it is part of: create a peering connection between these VPCs");
+                    .help("a VPC can only route through peering connections it is part of: create a peering connection between these VPCs")
+                    .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
                 sink.emit(f);
                 continue;
             };
@@ -80,9 +80,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 format!("{dest} reaches far beyond")
             };
             let mut message = format!(
-                "route table {} routes {dest} through peering connection {} to {}, but {beyond} that VPC's CIDR \
-                 blocks ({}): {what}",
-                table.meta.label(),
+                "{} routes {dest} through peering connection {} to {}, but {beyond} that VPC's CIDR blocks ({}): \
+                 {what}",
+                route_owner(route, table),
                 pcx.meta.id,
                 peer.vpc.id,
                 display_ranges(&peer_ranges),
@@ -108,9 +108,18 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     message,
                 )
                 .label(pcx.meta.id_origin(), format!("peering connection to {}", peer.vpc.id))
-                .help(help);
+                .help(help)
+                .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
             sink.emit(f);
         }
+    }
+}
+
+/// "route table X", or "route R in route table X" when a separate resource defines the route.
+fn route_owner(route: &crate::model::Route, table: &RouteTable) -> String {
+    match &route.defined_by {
+        Some(r) => format!("route {r} in route table {}", table.meta.label()),
+        None => format!("route table {}", table.meta.label()),
     }
 }
 

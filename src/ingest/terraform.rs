@@ -1,0 +1,1492 @@
+//! Terraform `terraform show -json` output: plans (format 0.1–1.2) and state.
+//!
+//! A plan's `planned_values` omit every attribute that is "known after apply", which would cut the
+//! links between resources created together (a route's `nat_gateway_id`, a NAT gateway's
+//! `allocation_id`, a load balancer's `subnets`). Those links are recovered from the `references`
+//! of the `configuration` expressions, through module inputs and outputs and `count.index` /
+//! `each.key`. What cannot be determined stays Unknown, which rules treat as "do not judge".
+
+use super::{ErrorLocation, InputError, LoadState, Loaded};
+use crate::model::net::{PortRange, Protocol, parse_cidr};
+use crate::model::*;
+use crate::source::{FileId, Origin};
+use ipnet::IpNet;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Whether a parsed document is Terraform JSON output.
+pub fn detect(root: &Map<String, Value>) -> bool {
+    root.contains_key("planned_values")
+        || root.contains_key("resource_changes")
+        || (root.contains_key("format_version") && root.get("values").is_some_and(|v| v.get("root_module").is_some()))
+}
+
+/// One managed resource as the plan or state describes it after the change.
+struct Res<'a> {
+    address: String,
+    /// Module instance path, e.g. `[("vpc", None), ("subnets", Some("\"a\""))]`.
+    module: Vec<(String, Option<String>)>,
+    rtype: String,
+    name: String,
+    index: Option<&'a Value>,
+    values: &'a Value,
+    unknown: Option<&'a Value>,
+    /// Pointer to the resource object, and the key below it that holds `values`.
+    pointer: String,
+    values_key: &'static str,
+}
+
+/// A resolved reference: resources of the plan (by address), an id outside it, or unknown.
+#[derive(Clone, Debug, PartialEq)]
+enum Target {
+    Addresses(Vec<String>),
+    External(String),
+    Unknown,
+}
+
+struct Plan<'a> {
+    file: FileId,
+    resources: Vec<Res<'a>>,
+    by_address: HashMap<String, usize>,
+    /// `module path + type.name` (no instance key) → addresses of its instances, sorted.
+    instances: HashMap<String, Vec<String>>,
+    /// Known AWS id → address, for values that name another resource of the plan by id.
+    by_aws_id: HashMap<String, String>,
+    /// Config module path (names only, joined by '.') → module config object.
+    modules: HashMap<String, &'a Value>,
+    /// Data source address → recorded id.
+    data_ids: HashMap<String, String>,
+    root_variables: Option<&'a Map<String, Value>>,
+    region: Option<String>,
+}
+
+fn module_prefix(module: &[(String, Option<String>)]) -> String {
+    module
+        .iter()
+        .map(|(n, k)| format!("module.{n}{}.", k.as_deref().map(|k| format!("[{k}]")).unwrap_or_default()))
+        .collect()
+}
+
+fn config_path(module: &[(String, Option<String>)]) -> String {
+    module.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(".")
+}
+
+/// Parse a module address like `module.a["x"].module.b[0]` into names and instance keys.
+fn parse_module_address(addr: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = addr;
+    while let Some(r) = rest.strip_prefix("module.") {
+        let end = r.find(['.', '[']).unwrap_or(r.len());
+        let name = r[..end].to_string();
+        let mut after = &r[end..];
+        let mut key = None;
+        if after.starts_with('[')
+            && let Some(close) = after.find(']')
+        {
+            key = Some(after[1..close].to_string());
+            after = &after[close + 1..];
+        }
+        out.push((name, key));
+        rest = after.strip_prefix('.').unwrap_or("");
+    }
+    out
+}
+
+/// The JSON text of an instance key as it appears in addresses: `0` or `"a"`.
+fn key_text(index: &Value) -> String {
+    match index {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+/// A reference string split into its parts.
+enum Reference<'r> {
+    Resource { rtype: &'r str, name: &'r str, key: Option<&'r str> },
+    Data { rtype: &'r str, name: &'r str, key: Option<&'r str> },
+    Module { name: &'r str, key: Option<&'r str>, output: Option<&'r str> },
+    Var(&'r str),
+    Other,
+}
+
+/// `name` or `name[key]` at the start of `s`, and what follows.
+fn name_and_key(s: &str) -> (&str, Option<&str>, &str) {
+    let end = s.find(['.', '[']).unwrap_or(s.len());
+    let (name, mut rest) = (&s[..end], &s[end..]);
+    let mut key = None;
+    if rest.starts_with('[')
+        && let Some(close) = rest.find(']')
+    {
+        key = Some(&rest[1..close]);
+        rest = &rest[close + 1..];
+    }
+    (name, key.filter(|k| *k != "*"), rest.strip_prefix('.').unwrap_or(rest))
+}
+
+fn parse_reference(r: &str) -> Reference<'_> {
+    if let Some(v) = r.strip_prefix("var.") {
+        return Reference::Var(v.split(['.', '[']).next().unwrap_or(v));
+    }
+    if let Some(m) = r.strip_prefix("module.") {
+        let (name, key, rest) = name_and_key(m);
+        let output = (!rest.is_empty()).then(|| rest.split(['.', '[']).next().unwrap_or(rest));
+        return Reference::Module { name, key, output };
+    }
+    if let Some(d) = r.strip_prefix("data.") {
+        let Some((rtype, rest)) = d.split_once('.') else { return Reference::Other };
+        let (name, key, _) = name_and_key(rest);
+        return Reference::Data { rtype, name, key };
+    }
+    if ["count.", "each.", "local.", "path.", "self.", "terraform."].iter().any(|p| r.starts_with(p)) {
+        return Reference::Other;
+    }
+    match r.split_once('.') {
+        Some((rtype, rest)) if rtype.contains('_') => {
+            let (name, key, _) = name_and_key(rest);
+            Reference::Resource { rtype, name, key }
+        }
+        _ => Reference::Other,
+    }
+}
+
+impl<'a> Plan<'a> {
+    fn config_module(&self, module: &[(String, Option<String>)]) -> Option<&'a Value> {
+        self.modules.get(&config_path(module)).copied()
+    }
+
+    fn config_resource(&self, res: &Res<'a>) -> Option<&'a Value> {
+        let module = self.config_module(&res.module)?;
+        let wanted = format!("{}.{}", res.rtype, res.name);
+        module.get("resources")?.as_array()?.iter().find(|r| r.get("address").and_then(Value::as_str) == Some(&wanted))
+    }
+
+    /// Whether the configuration writes `attr` at all. A block attribute that is unknown but not
+    /// written (`route`, `ingress`, `egress`) is only computed from standalone resources.
+    fn writes(&self, res: &Res<'a>, attr: &str) -> bool {
+        match self.config_resource(res) {
+            Some(c) => c.get("expressions").and_then(|e| e.get(attr)).is_some(),
+            None => true,
+        }
+    }
+
+    /// The `references` of a resource attribute's expression, if the configuration has them.
+    fn references(&self, res: &Res<'a>, attr: &str) -> Option<Vec<String>> {
+        let expr = self.config_resource(res)?.get("expressions")?.get(attr)?;
+        Some(collect_references(expr))
+    }
+
+    /// Resolve `refs` (seen from module instance `module`) to resources of one of `want` types.
+    fn resolve(
+        &self,
+        module: &[(String, Option<String>)],
+        refs: &[String],
+        want: &[&str],
+        index: Option<&Value>,
+        depth: usize,
+    ) -> Target {
+        if depth > 16 {
+            return Target::Unknown;
+        }
+        let indexed = refs.iter().any(|r| r == "count.index" || r.starts_with("each."));
+        for r in refs {
+            match parse_reference(r) {
+                Reference::Resource { rtype, name, key } => {
+                    if !want.is_empty() && !want.contains(&rtype) {
+                        continue;
+                    }
+                    let base = format!("{}{rtype}.{name}", module_prefix(module));
+                    let Some(all) = self.instances.get(&base) else { continue };
+                    if let Some(k) = key {
+                        let addr = format!("{base}[{k}]");
+                        if self.by_address.contains_key(&addr) {
+                            return Target::Addresses(vec![addr]);
+                        }
+                        continue;
+                    }
+                    if all.len() == 1 && all[0] == base {
+                        return Target::Addresses(vec![base]);
+                    }
+                    if indexed {
+                        return match index {
+                            Some(i) => {
+                                let addr = format!("{base}[{}]", key_text(i));
+                                if self.by_address.contains_key(&addr) {
+                                    Target::Addresses(vec![addr])
+                                } else if let Some(n) = i.as_u64() {
+                                    // A list built from a for_each map is ordered by key.
+                                    all.get(n as usize).map_or(Target::Unknown, |a| Target::Addresses(vec![a.clone()]))
+                                } else {
+                                    Target::Unknown
+                                }
+                            }
+                            None => Target::Unknown,
+                        };
+                    }
+                    return Target::Addresses(all.clone());
+                }
+                Reference::Data { rtype, name, key } => {
+                    if !want.is_empty() && !want.contains(&rtype) {
+                        continue;
+                    }
+                    let mut addr = format!("{}data.{rtype}.{name}", module_prefix(module));
+                    if let Some(k) = key {
+                        addr.push_str(&format!("[{k}]"));
+                    }
+                    return self.data_ids.get(&addr).map_or(Target::Unknown, |id| Target::External(id.clone()));
+                }
+                Reference::Var(var) => {
+                    let Some((last, parent)) = module.split_last() else {
+                        let value = self.root_variables.and_then(|v| v.get(var)).and_then(|v| v.get("value"));
+                        return match value {
+                            Some(Value::String(s)) if !s.is_empty() => Target::External(s.clone()),
+                            _ => Target::Unknown,
+                        };
+                    };
+                    let Some(call) =
+                        self.config_module(parent).and_then(|m| m.get("module_calls")).and_then(|c| c.get(&last.0))
+                    else {
+                        return Target::Unknown;
+                    };
+                    let Some(expr) = call.get("expressions").and_then(|e| e.get(var)) else { return Target::Unknown };
+                    if let Some(Value::String(s)) = expr.get("constant_value") {
+                        return Target::External(s.clone());
+                    }
+                    let module_index: Option<Value> = last.1.as_ref().and_then(|k| serde_json::from_str(k).ok());
+                    let idx = module_index.as_ref().or(index);
+                    return self.resolve(parent, &collect_references(expr), want, idx, depth + 1);
+                }
+                Reference::Module { name, key, output } => {
+                    let Some(output) = output else { continue };
+                    let mut child = module.to_vec();
+                    child.push((name.to_string(), key.map(str::to_string)));
+                    let Some(out) =
+                        self.config_module(&child).and_then(|m| m.get("outputs")).and_then(|o| o.get(output))
+                    else {
+                        return Target::Unknown;
+                    };
+                    let Some(expr) = out.get("expression") else { return Target::Unknown };
+                    let mut inner = collect_references(expr);
+                    if indexed {
+                        inner.push("count.index".into());
+                    }
+                    let t = self.resolve(&child, &inner, want, index, depth + 1);
+                    // A module with count/for_each whose instance the reference does not name.
+                    if t == Target::Unknown && key.is_none() {
+                        return Target::Unknown;
+                    }
+                    return t;
+                }
+                Reference::Other => {}
+            }
+        }
+        Target::Unknown
+    }
+
+    /// An attribute naming other resources: known ids (mapped to plan addresses where they
+    /// match), references resolved through the configuration, or unknown.
+    fn link(&self, res: &Res<'a>, attr: &str, want: &[&str]) -> Link {
+        let unknown = res.unknown.and_then(|u| u.get(attr));
+        let is_unknown = match unknown {
+            Some(Value::Bool(true)) => true,
+            Some(Value::Array(a)) => a.iter().any(|x| x == &Value::Bool(true)),
+            _ => false,
+        };
+        let known: Vec<String> = match res.values.get(attr) {
+            Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+            Some(Value::Array(a)) => {
+                a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string).collect()
+            }
+            _ => Vec::new(),
+        };
+        if !is_unknown {
+            if known.is_empty() {
+                return Link::Absent;
+            }
+            return Link::Known(known.into_iter().map(|id| self.by_aws_id.get(&id).cloned().unwrap_or(id)).collect());
+        }
+        let Some(refs) = self.references(res, attr) else { return Link::Unknown };
+        match self.resolve(&res.module, &refs, want, res.index, 0) {
+            Target::Addresses(a) => Link::Known(a),
+            Target::External(id) => Link::Known(vec![self.by_aws_id.get(&id).cloned().unwrap_or(id)]),
+            Target::Unknown => Link::Unknown,
+        }
+    }
+}
+
+/// What an attribute that names other resources says.
+#[derive(Clone, Debug, PartialEq)]
+enum Link {
+    Known(Vec<String>),
+    Unknown,
+    Absent,
+}
+
+impl Link {
+    fn first(&self) -> Option<String> {
+        match self {
+            Link::Known(v) => v.first().cloned(),
+            _ => None,
+        }
+    }
+}
+
+/// Every string of every `references` list below an expression (blocks nest them).
+fn collect_references(expr: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Array(refs)) = m.get("references") {
+                    out.extend(refs.iter().filter_map(Value::as_str).map(str::to_string));
+                }
+                for (k, x) in m {
+                    if k != "references" && k != "constant_value" {
+                        walk(x, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(expr, &mut out);
+    out
+}
+
+/// Walk a `root_module` / `child_modules` tree of `planned_values` or state `values`.
+fn walk_values<'a>(module: &'a Value, pointer: String, out: &mut Vec<(String, &'a Value)>) {
+    if let Some(Value::Array(rs)) = module.get("resources") {
+        for (i, r) in rs.iter().enumerate() {
+            out.push((format!("{pointer}/resources/{i}"), r));
+        }
+    }
+    if let Some(Value::Array(cs)) = module.get("child_modules") {
+        for (i, c) in cs.iter().enumerate() {
+            walk_values(c, format!("{pointer}/child_modules/{i}"), out);
+        }
+    }
+}
+
+fn walk_config<'a>(module: &'a Value, path: String, out: &mut HashMap<String, &'a Value>) {
+    out.insert(path.clone(), module);
+    if let Some(Value::Object(calls)) = module.get("module_calls") {
+        for (name, call) in calls {
+            if let Some(m) = call.get("module") {
+                let p = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                walk_config(m, p, out);
+            }
+        }
+    }
+}
+
+/// Read one Terraform JSON document (plan or state) into the design.
+pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut LoadState, loaded: &mut Loaded) {
+    let mut plan = Plan {
+        file,
+        resources: Vec::new(),
+        by_address: HashMap::new(),
+        instances: HashMap::new(),
+        by_aws_id: HashMap::new(),
+        modules: HashMap::new(),
+        data_ids: HashMap::new(),
+        root_variables: root.get("variables").and_then(Value::as_object),
+        region: root
+            .get("configuration")
+            .and_then(|c| c.pointer("/provider_config/aws/expressions/region/constant_value"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    };
+    if let Some(cfg) = root.get("configuration").and_then(|c| c.get("root_module")) {
+        walk_config(cfg, String::new(), &mut plan.modules);
+    }
+
+    // Where each resource is written: planned_values (plan) or values (state).
+    let mut planned: Vec<(String, &Value)> = Vec::new();
+    if let Some(m) = root.get("planned_values").and_then(|p| p.get("root_module")) {
+        walk_values(m, "/planned_values/root_module".into(), &mut planned);
+    } else if let Some(m) = root.get("values").and_then(|p| p.get("root_module")) {
+        walk_values(m, "/values/root_module".into(), &mut planned);
+    }
+    let planned_by_address: HashMap<&str, (String, &Value)> = planned
+        .iter()
+        .filter_map(|(p, r)| r.get("address").and_then(Value::as_str).map(|a| (a, (p.clone(), *r))))
+        .collect();
+    // Data sources recorded in the prior state or planned values give ids to references.
+    let mut prior: Vec<(String, &Value)> = Vec::new();
+    if let Some(m) = root.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
+        walk_values(m, "/prior_state/values/root_module".into(), &mut prior);
+    }
+    for (_, r) in prior.iter().chain(planned.iter()) {
+        if r.get("mode").and_then(Value::as_str) == Some("data")
+            && let (Some(a), Some(id)) =
+                (r.get("address").and_then(Value::as_str), r.pointer("/values/id").and_then(Value::as_str))
+        {
+            plan.data_ids.insert(a.to_string(), id.to_string());
+        }
+    }
+
+    let mut seen_data: HashMap<String, ()> = HashMap::new();
+    let mut count_data = |loaded: &mut Loaded, rtype: &str, address: &str| {
+        if seen_data.insert(address.to_string(), ()).is_none() {
+            *loaded.design.stats.data_sources.entry(rtype.to_string()).or_default() += 1;
+        }
+    };
+
+    match root.get("resource_changes").and_then(Value::as_array) {
+        Some(changes) => {
+            for (i, rc) in changes.iter().enumerate() {
+                let Some(address) = rc.get("address").and_then(Value::as_str) else { continue };
+                let rtype = rc.get("type").and_then(Value::as_str).unwrap_or_default();
+                if rc.get("mode").and_then(Value::as_str) == Some("data") {
+                    count_data(loaded, rtype, address);
+                    continue;
+                }
+                let change = rc.get("change");
+                let actions: Vec<&str> = change
+                    .and_then(|c| c.get("actions"))
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if actions == ["delete"] {
+                    loaded.design.stats.destroyed += 1;
+                    continue;
+                }
+                let unknown = change.and_then(|c| c.get("after_unknown"));
+                let (pointer, values, values_key) = match planned_by_address.get(address) {
+                    Some((p, r)) => (p.clone(), r.get("values").unwrap_or(&Value::Null), "values"),
+                    None => (
+                        format!("/resource_changes/{i}"),
+                        change.and_then(|c| c.get("after")).unwrap_or(&Value::Null),
+                        "change/after",
+                    ),
+                };
+                plan.resources.push(Res {
+                    address: address.to_string(),
+                    module: parse_module_address(rc.get("module_address").and_then(Value::as_str).unwrap_or("")),
+                    rtype: rtype.to_string(),
+                    name: rc.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    index: rc.get("index"),
+                    values,
+                    unknown,
+                    pointer,
+                    values_key,
+                });
+            }
+        }
+        None => {
+            for (pointer, r) in &planned {
+                let Some(address) = r.get("address").and_then(Value::as_str) else { continue };
+                let rtype = r.get("type").and_then(Value::as_str).unwrap_or_default();
+                if r.get("mode").and_then(Value::as_str) == Some("data") {
+                    count_data(loaded, rtype, address);
+                    continue;
+                }
+                let module_address =
+                    address.rfind(&format!("{rtype}.")).map(|i| address[..i].trim_end_matches('.')).unwrap_or("");
+                plan.resources.push(Res {
+                    address: address.to_string(),
+                    module: parse_module_address(module_address),
+                    rtype: rtype.to_string(),
+                    name: r.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    index: r.get("index"),
+                    values: r.get("values").unwrap_or(&Value::Null),
+                    unknown: None,
+                    pointer: pointer.clone(),
+                    values_key: "values",
+                });
+            }
+        }
+    }
+    for (i, r) in plan.resources.iter().enumerate() {
+        plan.by_address.insert(r.address.clone(), i);
+        let base = format!("{}{}.{}", module_prefix(&r.module), r.rtype, r.name);
+        plan.instances.entry(base).or_default().push(r.address.clone());
+        if let Some(id) = r.values.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+            plan.by_aws_id.insert(id.to_string(), r.address.clone());
+        }
+    }
+    for v in plan.instances.values_mut() {
+        v.sort();
+    }
+
+    let mut b = Builder {
+        plan: &plan,
+        state,
+        loaded,
+        tables: HashMap::new(),
+        nacls: HashMap::new(),
+        vpcs: HashMap::new(),
+        sgs: HashMap::new(),
+        pending: Vec::new(),
+        last_pushed: None,
+    };
+    for i in 0..plan.resources.len() {
+        b.resource(i);
+    }
+    b.finish();
+}
+
+/// Standalone resources that change another one (routes, associations, rules): applied at the end.
+enum Pending {
+    Route { table: Link, route: Route, unknown: bool },
+    TableAssociation { table: Link, subnet: Link, origin: Origin },
+    MainAssociation { table: Link, vpc: Link },
+    DefaultTable { vpc: Link },
+    NaclEntry { nacl: Link, entry: Option<NaclEntry> },
+    NaclAssociation { nacl: Link, subnet: Link, origin: Origin },
+    VpcCidr { vpc: Link, cidr: Option<VpcCidr> },
+    IgwAttachment { igw: Link, vpc: Link },
+    SgRule { group: Link, egress: bool, rule: SgRule },
+}
+
+struct Builder<'p, 'a, 's> {
+    plan: &'p Plan<'a>,
+    state: &'s mut LoadState,
+    loaded: &'s mut Loaded,
+    /// Address → arena index, for resources this document created.
+    tables: HashMap<String, usize>,
+    nacls: HashMap<String, usize>,
+    vpcs: HashMap<String, usize>,
+    sgs: HashMap<String, usize>,
+    pending: Vec<Pending>,
+    /// Arena index of the resource the last `push` added (`None` for a duplicate).
+    last_pushed: Option<usize>,
+}
+
+const VPC: &[&str] = &["aws_vpc", "aws_default_vpc"];
+const SUBNET: &[&str] = &["aws_subnet", "aws_default_subnet"];
+
+impl Builder<'_, '_, '_> {
+    fn origin(&self, r: &Res<'_>) -> Origin {
+        Origin::new(self.plan.file, r.pointer.clone())
+    }
+    /// Where an attribute is written; the resource's address when the plan does not show it
+    /// (a value known only after apply).
+    fn attr_origin(&self, r: &Res<'_>, attr: &str) -> Origin {
+        if r.values.get(attr).is_none_or(Value::is_null) {
+            return self.origin(r).at("address");
+        }
+        let mut o = self.origin(r);
+        for seg in r.values_key.split('/') {
+            o = o.at(seg);
+        }
+        o.at(attr)
+    }
+    fn meta(&self, r: &Res<'_>) -> Meta {
+        let tags: Vec<(String, String)> = r
+            .values
+            .get("tags")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+            .unwrap_or_default();
+        let name = tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.clone());
+        Meta {
+            id: r.address.clone(),
+            account: None,
+            region: self.plan.region.clone(),
+            name,
+            tags,
+            origin: self.origin(r),
+            id_key: "address",
+        }
+    }
+    fn error(&mut self, r: &Res<'_>, attr: &str, message: String) {
+        let path = self.loaded.design.sources.get(self.plan.file).name.clone();
+        let pointer = self.attr_origin(r, attr).pointer;
+        self.loaded.errors.push(InputError {
+            file: Some(self.plan.file),
+            path,
+            location: ErrorLocation::Pointer(pointer),
+            message: format!("{}: {message}", r.address),
+            help: None,
+        });
+    }
+    fn is_unknown(r: &Res<'_>, attr: &str) -> bool {
+        r.unknown.and_then(|u| u.get(attr)) == Some(&Value::Bool(true))
+    }
+    fn str<'v>(r: &Res<'v>, attr: &str) -> Option<&'v str> {
+        r.values.get(attr).and_then(Value::as_str).filter(|s| !s.is_empty())
+    }
+    /// A CIDR attribute: `Ok(None)` when absent or unknown; an error when malformed.
+    fn cidr(&mut self, r: &Res<'_>, v: &Value, attr: &str) -> Result<Option<IpNet>, ()> {
+        match v.get(attr).and_then(Value::as_str).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => match parse_cidr(s) {
+                Some(n) => Ok(Some(n)),
+                None => {
+                    self.error(r, attr, format!("`{attr}` is not a valid CIDR block: \"{s}\""));
+                    Err(())
+                }
+            },
+        }
+    }
+    fn reject(&mut self, kind: ResourceKind) {
+        *self.loaded.design.stats.rejected.entry(kind).or_default() += 1;
+    }
+    fn link_ref(link: &Link) -> Option<Ref> {
+        link.first().map(Ref::new)
+    }
+
+    fn resource(&mut self, i: usize) {
+        let plan = self.plan;
+        let r = &plan.resources[i];
+        let kind = match r.rtype.as_str() {
+            "aws_vpc" | "aws_default_vpc" => self.vpc(r),
+            "aws_vpc_ipv4_cidr_block_association" | "aws_vpc_ipv6_cidr_block_association" => self.vpc_cidr(r),
+            "aws_subnet" | "aws_default_subnet" => self.subnet(r),
+            "aws_route_table" | "aws_default_route_table" => self.route_table(r),
+            "aws_route" => self.route(r),
+            "aws_route_table_association" => {
+                let table = plan.link(r, "route_table_id", &["aws_route_table", "aws_default_route_table"]);
+                let subnet = plan.link(r, "subnet_id", SUBNET);
+                let origin = self.attr_origin(r, "subnet_id");
+                self.pending.push(Pending::TableAssociation { table, subnet, origin });
+                None
+            }
+            "aws_main_route_table_association" => {
+                let table = plan.link(r, "route_table_id", &["aws_route_table"]);
+                let vpc = plan.link(r, "vpc_id", VPC);
+                self.pending.push(Pending::MainAssociation { table, vpc });
+                None
+            }
+            "aws_internet_gateway" | "aws_egress_only_internet_gateway" => self.igw(r),
+            "aws_internet_gateway_attachment" => {
+                let igw = plan.link(r, "internet_gateway_id", &["aws_internet_gateway"]);
+                let vpc = plan.link(r, "vpc_id", VPC);
+                self.pending.push(Pending::IgwAttachment { igw, vpc });
+                None
+            }
+            "aws_nat_gateway" => self.nat(r),
+            "aws_eip" => {
+                let eip = ElasticIp {
+                    public_ip: Self::str(r, "public_ip").map(str::to_string),
+                    network_interface: Self::str(r, "network_interface").map(str::to_string),
+                    instance: Self::str(r, "instance").map(str::to_string),
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::ElasticIp, eip, |d| &mut d.elastic_ips)
+            }
+            "aws_vpc_peering_connection" => self.peering(r),
+            "aws_security_group" | "aws_default_security_group" => self.security_group(r),
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => self.sg_rule(r),
+            "aws_network_acl" | "aws_default_network_acl" => self.nacl(r),
+            "aws_network_acl_rule" => self.nacl_rule(r),
+            "aws_network_acl_association" => {
+                let nacl = plan.link(r, "network_acl_id", &["aws_network_acl"]);
+                let subnet = plan.link(r, "subnet_id", SUBNET);
+                let origin = self.attr_origin(r, "subnet_id");
+                self.pending.push(Pending::NaclAssociation { nacl, subnet, origin });
+                None
+            }
+            "aws_lb" | "aws_alb" | "aws_elb" => self.load_balancer(r),
+            "aws_lb_listener" | "aws_alb_listener" => {
+                let l = Listener {
+                    load_balancer: Self::link_ref(&plan.link(r, "load_balancer_arn", &["aws_lb", "aws_alb"])),
+                    protocol: Self::str(r, "protocol").map(str::to_string),
+                    port: r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::Listener, l, |d| &mut d.listeners)
+            }
+            "aws_lb_target_group" | "aws_alb_target_group" => {
+                let tg = TargetGroup {
+                    vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
+                    protocol: Self::str(r, "protocol").map(str::to_string),
+                    port: r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
+                    load_balancers: Vec::new(),
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::TargetGroup, tg, |d| &mut d.target_groups)
+            }
+            "aws_instance" => {
+                let inst = Instance {
+                    vpc: None,
+                    subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
+                    private_ip: Self::str(r, "private_ip").map(str::to_string),
+                    security_groups: match plan.link(r, "vpc_security_group_ids", &["aws_security_group"]) {
+                        Link::Known(v) => v,
+                        _ => Vec::new(),
+                    },
+                    state: None,
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::Instance, inst, |d| &mut d.instances)
+            }
+            "aws_network_interface" => {
+                let eni = NetworkInterface {
+                    vpc: None,
+                    subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
+                    private_ips: Vec::new(),
+                    security_groups: match plan.link(r, "security_groups", &["aws_security_group"]) {
+                        Link::Known(v) => v,
+                        _ => Vec::new(),
+                    },
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces)
+            }
+            "aws_ec2_transit_gateway" => {
+                let tgw = TransitGateway { state: None, meta: self.meta(r) };
+                self.push(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways)
+            }
+            "aws_ec2_transit_gateway_vpc_attachment" => {
+                let att = TransitGatewayAttachment {
+                    transit_gateway: Self::link_ref(&plan.link(r, "transit_gateway_id", &["aws_ec2_transit_gateway"])),
+                    resource_type: Some("vpc".into()),
+                    resource_id: None,
+                    vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
+                    subnets: match plan.link(r, "subnet_ids", SUBNET) {
+                        Link::Known(v) => v.into_iter().map(Ref::new).collect(),
+                        _ => Vec::new(),
+                    },
+                    state: None,
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::TransitGatewayVpcAttachment, att, |d| &mut d.transit_gateway_vpc_attachments)
+            }
+            "aws_ec2_transit_gateway_route_table" => {
+                let rt = TransitGatewayRouteTable {
+                    transit_gateway: Self::link_ref(&plan.link(r, "transit_gateway_id", &["aws_ec2_transit_gateway"])),
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::TransitGatewayRouteTable, rt, |d| &mut d.transit_gateway_route_tables)
+            }
+            "aws_vpc_endpoint" => {
+                let ep = VpcEndpoint {
+                    vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
+                    endpoint_type: Self::str(r, "vpc_endpoint_type").map(str::to_string),
+                    service_name: Self::str(r, "service_name").map(str::to_string),
+                    subnets: match plan.link(r, "subnet_ids", SUBNET) {
+                        Link::Known(v) => v.into_iter().map(Ref::new).collect(),
+                        _ => Vec::new(),
+                    },
+                    route_tables: match plan.link(r, "route_table_ids", &["aws_route_table"]) {
+                        Link::Known(v) => v.into_iter().map(Ref::new).collect(),
+                        _ => Vec::new(),
+                    },
+                    meta: self.meta(r),
+                };
+                self.push(ResourceKind::VpcEndpoint, ep, |d| &mut d.vpc_endpoints)
+            }
+            other => {
+                *self.loaded.design.stats.unmodelled_keys.entry(format!("terraform {other}")).or_default() += 1;
+                None
+            }
+        };
+        if let Some(k) = kind {
+            self.loaded.design.kinds_present.insert(k);
+        }
+    }
+
+    /// Add a resource unless it was seen already; returns its kind (for `kinds_present`).
+    fn push<T>(&mut self, kind: ResourceKind, item: T, arena: fn(&mut Design) -> &mut Vec<T>) -> Option<ResourceKind>
+    where
+        T: HasMeta,
+    {
+        self.last_pushed = None;
+        if self.state.first_sighting(&mut self.loaded.design, kind, item.meta()) {
+            let list = arena(&mut self.loaded.design);
+            self.last_pushed = Some(list.len());
+            list.push(item);
+        }
+        Some(kind)
+    }
+
+    fn vpc(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let mut cidrs = Vec::new();
+        match self.cidr(r, r.values, "cidr_block") {
+            Ok(Some(net)) => cidrs.push(VpcCidr { net, associated: true, origin: self.attr_origin(r, "cidr_block") }),
+            Ok(None) => {}
+            Err(()) => {
+                self.reject(ResourceKind::Vpc);
+                return None;
+            }
+        }
+        if let Ok(Some(net)) = self.cidr(r, r.values, "ipv6_cidr_block") {
+            cidrs.push(VpcCidr { net, associated: true, origin: self.attr_origin(r, "ipv6_cidr_block") });
+        }
+        let vpc = Vpc { cidrs, is_default: r.rtype == "aws_default_vpc", meta: self.meta(r) };
+        let kind = self.push(ResourceKind::Vpc, vpc, |d| &mut d.vpcs);
+        if let Some(i) = self.last_pushed {
+            self.vpcs.insert(r.address.clone(), i);
+        }
+        kind
+    }
+
+    fn vpc_cidr(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let attr = if r.rtype.contains("ipv6") { "ipv6_cidr_block" } else { "cidr_block" };
+        let vpc = self.plan.link(r, "vpc_id", VPC);
+        let cidr = match self.cidr(r, r.values, attr) {
+            Ok(c) => c.map(|net| VpcCidr { net, associated: true, origin: self.attr_origin(r, attr) }),
+            Err(()) => return None,
+        };
+        self.pending.push(Pending::VpcCidr { vpc, cidr });
+        None
+    }
+
+    fn subnet(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let Ok(cidr) = self.cidr(r, r.values, "cidr_block") else {
+            self.reject(ResourceKind::Subnet);
+            return None;
+        };
+        let ipv6 = self.cidr(r, r.values, "ipv6_cidr_block").ok().flatten();
+        let subnet = Subnet {
+            vpc: Self::link_ref(&self.plan.link(r, "vpc_id", VPC)),
+            availability_zone: Self::str(r, "availability_zone").map(str::to_string),
+            cidr,
+            ipv6_cidrs: ipv6.into_iter().collect(),
+            meta: self.meta(r),
+        };
+        self.push(ResourceKind::Subnet, subnet, |d| &mut d.subnets)
+    }
+
+    /// Where a route goes: the first target attribute that is set (or unknown), resolved.
+    /// `refs(attr)` gives the configuration references for a target attribute.
+    fn route_target(
+        &self,
+        r: &Res<'_>,
+        values: &Value,
+        unknown: Option<&Value>,
+        refs: &dyn Fn(&str) -> Option<Vec<String>>,
+    ) -> RouteTarget {
+        const TARGETS: &[(&str, TargetKind, &[&str])] = &[
+            ("nat_gateway_id", TargetKind::NatGateway, &["aws_nat_gateway"]),
+            ("vpc_peering_connection_id", TargetKind::PeeringConnection, &["aws_vpc_peering_connection"]),
+            ("transit_gateway_id", TargetKind::TransitGateway, &["aws_ec2_transit_gateway"]),
+            ("egress_only_gateway_id", TargetKind::EgressOnlyInternetGateway, &["aws_egress_only_internet_gateway"]),
+            ("network_interface_id", TargetKind::NetworkInterface, &["aws_network_interface"]),
+            ("vpc_endpoint_id", TargetKind::VpcEndpoint, &["aws_vpc_endpoint"]),
+            ("instance_id", TargetKind::Instance, &["aws_instance"]),
+            ("carrier_gateway_id", TargetKind::CarrierGateway, &[]),
+            ("local_gateway_id", TargetKind::LocalGateway, &[]),
+            ("core_network_arn", TargetKind::CoreNetwork, &[]),
+            (
+                "gateway_id",
+                TargetKind::InternetGateway,
+                &["aws_internet_gateway", "aws_vpn_gateway", "aws_vpc_endpoint"],
+            ),
+        ];
+        for (attr, kind, want) in TARGETS {
+            let is_unknown = unknown.and_then(|u| u.get(*attr)) == Some(&Value::Bool(true));
+            let known = values.get(*attr).and_then(Value::as_str).filter(|s| !s.is_empty());
+            if let Some(id) = known {
+                let kind = if *attr == "gateway_id" { gateway_kind(id) } else { *kind };
+                let id = self.plan.by_aws_id.get(id).cloned().unwrap_or_else(|| id.to_string());
+                return RouteTarget { kind, id, idx: None };
+            }
+            if is_unknown {
+                let resolved = refs(attr).map(|refs| self.plan.resolve(&r.module, &refs, want, r.index, 0));
+                return match resolved {
+                    Some(Target::Addresses(a)) if a.len() == 1 => {
+                        let kind = match self.plan.by_address.get(&a[0]).map(|&i| self.plan.resources[i].rtype.as_str())
+                        {
+                            Some("aws_vpn_gateway") => TargetKind::VirtualPrivateGateway,
+                            Some("aws_vpc_endpoint") => TargetKind::VpcEndpoint,
+                            _ => *kind,
+                        };
+                        RouteTarget { kind, id: a[0].clone(), idx: None }
+                    }
+                    Some(Target::External(id)) => RouteTarget { kind: *kind, id, idx: None },
+                    _ => RouteTarget { kind: TargetKind::Unknown, id: String::new(), idx: None },
+                };
+            }
+        }
+        RouteTarget { kind: TargetKind::Unknown, id: String::new(), idx: None }
+    }
+
+    /// A route from a block or a standalone `aws_route`; `None` for its destination when unknown.
+    fn build_route(
+        &self,
+        r: &Res<'_>,
+        values: &Value,
+        unknown: Option<&Value>,
+        refs: &dyn Fn(&str) -> Option<Vec<String>>,
+        origin: Origin,
+    ) -> Option<Route> {
+        let dest = ["cidr_block", "destination_cidr_block", "ipv6_cidr_block", "destination_ipv6_cidr_block"]
+            .iter()
+            .find_map(|k| values.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(|s| (*k, s)));
+        let (key, destination) = match dest {
+            Some((k, s)) => (k, Destination::Cidr(parse_cidr(s)?)),
+            None => {
+                let k = ["destination_prefix_list_id"]
+                    .into_iter()
+                    .find(|k| values.get(*k).and_then(Value::as_str).is_some_and(|s| !s.is_empty()))?;
+                (k, Destination::PrefixList(values.get(k).and_then(Value::as_str).unwrap_or_default().to_string()))
+            }
+        };
+        let target = self.route_target(r, values, unknown, refs);
+        Some(Route { destination, target, state: RouteState::Active, origin: origin.at(key), defined_by: None })
+    }
+
+    fn route_table(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let plan = self.plan;
+        let refs = plan.references(r, "route");
+        let mut routes = Vec::new();
+        let mut has_unknown = Self::is_unknown(r, "route") && plan.writes(r, "route");
+        if let Some(Value::Array(blocks)) = r.values.get("route") {
+            let unknown_blocks = r.unknown.and_then(|u| u.get("route")).and_then(Value::as_array);
+            for (i, block) in blocks.iter().enumerate() {
+                let unknown = unknown_blocks.and_then(|u| u.get(i));
+                let block_refs = |_: &str| refs.clone();
+                match self.build_route(r, block, unknown, &block_refs, self.attr_origin(r, "route").at(i)) {
+                    Some(route) => {
+                        has_unknown |= route.target.kind == TargetKind::Unknown;
+                        routes.push(route);
+                    }
+                    None => has_unknown = true,
+                }
+            }
+        }
+        let main = r.rtype == "aws_default_route_table";
+        let vpc = if main { plan.link(r, "default_route_table_id", VPC) } else { plan.link(r, "vpc_id", VPC) };
+        let table = RouteTable {
+            vpc: Self::link_ref(&vpc),
+            main,
+            subnets: Vec::new(),
+            routes,
+            has_unknown_routes: has_unknown,
+            meta: self.meta(r),
+        };
+        let kind = self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
+        if let Some(i) = self.last_pushed {
+            self.tables.insert(r.address.clone(), i);
+            if main {
+                self.pending.push(Pending::DefaultTable { vpc });
+            }
+        }
+        kind
+    }
+
+    fn route(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let table = self.plan.link(r, "route_table_id", &["aws_route_table", "aws_default_route_table"]);
+        // A standalone route has one expression per target attribute.
+        let refs = |attr: &str| self.plan.references(r, attr);
+        let route = self.build_route(r, r.values, r.unknown, &refs, self.origin(r).at("values")).map(|mut route| {
+            route.defined_by = Some(r.address.clone());
+            route
+        });
+        let unknown = route.as_ref().is_none_or(|x| x.target.kind == TargetKind::Unknown);
+        if let Some(route) = route {
+            self.pending.push(Pending::Route { table, route, unknown });
+        } else {
+            self.pending.push(Pending::Route {
+                table,
+                route: Route {
+                    destination: Destination::PrefixList(String::new()),
+                    target: RouteTarget { kind: TargetKind::Unknown, id: String::new(), idx: None },
+                    state: RouteState::Other("unknown".into()),
+                    origin: self.origin(r),
+                    defined_by: Some(r.address.clone()),
+                },
+                unknown: true,
+            });
+        }
+        None
+    }
+
+    fn igw(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let vpc = self.plan.link(r, "vpc_id", VPC);
+        let attachments =
+            Self::link_ref(&vpc).map(|vpc| GatewayAttachment { vpc, state: "available".into() }).into_iter().collect();
+        let igw = InternetGateway { attachments, meta: self.meta(r) };
+        if r.rtype == "aws_egress_only_internet_gateway" {
+            self.push(ResourceKind::EgressOnlyInternetGateway, igw, |d| &mut d.egress_only_internet_gateways)
+        } else {
+            self.push(ResourceKind::InternetGateway, igw, |d| &mut d.internet_gateways)
+        }
+    }
+
+    fn nat(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let connectivity = match Self::str(r, "connectivity_type") {
+            Some("private") => Connectivity::Private,
+            _ => Connectivity::Public,
+        };
+        let allocation = self.plan.link(r, "allocation_id", &["aws_eip"]);
+        let nat = NatGateway {
+            vpc: None,
+            subnet: Self::link_ref(&self.plan.link(r, "subnet_id", SUBNET)),
+            state: "available".into(),
+            connectivity,
+            allocations: match &allocation {
+                Link::Known(v) => v.iter().map(Ref::new).collect(),
+                _ => Vec::new(),
+            },
+            allocation_unknown: allocation == Link::Unknown,
+            meta: self.meta(r),
+        };
+        self.push(ResourceKind::NatGateway, nat, |d| &mut d.nat_gateways)
+    }
+
+    fn peering(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let plan = self.plan;
+        let side = |attr: &str, owner: Option<&str>, region: Option<String>| PeerSide {
+            vpc: Ref::new(
+                plan.link(r, attr, VPC).first().unwrap_or_else(|| format!("{} ({attr}, known after apply)", r.address)),
+            ),
+            owner: owner.map(str::to_string),
+            region,
+            cidrs: Vec::new(),
+            origin: self.attr_origin(r, attr),
+        };
+        let region = plan.region.clone();
+        let peer_region = Self::str(r, "peer_region").map(str::to_string).or_else(|| region.clone());
+        let requester = side("vpc_id", None, region);
+        let accepter = side("peer_vpc_id", Self::str(r, "peer_owner_id"), peer_region);
+        let status = Self::str(r, "accept_status").unwrap_or("active").to_string();
+        let pcx = PeeringConnection { status, requester, accepter, meta: self.meta(r) };
+        self.push(ResourceKind::PeeringConnection, pcx, |d| &mut d.peering_connections)
+    }
+
+    fn sg_rules(&self, r: &Res<'_>, block: &str) -> Vec<SgRule> {
+        let mut out = Vec::new();
+        let Some(Value::Array(rules)) = r.values.get(block) else { return out };
+        for (i, rule) in rules.iter().enumerate() {
+            if let Some(rule) = sg_rule_from(rule, self.attr_origin(r, block).at(i)) {
+                out.push(rule);
+            }
+        }
+        out
+    }
+
+    fn security_group(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let sg = SecurityGroup {
+            vpc: Self::link_ref(&self.plan.link(r, "vpc_id", VPC)),
+            group_name: Self::str(r, "name").map(str::to_string),
+            ingress: self.sg_rules(r, "ingress"),
+            egress: self.sg_rules(r, "egress"),
+            meta: self.meta(r),
+        };
+        let kind = self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups);
+        if let Some(i) = self.last_pushed {
+            self.sgs.insert(r.address.clone(), i);
+        }
+        kind
+    }
+
+    fn sg_rule(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let group = self.plan.link(r, "security_group_id", &["aws_security_group", "aws_default_security_group"]);
+        let egress = match r.rtype.as_str() {
+            "aws_vpc_security_group_egress_rule" => true,
+            "aws_vpc_security_group_ingress_rule" => false,
+            _ => Self::str(r, "type") == Some("egress"),
+        };
+        let mut values = r.values.clone();
+        // The newer rule resources name their fields differently.
+        if let Some(m) = values.as_object_mut() {
+            for (from, to) in
+                [("ip_protocol", "protocol"), ("cidr_ipv4", "cidr_blocks"), ("cidr_ipv6", "ipv6_cidr_blocks")]
+            {
+                if let Some(v) = m.get(from).cloned() {
+                    let v = if to.ends_with('s') && v.is_string() { Value::Array(vec![v]) } else { v };
+                    m.insert(to.to_string(), v);
+                }
+            }
+        }
+        if let Some(rule) = sg_rule_from(&values, self.origin(r).at("values")) {
+            self.pending.push(Pending::SgRule { group, egress, rule });
+        }
+        None
+    }
+
+    fn nacl_entries(&mut self, r: &Res<'_>, block: &str, egress: bool) -> Vec<NaclEntry> {
+        let mut out = Vec::new();
+        let Some(Value::Array(rules)) = r.values.get(block) else { return out };
+        for (i, rule) in rules.iter().enumerate() {
+            let origin = self.attr_origin(r, block).at(i).at("rule_no");
+            match nacl_entry_from(rule, egress, "rule_no", "action", origin) {
+                Ok(e) => out.push(e),
+                Err(msg) => self.error(r, &format!("{block}/{i}"), msg),
+            }
+        }
+        out
+    }
+
+    fn nacl(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let plan = self.plan;
+        let mut entries = self.nacl_entries(r, "ingress", false);
+        entries.extend(self.nacl_entries(r, "egress", true));
+        let is_default = r.rtype == "aws_default_network_acl";
+        if !is_default {
+            // Every network ACL ends with the implicit deny, listed or not.
+            let origin = self.origin(r).at("address");
+            for egress in [false, true] {
+                for (number, any) in [(32767, "0.0.0.0/0"), (32768, "::/0")] {
+                    if let Some(cidr) = parse_cidr(any) {
+                        entries.push(NaclEntry {
+                            number,
+                            egress,
+                            protocol: Protocol::All,
+                            allow: false,
+                            cidr,
+                            ports: None,
+                            origin: origin.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        let subnets = match plan.link(r, "subnet_ids", SUBNET) {
+            Link::Known(v) => v.into_iter().map(|s| (Ref::new(s), self.attr_origin(r, "subnet_ids"))).collect(),
+            _ => Vec::new(),
+        };
+        let has_unknown = ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && plan.writes(r, b));
+        let nacl = NetworkAcl {
+            vpc: Self::link_ref(&plan.link(r, if is_default { "default_network_acl_id" } else { "vpc_id" }, VPC)),
+            is_default,
+            subnets,
+            entries,
+            has_unknown_entries: has_unknown,
+            meta: self.meta(r),
+        };
+        let kind = self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
+        if let Some(i) = self.last_pushed {
+            self.nacls.insert(r.address.clone(), i);
+        }
+        kind
+    }
+
+    fn nacl_rule(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let nacl = self.plan.link(r, "network_acl_id", &["aws_network_acl", "aws_default_network_acl"]);
+        let egress = r.values.get("egress").and_then(Value::as_bool).unwrap_or(false);
+        let entry = match nacl_entry_from(
+            r.values,
+            egress,
+            "rule_number",
+            "rule_action",
+            self.origin(r).at("values").at("rule_number"),
+        ) {
+            Ok(e) => Some(e),
+            Err(msg) => {
+                let unknown =
+                    ["cidr_block", "ipv6_cidr_block", "rule_number", "protocol"].iter().any(|a| Self::is_unknown(r, a));
+                if !unknown {
+                    self.error(r, "rule_number", msg);
+                }
+                None
+            }
+        };
+        self.pending.push(Pending::NaclEntry { nacl, entry });
+        None
+    }
+
+    fn load_balancer(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let plan = self.plan;
+        let kind = match (r.rtype.as_str(), Self::str(r, "load_balancer_type")) {
+            ("aws_elb", _) => LbKind::Classic,
+            (_, Some("network")) => LbKind::Network,
+            (_, Some("gateway")) => LbKind::Gateway,
+            _ => LbKind::Application,
+        };
+        let scheme = match r.values.get("internal") {
+            Some(Value::Bool(true)) => Scheme::Internal,
+            Some(Value::Bool(false)) => Scheme::InternetFacing,
+            // `internal` defaults to false; a gateway load balancer has no scheme.
+            _ if kind == LbKind::Gateway => Scheme::Internal,
+            _ if Self::is_unknown(r, "internal") => Scheme::Internal,
+            _ => Scheme::InternetFacing,
+        };
+        let mut subnets: Vec<(Ref, Origin)> = match plan.link(r, "subnets", SUBNET) {
+            Link::Known(v) => v.into_iter().map(|s| (Ref::new(s), self.attr_origin(r, "subnets"))).collect(),
+            _ => Vec::new(),
+        };
+        if let Some(Value::Array(maps)) = r.values.get("subnet_mapping") {
+            let refs = plan.references(r, "subnet_mapping");
+            for (i, m) in maps.iter().enumerate() {
+                let origin = self.attr_origin(r, "subnet_mapping").at(i);
+                match m.get("subnet_id").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+                    Some(id) => subnets
+                        .push((Ref::new(plan.by_aws_id.get(id).cloned().unwrap_or_else(|| id.to_string())), origin)),
+                    None => {
+                        if let Some(Target::Addresses(a)) =
+                            refs.as_ref().map(|refs| plan.resolve(&r.module, refs, SUBNET, r.index, 0))
+                            && a.len() == maps.len()
+                        {
+                            subnets.push((Ref::new(a[i].clone()), origin));
+                        }
+                    }
+                }
+            }
+        }
+        let lb = LoadBalancer {
+            kind,
+            scheme,
+            vpc: None,
+            subnets,
+            ip_address_type: Self::str(r, "ip_address_type").map(str::to_string),
+            security_groups: match plan.link(r, "security_groups", &["aws_security_group"]) {
+                Link::Known(v) => v,
+                _ => Vec::new(),
+            },
+            meta: self.meta(r),
+        };
+        self.push(ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers)
+    }
+
+    fn find(map: &HashMap<String, usize>, link: &Link) -> Option<usize> {
+        link.first().and_then(|a| map.get(&a).copied())
+    }
+
+    fn finish(mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut main_vpcs: Vec<String> = Vec::new();
+        for p in pending {
+            let d = &mut self.loaded.design;
+            match p {
+                Pending::Route { table, route, unknown } => match Self::find(&self.tables, &table) {
+                    Some(t) => {
+                        d.route_tables[t].has_unknown_routes |= unknown;
+                        if !matches!(route.state, RouteState::Other(_)) {
+                            d.route_tables[t].routes.push(route);
+                        }
+                    }
+                    None => {
+                        *d.stats
+                            .unmodelled_keys
+                            .entry("terraform aws_route (table not in the plan)".into())
+                            .or_default() += 1
+                    }
+                },
+                Pending::TableAssociation { table, subnet, origin } => {
+                    if let (Some(t), Some(s)) = (Self::find(&self.tables, &table), subnet.first()) {
+                        d.route_tables[t].subnets.push((Ref::new(s), origin));
+                    }
+                }
+                Pending::MainAssociation { table, vpc } => {
+                    if let (Some(t), Some(v)) = (Self::find(&self.tables, &table), vpc.first()) {
+                        d.route_tables[t].main = true;
+                        d.route_tables[t].vpc = Some(Ref::new(v.clone()));
+                        main_vpcs.push(v);
+                    }
+                }
+                Pending::DefaultTable { vpc } => {
+                    if let Some(v) = vpc.first() {
+                        main_vpcs.push(v);
+                    }
+                }
+                Pending::NaclEntry { nacl, entry } => {
+                    if let Some(n) = Self::find(&self.nacls, &nacl) {
+                        match entry {
+                            Some(e) => d.network_acls[n].entries.push(e),
+                            None => d.network_acls[n].has_unknown_entries = true,
+                        }
+                    }
+                }
+                Pending::NaclAssociation { nacl, subnet, origin } => {
+                    if let (Some(n), Some(s)) = (Self::find(&self.nacls, &nacl), subnet.first()) {
+                        d.network_acls[n].subnets.push((Ref::new(s), origin));
+                    }
+                }
+                Pending::VpcCidr { vpc, cidr } => {
+                    if let (Some(v), Some(c)) = (Self::find(&self.vpcs, &vpc), cidr) {
+                        d.vpcs[v].cidrs.push(c);
+                    }
+                }
+                Pending::IgwAttachment { igw, vpc } => {
+                    if let (Some(g), Some(v)) = (igw.first(), vpc.first())
+                        && let Some(i) = d.internet_gateways.iter().position(|x| x.meta.id == g)
+                    {
+                        d.internet_gateways[i]
+                            .attachments
+                            .push(GatewayAttachment { vpc: Ref::new(v), state: "available".into() });
+                    }
+                }
+                Pending::SgRule { group, egress, rule } => {
+                    if let Some(g) = Self::find(&self.sgs, &group) {
+                        let sg = &mut d.security_groups[g];
+                        if egress { sg.egress.push(rule) } else { sg.ingress.push(rule) }
+                    }
+                }
+            }
+        }
+        // A VPC the plan creates gets a main route table with only its local routes, unless the
+        // plan manages that table (aws_default_route_table) or names another one as main.
+        let plan = self.plan;
+        let mut synthesized = Vec::new();
+        for (address, &v) in &self.vpcs {
+            if main_vpcs.contains(address) {
+                continue;
+            }
+            let Some(&ri) = plan.by_address.get(address) else { continue };
+            let r = &plan.resources[ri];
+            if r.values.get("id").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+                continue; // an existing VPC: its main table is not in the plan
+            }
+            let vpc = &self.loaded.design.vpcs[v];
+            let routes = vpc
+                .cidrs
+                .iter()
+                .map(|c| Route {
+                    destination: Destination::Cidr(c.net),
+                    target: RouteTarget { kind: TargetKind::Local, id: "local".into(), idx: None },
+                    state: RouteState::Active,
+                    origin: c.origin.clone(),
+                    defined_by: None,
+                })
+                .collect();
+            let mut meta = vpc.meta.clone();
+            meta.id = format!("{address} (main route table)");
+            meta.name = None;
+            meta.tags = Vec::new();
+            synthesized.push(RouteTable {
+                vpc: Some(Ref::new(address.clone())),
+                main: true,
+                subnets: Vec::new(),
+                routes,
+                has_unknown_routes: false,
+                meta,
+            });
+        }
+        synthesized.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        for t in synthesized {
+            self.loaded.design.kinds_present.insert(ResourceKind::RouteTable);
+            self.loaded.design.route_tables.push(t);
+        }
+    }
+}
+
+/// The kind of a route's `gateway_id` by its id prefix.
+fn gateway_kind(id: &str) -> TargetKind {
+    match id {
+        "local" => TargetKind::Local,
+        _ if id.starts_with("vgw-") => TargetKind::VirtualPrivateGateway,
+        _ if id.starts_with("vpce-") => TargetKind::VpcEndpoint,
+        _ if id.starts_with("aws_vpn_gateway.") || id.contains(".aws_vpn_gateway.") => {
+            TargetKind::VirtualPrivateGateway
+        }
+        _ => TargetKind::InternetGateway,
+    }
+}
+
+fn port_of(v: &Value, key: &str) -> Option<u16> {
+    match v.get(key) {
+        Some(Value::Number(n)) => n.as_i64().and_then(|n| u16::try_from(n).ok()),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn sg_rule_from(v: &Value, origin: Origin) -> Option<SgRule> {
+    let protocol = Protocol::parse(v.get("protocol").and_then(Value::as_str)?)?;
+    let ports = if protocol.has_ports() {
+        match (port_of(v, "from_port"), port_of(v, "to_port")) {
+            (Some(a), Some(b)) => Some(PortRange::new(a, b)),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let strings = |k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let cidrs =
+        strings("cidr_blocks").iter().chain(strings("ipv6_cidr_blocks").iter()).filter_map(|c| parse_cidr(c)).collect();
+    Some(SgRule {
+        protocol,
+        ports,
+        cidrs,
+        prefix_lists: strings("prefix_list_ids"),
+        groups: strings("security_groups"),
+        origin,
+    })
+}
+
+fn nacl_entry_from(
+    v: &Value,
+    egress: bool,
+    number_key: &str,
+    action_key: &str,
+    origin: Origin,
+) -> Result<NaclEntry, String> {
+    let number = v.get(number_key).and_then(Value::as_i64).ok_or_else(|| format!("missing `{number_key}`"))?;
+    if !(1..=32768).contains(&number) {
+        return Err(format!("`{number_key}` {number} is outside 1-32766"));
+    }
+    let proto = match v.get("protocol") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("missing `protocol`".into()),
+    };
+    let protocol = Protocol::parse(&proto).ok_or_else(|| format!("`protocol` is not a protocol: \"{proto}\""))?;
+    let allow = match v.get(action_key).and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+        Some("allow") => true,
+        Some("deny") => false,
+        other => return Err(format!("`{action_key}` must be allow or deny, found {other:?}")),
+    };
+    let cidr_text = ["cidr_block", "ipv6_cidr_block"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+        .ok_or("neither `cidr_block` nor `ipv6_cidr_block` is set")?;
+    let cidr = parse_cidr(cidr_text).ok_or_else(|| format!("not a valid CIDR block: \"{cidr_text}\""))?;
+    let ports = if protocol.has_ports() {
+        match (port_of(v, "from_port"), port_of(v, "to_port")) {
+            (Some(a), Some(b)) => Some(PortRange::new(a, b)),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    Ok(NaclEntry { number: number as u32, egress, protocol, allow, cidr, ports, origin })
+}
+
+/// Access to a resource's metadata, for de-duplication.
+pub(crate) trait HasMeta {
+    fn meta(&self) -> &Meta;
+}
+
+macro_rules! has_meta {
+    ($($t:ty),*) => { $(impl HasMeta for $t { fn meta(&self) -> &Meta { &self.meta } })* };
+}
+has_meta!(
+    Vpc,
+    Subnet,
+    RouteTable,
+    InternetGateway,
+    NatGateway,
+    ElasticIp,
+    PeeringConnection,
+    SecurityGroup,
+    NetworkAcl,
+    LoadBalancer,
+    Listener,
+    TargetGroup,
+    NetworkInterface,
+    Instance,
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayRouteTable,
+    VpcEndpoint
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_addresses_and_references() {
+        assert_eq!(
+            parse_module_address("module.a[\"x\"].module.b[0]"),
+            vec![("a".to_string(), Some("\"x\"".to_string())), ("b".to_string(), Some("0".to_string()))]
+        );
+        assert!(matches!(
+            parse_reference("aws_eip.nat[0].id"),
+            Reference::Resource { rtype: "aws_eip", name: "nat", key: Some("0") }
+        ));
+        assert!(matches!(parse_reference("aws_subnet.private[*].id"), Reference::Resource { key: None, .. }));
+        assert!(matches!(
+            parse_reference("module.net.subnet_ids"),
+            Reference::Module { name: "net", key: None, output: Some("subnet_ids") }
+        ));
+        assert!(matches!(parse_reference("var.vpc_id"), Reference::Var("vpc_id")));
+        assert!(matches!(parse_reference("count.index"), Reference::Other));
+        assert!(matches!(
+            parse_reference("data.aws_vpc.main.id"),
+            Reference::Data { rtype: "aws_vpc", name: "main", key: None }
+        ));
+    }
+}
