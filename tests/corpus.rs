@@ -131,3 +131,120 @@ fn batfish_multi_account_same_cidr_loads_two_vpcs() {
         vec![(Some("111".into()), Some("us-west-1".into())), (Some("222".into()), Some("us-west-2".into()))]
     );
 }
+
+/// The Terraform plans listed in PROVENANCE.md, found under their source folder.
+fn plan_files(corpus: &Path) -> Vec<PathBuf> {
+    let provenance = std::fs::read_to_string(corpus.join("PROVENANCE.md")).expect("PROVENANCE.md");
+    let listed: std::collections::HashSet<String> = provenance
+        .lines()
+        .filter(|l| l.contains("| terraform-plan |"))
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    let mut found = Vec::new();
+    fn walk(dir: &Path, corpus: &Path, listed: &std::collections::HashSet<String>, found: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, corpus, listed, found);
+            } else if let Ok(rel) = p.strip_prefix(corpus) {
+                // Staged paths are `<source>/<original path>`.
+                let original: PathBuf = rel.components().skip(1).collect();
+                if listed.contains(original.to_string_lossy().as_ref()) {
+                    found.push(p);
+                }
+            }
+        }
+    }
+    walk(corpus, corpus, &listed, &mut found);
+    found.sort();
+    assert_eq!(found.len(), listed.len(), "every listed plan is in the corpus");
+    found
+}
+
+#[test]
+fn every_corpus_terraform_plan_loads_and_is_accounted_for() {
+    let Some(corpus) = corpus() else { return };
+    let plans = plan_files(&corpus);
+    assert!(plans.len() >= 35, "found {}", plans.len());
+    for plan in plans {
+        let (loaded, _) = check_dir(&plan);
+        assert!(loaded.errors.is_empty(), "{}: {:?}", plan.display(), loaded.errors);
+        assert_eq!(loaded.recognised, 1, "{} not recognised as Terraform", plan.display());
+        assert!(loaded.design.stats.rejected.is_empty(), "{}", plan.display());
+        // Every managed resource is modelled, merged into another, destroyed, a duplicate, rejected
+        // or counted as not modelled: nothing is dropped.
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+        let managed = match doc["resource_changes"].as_array() {
+            Some(changes) => changes.iter().filter(|c| c["mode"] != "data").count(),
+            None => {
+                let mut n = 0;
+                fn count(m: &serde_json::Value, n: &mut usize) {
+                    *n += m["resources"].as_array().map_or(0, |r| r.iter().filter(|r| r["mode"] != "data").count());
+                    m["child_modules"].as_array().into_iter().flatten().for_each(|c| count(c, n));
+                }
+                count(&doc["planned_values"]["root_module"], &mut n);
+                n
+            }
+        };
+        let d = &loaded.design;
+        let s = &d.stats;
+        let accounted = d.resource_count() - s.synthesized
+            + s.merged.values().sum::<usize>()
+            + s.unmodelled_keys.values().sum::<usize>()
+            + s.destroyed
+            + s.duplicates.values().sum::<usize>()
+            + s.rejected.values().sum::<usize>();
+        assert_eq!(accounted, managed, "{}: {:?}", plan.display(), s);
+    }
+}
+
+#[test]
+fn terragoat_plan_elb_in_public_subnets_is_clean() {
+    let Some(corpus) = corpus() else { return };
+    // checkov's runner plan (TerraGoat, Terraform 0.12.23): internet-facing aws_elb.weblb in
+    // web_subnet, which (like web_subnet2) is associated with web_rtb, whose aws_route sends 0.0.0.0/0
+    // to web_igw, attached to web_vpc. All of these ids are known only after apply; the links come
+    // from `configuration`.
+    let (loaded, findings) = check_dir(&corpus.join("checkov/tests/terraform/runner/resources/plan/tfplan.json"));
+    assert!(findings.is_empty(), "{}", render(&loaded, findings));
+    let d = &loaded.design;
+    let lb = d.load_balancers.iter().find(|l| l.meta.id == "aws_elb.weblb").expect("weblb");
+    assert_eq!(lb.scheme, vpclint::model::Scheme::InternetFacing);
+    let subnets: Vec<&str> = lb.subnets.iter().map(|(s, _)| s.id.as_str()).collect();
+    assert_eq!(subnets, vec!["aws_subnet.web_subnet"]);
+    let rtb = d.route_tables.iter().find(|t| t.meta.id == "aws_route_table.web_rtb").expect("web_rtb");
+    let default = rtb.routes.iter().find(|r| r.destination.to_string() == "0.0.0.0/0").expect("default route");
+    assert_eq!(default.target.id, "aws_internet_gateway.web_igw");
+    assert_eq!(rtb.subnets.len(), 2);
+}
+
+#[test]
+fn terraform_compliance_dynamic_nacl_rules_are_unknown() {
+    let Some(corpus) = corpus() else { return };
+    // test_issue-514 (Terraform 1.0.0): module.vpc_module.aws_network_acl.vpc_subnet_acl builds its
+    // ingress/egress from `dynamic` blocks over variables, so the plan knows neither; NACL001 must
+    // not judge an ACL whose rules are unknown.
+    let (loaded, findings) =
+        check_dir(&corpus.join("terraform-compliance/tests/functional/test_issue-514/plan.out.json"));
+    assert!(findings.is_empty());
+    let acl = &loaded.design.network_acls[0];
+    assert_eq!(acl.meta.id, "module.vpc_module.aws_network_acl.vpc_subnet_acl");
+    assert!(acl.has_unknown_entries);
+    assert_eq!(acl.subnets.len(), 2, "subnet_ids resolve through the module's references");
+}
+
+#[test]
+fn terraform_compliance_nat_allocation_referencing_a_vpc_is_unknown() {
+    let Some(corpus) = corpus() else { return };
+    // test_pull_330 (Terraform 0.12.28): aws_nat_gateway.gw sets `allocation_id = aws_vpc.pass.id`,
+    // known only after apply and not an Elastic IP: the allocation is unknown, so NAT001 stays
+    // silent rather than treating it as missing.
+    let (loaded, findings) =
+        check_dir(&corpus.join("terraform-compliance/tests/functional/test_pull_330/plan.out.json"));
+    assert!(findings.is_empty());
+    let nat = &loaded.design.nat_gateways[0];
+    assert!(nat.allocations.is_empty() && nat.allocation_unknown);
+    assert_eq!(nat.subnet.as_ref().map(|s| s.id.as_str()), Some("aws_subnet.test"));
+}

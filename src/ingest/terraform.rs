@@ -12,7 +12,7 @@ use crate::model::*;
 use crate::source::{FileId, Origin};
 use ipnet::IpNet;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Whether a parsed document is Terraform JSON output.
 pub fn detect(root: &Map<String, Value>) -> bool {
@@ -519,6 +519,8 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
         sgs: HashMap::new(),
         pending: Vec::new(),
         last_pushed: None,
+        maybe_dynamic_tables: Vec::new(),
+        maybe_dynamic_nacls: Vec::new(),
     };
     for i in 0..plan.resources.len() {
         b.resource(i);
@@ -551,9 +553,28 @@ struct Builder<'p, 'a, 's> {
     pending: Vec<Pending>,
     /// Arena index of the resource the last `push` added (`None` for a duplicate).
     last_pushed: Option<usize>,
+    /// Tables and NACLs whose inline routes/rules are unknown although the configuration writes
+    /// none: either they come only from standalone resources, or from `dynamic` blocks (which the
+    /// plan's configuration does not show). Unknown unless standalone resources supply them.
+    maybe_dynamic_tables: Vec<usize>,
+    maybe_dynamic_nacls: Vec<usize>,
 }
 
 const VPC: &[&str] = &["aws_vpc", "aws_default_vpc"];
+/// Types that modify another resource rather than being one.
+const MERGED: &[&str] = &[
+    "aws_vpc_ipv4_cidr_block_association",
+    "aws_vpc_ipv6_cidr_block_association",
+    "aws_route",
+    "aws_route_table_association",
+    "aws_main_route_table_association",
+    "aws_internet_gateway_attachment",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_network_acl_rule",
+    "aws_network_acl_association",
+];
 const SUBNET: &[&str] = &["aws_subnet", "aws_default_subnet"];
 
 impl Builder<'_, '_, '_> {
@@ -777,6 +798,8 @@ impl Builder<'_, '_, '_> {
         };
         if let Some(k) = kind {
             self.loaded.design.kinds_present.insert(k);
+        } else if MERGED.contains(&r.rtype.as_str()) {
+            *self.loaded.design.stats.merged.entry(r.rtype.clone()).or_default() += 1;
         }
     }
 
@@ -876,8 +899,10 @@ impl Builder<'_, '_, '_> {
                 let id = self.plan.by_aws_id.get(id).cloned().unwrap_or_else(|| id.to_string());
                 return RouteTarget { kind, id, idx: None };
             }
-            if is_unknown {
-                let resolved = refs(attr).map(|refs| self.plan.resolve(&r.module, &refs, want, r.index, 0));
+            // Computed attributes the configuration does not write (an old provider's `instance_id`
+            // on every route) are unknown but not the target.
+            if let (true, Some(refs)) = (is_unknown, refs(attr)) {
+                let resolved = Some(self.plan.resolve(&r.module, &refs, want, r.index, 0));
                 return match resolved {
                     Some(Target::Addresses(a)) if a.len() == 1 => {
                         let kind = match self.plan.by_address.get(&a[0]).map(|&i| self.plan.resources[i].rtype.as_str())
@@ -953,6 +978,9 @@ impl Builder<'_, '_, '_> {
         let kind = self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
         if let Some(i) = self.last_pushed {
             self.tables.insert(r.address.clone(), i);
+            if Self::is_unknown(r, "route") && !plan.writes(r, "route") {
+                self.maybe_dynamic_tables.push(i);
+            }
             if main {
                 self.pending.push(Pending::DefaultTable { vpc });
             }
@@ -1144,6 +1172,9 @@ impl Builder<'_, '_, '_> {
         let kind = self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
         if let Some(i) = self.last_pushed {
             self.nacls.insert(r.address.clone(), i);
+            if ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && !plan.writes(r, b)) {
+                self.maybe_dynamic_nacls.push(i);
+            }
         }
         kind
     }
@@ -1185,7 +1216,8 @@ impl Builder<'_, '_, '_> {
             Some(Value::Bool(false)) => Scheme::InternetFacing,
             // `internal` defaults to false; a gateway load balancer has no scheme.
             _ if kind == LbKind::Gateway => Scheme::Internal,
-            _ if Self::is_unknown(r, "internal") => Scheme::Internal,
+            // Written but known only after apply: do not judge it as internet-facing.
+            _ if Self::is_unknown(r, "internal") && plan.writes(r, "internal") => Scheme::Internal,
             _ => Scheme::InternetFacing,
         };
         let mut subnets: Vec<(Ref, Origin)> = match plan.link(r, "subnets", SUBNET) {
@@ -1232,22 +1264,20 @@ impl Builder<'_, '_, '_> {
     fn finish(mut self) {
         let pending = std::mem::take(&mut self.pending);
         let mut main_vpcs: Vec<String> = Vec::new();
+        let (mut fed_tables, mut fed_nacls) = (HashSet::new(), HashSet::new());
         for p in pending {
             let d = &mut self.loaded.design;
             match p {
                 Pending::Route { table, route, unknown } => match Self::find(&self.tables, &table) {
                     Some(t) => {
+                        fed_tables.insert(t);
                         d.route_tables[t].has_unknown_routes |= unknown;
                         if !matches!(route.state, RouteState::Other(_)) {
                             d.route_tables[t].routes.push(route);
                         }
                     }
-                    None => {
-                        *d.stats
-                            .unmodelled_keys
-                            .entry("terraform aws_route (table not in the plan)".into())
-                            .or_default() += 1
-                    }
+                    // The table is not in the plan (an existing one, or unknown): nothing to add to.
+                    None => {}
                 },
                 Pending::TableAssociation { table, subnet, origin } => {
                     if let (Some(t), Some(s)) = (Self::find(&self.tables, &table), subnet.first()) {
@@ -1268,6 +1298,7 @@ impl Builder<'_, '_, '_> {
                 }
                 Pending::NaclEntry { nacl, entry } => {
                     if let Some(n) = Self::find(&self.nacls, &nacl) {
+                        fed_nacls.insert(n);
                         match entry {
                             Some(e) => d.network_acls[n].entries.push(e),
                             None => d.network_acls[n].has_unknown_entries = true,
@@ -1299,6 +1330,16 @@ impl Builder<'_, '_, '_> {
                         if egress { sg.egress.push(rule) } else { sg.ingress.push(rule) }
                     }
                 }
+            }
+        }
+        for &t in &self.maybe_dynamic_tables {
+            if !fed_tables.contains(&t) {
+                self.loaded.design.route_tables[t].has_unknown_routes = true;
+            }
+        }
+        for &n in &self.maybe_dynamic_nacls {
+            if !fed_nacls.contains(&n) {
+                self.loaded.design.network_acls[n].has_unknown_entries = true;
             }
         }
         // A VPC the plan creates gets a main route table with only its local routes, unless the
@@ -1341,6 +1382,7 @@ impl Builder<'_, '_, '_> {
         }
         synthesized.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         for t in synthesized {
+            self.loaded.design.stats.synthesized += 1;
             self.loaded.design.kinds_present.insert(ResourceKind::RouteTable);
             self.loaded.design.route_tables.push(t);
         }

@@ -486,6 +486,11 @@ pub struct Stats {
     pub rejected: BTreeMap<ResourceKind, usize>,
     /// Terraform resources a plan destroys: not part of the design it produces.
     pub destroyed: usize,
+    /// Terraform resources that change another resource (routes, associations, rules, CIDR
+    /// associations, attachments) and are merged into it, by type.
+    pub merged: BTreeMap<String, usize>,
+    /// Resources vpclint adds because AWS creates them implicitly (a new VPC's main route table).
+    pub synthesized: usize,
     /// Terraform data sources read (their values are used where the plan records them).
     pub data_sources: BTreeMap<String, usize>,
 }

@@ -257,6 +257,14 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
         s.unmodelled_keys.iter().map(|(k, n)| (k.clone(), *n)).collect(),
     );
     section(&mut out, "Response metadata (key: files)", s.metadata_keys.iter().map(|(k, n)| (k.clone(), *n)).collect());
+    section(&mut out, "Merged into another resource", s.merged.iter().map(|(k, n)| (k.clone(), *n)).collect());
+    section(&mut out, "Terraform data sources", s.data_sources.iter().map(|(k, n)| (k.clone(), *n)).collect());
+    if s.destroyed > 0 {
+        out.push_str(&format!("Destroyed by the plan (not checked): {}\n", s.destroyed));
+    }
+    if s.synthesized > 0 {
+        out.push_str(&format!("Implicit main route tables of new VPCs: {}\n", s.synthesized));
+    }
     section(&mut out, "Duplicates ignored", s.duplicates.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
     section(&mut out, "Rejected (see errors)", s.rejected.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
     if !s.files_skipped.is_empty() {
