@@ -1268,17 +1268,16 @@ impl Builder<'_, '_, '_> {
         for p in pending {
             let d = &mut self.loaded.design;
             match p {
-                Pending::Route { table, route, unknown } => match Self::find(&self.tables, &table) {
-                    Some(t) => {
+                // A route to a table that is not in the plan (an existing one) has nothing to join.
+                Pending::Route { table, route, unknown } => {
+                    if let Some(t) = Self::find(&self.tables, &table) {
                         fed_tables.insert(t);
                         d.route_tables[t].has_unknown_routes |= unknown;
                         if !matches!(route.state, RouteState::Other(_)) {
                             d.route_tables[t].routes.push(route);
                         }
                     }
-                    // The table is not in the plan (an existing one, or unknown): nothing to add to.
-                    None => {}
-                },
+                }
                 Pending::TableAssociation { table, subnet, origin } => {
                     if let (Some(t), Some(s)) = (Self::find(&self.tables, &table), subnet.first()) {
                         d.route_tables[t].subnets.push((Ref::new(s), origin));
