@@ -113,6 +113,10 @@ fn module_outputs_and_inputs_resolve_to_module_instances() {
     assert_eq!(subnets, vec!["module.network.aws_subnet.this[\"a\"]", "module.network.aws_subnet.this[\"b\"]"]);
     // var.vpc_id inside the module resolves to the module's own VPC.
     assert!(d.subnets.iter().all(|s| s.vpc.as_ref().is_some_and(|v| v.id == "module.network.aws_vpc.this")));
+    // Resources in a module carry the module's source for diagnostics.
+    let a = d.subnets.iter().find(|s| s.meta.id == "module.network.aws_subnet.this[\"a\"]").unwrap();
+    assert_eq!(a.meta.module_source.as_deref(), Some("module.network (./modules/network)"));
+    assert_eq!(lb.meta.module_source, None);
     // The new VPC's main route table (not in the plan) has only the local route.
     let main = d.route_tables.iter().find(|t| t.main).expect("synthesised main table");
     assert_eq!(main.routes.len(), 1);

@@ -263,6 +263,7 @@ impl Ctx<'_> {
             tags,
             origin: Origin::new(self.file, item.ptr.clone()),
             id_key,
+            module_source: None,
         })
     }
 
@@ -885,6 +886,7 @@ fn read_target_group(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         protocol: item.owned("Protocol")?,
         port: item.port("Port")?,
         load_balancers: item.strs("LoadBalancerArns")?.into_iter().map(Ref::new).collect(),
+        targets: Vec::new(),
         meta: c.meta(&item, "TargetGroupArn", account, region)?,
     };
     if c.fresh(ResourceKind::TargetGroup, &tg.meta) {
@@ -1050,6 +1052,9 @@ fn read_tgw_vpc_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
 fn read_tgw_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let rt = TransitGatewayRouteTable {
         transit_gateway: item.str("TransitGatewayId")?.map(Ref::new),
+        associations: Vec::new(),
+        propagations: Vec::new(),
+        routes: Vec::new(),
         meta: c.meta(&item, "TransitGatewayRouteTableId", None, None)?,
     };
     if c.fresh(ResourceKind::TransitGatewayRouteTable, &rt.meta) {

@@ -154,6 +154,13 @@ impl<'a> Plan<'a> {
         self.modules.get(&config_path(module)).copied()
     }
 
+    /// The `source` of the module a resource is in (`./modules/network`, a registry address).
+    fn module_source(&self, module: &[(String, Option<String>)]) -> Option<String> {
+        let (last, parent) = module.split_last()?;
+        let call = self.config_module(parent)?.get("module_calls")?.get(&last.0)?;
+        call.get("source").and_then(Value::as_str).map(|s| format!("module.{} ({s})", last.0))
+    }
+
     fn config_resource(&self, res: &Res<'a>) -> Option<&'a Value> {
         let module = self.config_module(&res.module)?;
         let wanted = format!("{}.{}", res.rtype, res.name);
@@ -539,6 +546,10 @@ enum Pending {
     VpcCidr { vpc: Link, cidr: Option<VpcCidr> },
     IgwAttachment { igw: Link, vpc: Link },
     SgRule { group: Link, egress: bool, rule: SgRule },
+    EipAssociation { eip: Link, instance: Option<String>, eni: Option<String> },
+    TargetAttachment { group: Link, target: Option<String> },
+    TgwLink { table: Link, attachment: Option<String>, propagation: bool },
+    TgwRoute { table: Link, cidr: Option<IpNet>, attachment: Option<String> },
 }
 
 struct Builder<'p, 'a, 's> {
@@ -574,8 +585,17 @@ const MERGED: &[&str] = &[
     "aws_vpc_security_group_egress_rule",
     "aws_network_acl_rule",
     "aws_network_acl_association",
+    "aws_eip_association",
+    "aws_vpc_peering_connection_accepter",
+    "aws_lb_target_group_attachment",
+    "aws_alb_target_group_attachment",
+    "aws_ec2_transit_gateway_route",
+    "aws_ec2_transit_gateway_route_table_association",
+    "aws_ec2_transit_gateway_route_table_propagation",
 ];
 const SUBNET: &[&str] = &["aws_subnet", "aws_default_subnet"];
+const TGW_ATTACHMENT: &[&str] =
+    &["aws_ec2_transit_gateway_vpc_attachment", "aws_ec2_transit_gateway_peering_attachment"];
 
 impl Builder<'_, '_, '_> {
     fn origin(&self, r: &Res<'_>) -> Origin {
@@ -609,6 +629,7 @@ impl Builder<'_, '_, '_> {
             tags,
             origin: self.origin(r),
             id_key: "address",
+            module_source: self.plan.module_source(&r.module),
         }
     }
     fn error(&mut self, r: &Res<'_>, attr: &str, message: String) {
@@ -717,6 +738,7 @@ impl Builder<'_, '_, '_> {
                     protocol: Self::str(r, "protocol").map(str::to_string),
                     port: r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
                     load_balancers: Vec::new(),
+                    targets: Vec::new(),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::TargetGroup, tg, |d| &mut d.target_groups)
@@ -770,6 +792,9 @@ impl Builder<'_, '_, '_> {
             "aws_ec2_transit_gateway_route_table" => {
                 let rt = TransitGatewayRouteTable {
                     transit_gateway: Self::link_ref(&plan.link(r, "transit_gateway_id", &["aws_ec2_transit_gateway"])),
+                    associations: Vec::new(),
+                    propagations: Vec::new(),
+                    routes: Vec::new(),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::TransitGatewayRouteTable, rt, |d| &mut d.transit_gateway_route_tables)
@@ -790,6 +815,35 @@ impl Builder<'_, '_, '_> {
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::VpcEndpoint, ep, |d| &mut d.vpc_endpoints)
+            }
+            "aws_eip_association" => {
+                let eip = plan.link(r, "allocation_id", &["aws_eip"]);
+                let instance = plan.link(r, "instance_id", &["aws_instance"]).first();
+                let eni = plan.link(r, "network_interface_id", &["aws_network_interface"]).first();
+                self.pending.push(Pending::EipAssociation { eip, instance, eni });
+                None
+            }
+            "aws_vpc_peering_connection_accepter" => None,
+            "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => {
+                let group = plan.link(r, "target_group_arn", &["aws_lb_target_group", "aws_alb_target_group"]);
+                let target = plan.link(r, "target_id", &["aws_instance", "aws_lambda_function"]).first();
+                self.pending.push(Pending::TargetAttachment { group, target });
+                None
+            }
+            "aws_ec2_transit_gateway_route_table_association" | "aws_ec2_transit_gateway_route_table_propagation" => {
+                let table = plan.link(r, "transit_gateway_route_table_id", &["aws_ec2_transit_gateway_route_table"]);
+                let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
+                let propagation = r.rtype.ends_with("propagation");
+                self.pending.push(Pending::TgwLink { table, attachment, propagation });
+                None
+            }
+            "aws_ec2_transit_gateway_route" => {
+                let table = plan.link(r, "transit_gateway_route_table_id", &["aws_ec2_transit_gateway_route_table"]);
+                let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
+                let cidr = Self::str(r, "destination_cidr_block").and_then(parse_cidr);
+                let blackhole = r.values.get("blackhole").and_then(Value::as_bool).unwrap_or(false);
+                self.pending.push(Pending::TgwRoute { table, cidr, attachment: attachment.filter(|_| !blackhole) });
+                None
             }
             other => {
                 *self.loaded.design.stats.unmodelled_keys.entry(format!("terraform {other}")).or_default() += 1;
@@ -1265,6 +1319,14 @@ impl Builder<'_, '_, '_> {
         let pending = std::mem::take(&mut self.pending);
         let mut main_vpcs: Vec<String> = Vec::new();
         let (mut fed_tables, mut fed_nacls) = (HashSet::new(), HashSet::new());
+        let index = |metas: &mut dyn Iterator<Item = &Meta>| -> HashMap<String, usize> {
+            metas.enumerate().map(|(i, m)| (m.id.clone(), i)).collect()
+        };
+        let d = &self.loaded.design;
+        let eips = index(&mut d.elastic_ips.iter().map(|x| &x.meta));
+        let groups = index(&mut d.target_groups.iter().map(|x| &x.meta));
+        let tgw_tables = index(&mut d.transit_gateway_route_tables.iter().map(|x| &x.meta));
+        let igws = index(&mut d.internet_gateways.iter().map(|x| &x.meta));
         for p in pending {
             let d = &mut self.loaded.design;
             match p {
@@ -1316,11 +1378,43 @@ impl Builder<'_, '_, '_> {
                 }
                 Pending::IgwAttachment { igw, vpc } => {
                     if let (Some(g), Some(v)) = (igw.first(), vpc.first())
-                        && let Some(i) = d.internet_gateways.iter().position(|x| x.meta.id == g)
+                        && let Some(&i) = igws.get(&g)
                     {
                         d.internet_gateways[i]
                             .attachments
                             .push(GatewayAttachment { vpc: Ref::new(v), state: "available".into() });
+                    }
+                }
+                Pending::EipAssociation { eip, instance, eni } => {
+                    if let Some(&e) = eip.first().and_then(|a| eips.get(&a)) {
+                        d.elastic_ips[e].instance = instance.or(d.elastic_ips[e].instance.take());
+                        d.elastic_ips[e].network_interface = eni.or(d.elastic_ips[e].network_interface.take());
+                    }
+                }
+                Pending::TargetAttachment { group, target } => {
+                    if let (Some(g), Some(t)) = (group.first(), target)
+                        && let Some(&i) = groups.get(&g)
+                    {
+                        d.target_groups[i].targets.push(t);
+                    }
+                }
+                Pending::TgwLink { table, attachment, propagation } => {
+                    if let (Some(t), Some(a)) = (table.first(), attachment)
+                        && let Some(&i) = tgw_tables.get(&t)
+                    {
+                        let list = if propagation {
+                            &mut d.transit_gateway_route_tables[i].propagations
+                        } else {
+                            &mut d.transit_gateway_route_tables[i].associations
+                        };
+                        list.push(Ref::new(a));
+                    }
+                }
+                Pending::TgwRoute { table, cidr, attachment } => {
+                    if let (Some(t), Some(c)) = (table.first(), cidr)
+                        && let Some(&i) = tgw_tables.get(&t)
+                    {
+                        d.transit_gateway_route_tables[i].routes.push((c, attachment.map(Ref::new)));
                     }
                 }
                 Pending::SgRule { group, egress, rule } => {

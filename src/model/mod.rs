@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 /// What every resource carries: its id, where it lives and where it was defined.
 #[derive(Clone, Debug)]
 pub struct Meta {
+    /// Where the resource is defined, when that is a Terraform module (its source), so a
+    /// diagnostic can say which module to change.
+    pub module_source: Option<String>,
     /// AWS id (`vpc-…`), ARN for load balancers, or the name of a classic ELB.
     pub id: String,
     pub account: Option<String>,
@@ -26,7 +29,16 @@ pub struct Meta {
 impl Meta {
     /// A resource known only by id: no account, region or tags.
     pub fn bare(id: impl Into<String>, origin: Origin, id_key: &'static str) -> Meta {
-        Meta { id: id.into(), account: None, region: None, name: None, tags: Vec::new(), origin, id_key }
+        Meta {
+            id: id.into(),
+            account: None,
+            region: None,
+            name: None,
+            tags: Vec::new(),
+            origin,
+            id_key,
+            module_source: None,
+        }
     }
 
     /// Where the resource's id is written: the span diagnostics point at.
@@ -409,6 +421,8 @@ pub struct TargetGroup {
     pub protocol: Option<String>,
     pub port: Option<u16>,
     pub load_balancers: Vec<Ref>,
+    /// Registered targets (instance ids, IPs or Lambda ARNs), where the input lists them.
+    pub targets: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -451,6 +465,12 @@ pub struct TransitGatewayAttachment {
 pub struct TransitGatewayRouteTable {
     pub meta: Meta,
     pub transit_gateway: Option<Ref>,
+    /// Attachments associated with the table (their traffic is routed by it).
+    pub associations: Vec<Ref>,
+    /// Attachments whose routes propagate into the table.
+    pub propagations: Vec<Ref>,
+    /// Static routes: destination and target attachment (`None` for a blackhole).
+    pub routes: Vec<(IpNet, Option<Ref>)>,
 }
 
 #[derive(Clone, Debug)]

@@ -146,7 +146,10 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     }
     Rendered {
         code: Some(format!("{}({})", finding.rule.id, finding.rule.name)),
-        message: format!("{} [{}]", finding.message, finding.resource),
+        message: match &finding.module {
+            Some(m) => format!("{} [{} in {m}]", finding.message, finding.resource),
+            None => format!("{} [{}]", finding.message, finding.resource),
+        },
         severity: match finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

@@ -45,6 +45,7 @@ pub fn render(outcome: &Outcome<'_>) -> String {
             out.extend(obj);
             out.insert("label".into(), json!(f.primary.text));
             out.insert("help".into(), json!(f.help));
+            out.insert("module".into(), json!(f.module));
             out.insert("related".into(), Value::Array(related));
             Value::Object(out)
         })

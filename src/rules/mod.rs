@@ -91,6 +91,8 @@ pub struct Finding {
     pub primary: Label,
     pub related: Vec<Label>,
     pub help: Option<String>,
+    /// The Terraform module the resource is defined in, with its source.
+    pub module: Option<String>,
 }
 
 impl Finding {
@@ -137,6 +139,7 @@ impl<'a> Sink<'a> {
             primary: Label { origin: at, text: label.into() },
             related: Vec::new(),
             help: None,
+            module: resource.module_source.clone(),
         }
     }
 
