@@ -329,6 +329,16 @@ enum Link {
 }
 
 impl Link {
+    /// The named resources; none when unknown or absent.
+    fn ids(self) -> Vec<String> {
+        match self {
+            Link::Known(v) => v,
+            _ => Vec::new(),
+        }
+    }
+    fn refs(self) -> Vec<Ref> {
+        self.ids().into_iter().map(Ref::new).collect()
+    }
     fn first(&self) -> Option<String> {
         match self {
             Link::Known(v) => v.first().cloned(),
@@ -748,10 +758,7 @@ impl Builder<'_, '_, '_> {
                     vpc: None,
                     subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
                     private_ip: Self::str(r, "private_ip").map(str::to_string),
-                    security_groups: match plan.link(r, "vpc_security_group_ids", &["aws_security_group"]) {
-                        Link::Known(v) => v,
-                        _ => Vec::new(),
-                    },
+                    security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).ids(),
                     state: None,
                     meta: self.meta(r),
                 };
@@ -762,10 +769,7 @@ impl Builder<'_, '_, '_> {
                     vpc: None,
                     subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
                     private_ips: Vec::new(),
-                    security_groups: match plan.link(r, "security_groups", &["aws_security_group"]) {
-                        Link::Known(v) => v,
-                        _ => Vec::new(),
-                    },
+                    security_groups: plan.link(r, "security_groups", &["aws_security_group"]).ids(),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces)
@@ -780,10 +784,7 @@ impl Builder<'_, '_, '_> {
                     resource_type: Some("vpc".into()),
                     resource_id: None,
                     vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
-                    subnets: match plan.link(r, "subnet_ids", SUBNET) {
-                        Link::Known(v) => v.into_iter().map(Ref::new).collect(),
-                        _ => Vec::new(),
-                    },
+                    subnets: plan.link(r, "subnet_ids", SUBNET).refs(),
                     state: None,
                     meta: self.meta(r),
                 };
@@ -804,14 +805,8 @@ impl Builder<'_, '_, '_> {
                     vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
                     endpoint_type: Self::str(r, "vpc_endpoint_type").map(str::to_string),
                     service_name: Self::str(r, "service_name").map(str::to_string),
-                    subnets: match plan.link(r, "subnet_ids", SUBNET) {
-                        Link::Known(v) => v.into_iter().map(Ref::new).collect(),
-                        _ => Vec::new(),
-                    },
-                    route_tables: match plan.link(r, "route_table_ids", &["aws_route_table"]) {
-                        Link::Known(v) => v.into_iter().map(Ref::new).collect(),
-                        _ => Vec::new(),
-                    },
+                    subnets: plan.link(r, "subnet_ids", SUBNET).refs(),
+                    route_tables: plan.link(r, "route_table_ids", &["aws_route_table"]).refs(),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::VpcEndpoint, ep, |d| &mut d.vpc_endpoints)
@@ -1302,10 +1297,7 @@ impl Builder<'_, '_, '_> {
             vpc: None,
             subnets,
             ip_address_type: Self::str(r, "ip_address_type").map(str::to_string),
-            security_groups: match plan.link(r, "security_groups", &["aws_security_group"]) {
-                Link::Known(v) => v,
-                _ => Vec::new(),
-            },
+            security_groups: plan.link(r, "security_groups", &["aws_security_group"]).ids(),
             meta: self.meta(r),
         };
         self.push(ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers)
