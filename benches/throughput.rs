@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use vpclint::ingest::{self, Input};
 use vpclint::report::{Outcome, json as json_report};
-use vpclint::rules::REGISTRY;
 
 /// One region of one account with `vpcs` VPCs, in one merged `describe-*` file.
 fn generate(account: usize, vpcs: usize) -> Value {
@@ -125,7 +124,7 @@ fn main() {
         });
         let (check, (resources, findings)) = best_of(runs, || {
             let loaded = ingest::load(&[Input::Path(dir.clone())], &mut std::io::empty());
-            let findings = vpclint::check(&loaded.design, REGISTRY);
+            let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
             let outcome = Outcome { design: &loaded.design, findings, errors: Vec::new() };
             let rendered = json_report::render(&outcome);
             std::hint::black_box(rendered);

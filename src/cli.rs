@@ -1,8 +1,10 @@
 //! The command line: `check`, `rules`, `explain`.
 
+use crate::config::{self, Config, FailOn, Overrides};
 use crate::ingest::{self, Input};
 use crate::report::{self, Outcome, human::Style};
-use crate::rules::{self, REGISTRY, Severity};
+use crate::rules::{self, REGISTRY};
+use crate::source::SourceFile;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -16,7 +18,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check AWS CLI describe-* JSON files or directories (`-` reads standard input).
+    /// Check AWS CLI describe-* JSON and Terraform plan/state JSON (files, directories, `-` for stdin).
     Check(CheckArgs),
     /// List every rule: id, name, default severity, summary.
     Rules,
@@ -31,30 +33,76 @@ pub enum Command {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub enum FailOnArg {
     Error,
     Warning,
     Never,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check; `-` for standard input.
-    #[arg(required = true)]
+    /// Files or directories to check; `-` for standard input. Default: the current directory.
     pub paths: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Exit with 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Output format; repeat it to produce several (pair them with --output).
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
+    /// Write a format to FILE. The last N formats go to the N --output files in order; the rest
+    /// go to standard output (human output is printed too when every format goes to a file).
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Exit with 1 when a finding at or above this severity is reported (overrides `fail-on`).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Configuration file (default: vpclint.toml in the current directory or a parent).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Rules to run, by id, name or family prefix (overrides `select`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Rules not to run, by id, name or family prefix (adds to `ignore`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Report only findings that are not in this baseline file; list the baseline's fixed ones.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in a baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report suppressions that match no finding (SUP001) [default: on].
+    #[arg(long, overrides_with = "no_report_unused_suppressions")]
+    pub report_unused_suppressions: bool,
+    #[arg(long, hide = true)]
+    pub no_report_unused_suppressions: bool,
+    /// Skip files in no supported format without an error (for pre-commit, which passes every
+    /// JSON/YAML file it sees).
+    #[arg(long)]
+    pub skip_unrecognised: bool,
+    /// Print only the findings: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the number of findings per rule (to standard error).
+    #[arg(long)]
+    pub statistics: bool,
     /// Print what was loaded per resource type and what was skipped (to standard error).
     #[arg(long)]
     pub stats: bool,
-    /// Never use colours (also off when standard output is not a terminal, or NO_COLOR is set).
+    /// When to use colours [default: auto: when the output is a terminal and NO_COLOR is unset].
+    #[arg(long, value_enum)]
+    pub color: Option<ColorArg>,
+    /// Never use colours (same as --color never).
     #[arg(long)]
     pub no_color: bool,
 }
@@ -85,42 +133,187 @@ fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Where each requested format goes: `None` is standard output.
+fn destinations(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let mut formats = args.format.clone();
+    if formats.is_empty() {
+        formats.push(Format::Human);
+    }
+    if args.output.len() > formats.len() {
+        return Err(format!("{} --output file(s) but only {} --format(s)", args.output.len(), formats.len()));
+    }
+    let first_file = formats.len() - args.output.len();
+    let mut out: Vec<(Format, Option<PathBuf>)> = formats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, (i >= first_file).then(|| args.output[i - first_file].clone())))
+        .collect();
+    let to_stdout = out.iter().filter(|(_, d)| d.is_none()).count();
+    if to_stdout > 1 {
+        return Err("only one format can go to standard output: give the others an --output file".into());
+    }
+    if to_stdout == 0 {
+        out.insert(0, (Format::Human, None));
+    }
+    Ok(out)
+}
+
+fn config_error(e: &config::ConfigError, style: Style) -> String {
+    let name = e.path.as_ref().map_or("vpclint.toml".to_string(), |p| p.display().to_string());
+    match (&e.text, &e.span) {
+        (Some(text), Some(span)) => {
+            let file = SourceFile::new(name.clone(), None, text.clone());
+            let (line, col) = file.line_col(span.start);
+            report::human::render_message(
+                style,
+                &format!("{name}:{line}:{col}: {}", e.message),
+                Some((name, text.clone(), span.clone())),
+            )
+        }
+        _ => format!("error: {name}: {}\n", e.message),
+    }
+}
+
 fn check(
     args: &CheckArgs,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
     stdin: &mut dyn std::io::Read,
 ) -> std::io::Result<u8> {
-    let inputs: Vec<Input> =
-        args.paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
-    let mut loaded = ingest::load(&inputs, stdin);
-    report::sort_errors(&loaded.design.sources, &mut loaded.errors);
-    let findings = crate::check(&loaded.design, REGISTRY);
-    let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
-
-    let color = !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let color = match (args.no_color, args.color) {
+        (true, _) | (_, Some(ColorArg::Never)) => false,
+        (_, Some(ColorArg::Always)) => true,
+        _ => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    };
     let style = Style { color, width: 120 };
     let err_style = Style { color: color && std::io::stderr().is_terminal(), width: 120 };
-    match args.format {
-        Format::Human => stdout.write_all(report::human::render_findings(&outcome, style).as_bytes())?,
-        Format::Json => stdout.write_all(report::json::render(&outcome).as_bytes())?,
+
+    let destinations = match destinations(args) {
+        Ok(d) => d,
+        Err(e) => {
+            writeln!(stderr, "error: {e}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let overrides = Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(|f| match f {
+            FailOnArg::Error => FailOn::Error,
+            FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Never => FailOn::Never,
+        }),
+        report_unused_suppressions: if args.no_report_unused_suppressions {
+            Some(false)
+        } else if args.report_unused_suppressions {
+            Some(true)
+        } else {
+            None
+        },
+    };
+    let config = match Config::load(args.config.as_deref(), &overrides) {
+        Ok(c) => c,
+        Err(e) => {
+            stderr.write_all(config_error(&e, err_style).as_bytes())?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let baseline = match &args.baseline {
+        None => None,
+        Some(p) => match std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| crate::baseline::parse(&t))
+        {
+            Ok(b) => Some(b),
+            Err(e) => {
+                writeln!(stderr, "error: baseline {}: {e}", p.display())?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+    };
+
+    let paths: Vec<String> = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
+    let inputs: Vec<Input> =
+        paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
+    let mut loaded = ingest::load(&inputs, stdin);
+    if args.skip_unrecognised {
+        loaded.errors.retain(|e| !e.message.starts_with(ingest::NO_AWS_RESOURCES));
     }
-    if !outcome.errors.is_empty() && args.format == Format::Human {
-        stderr.write_all(report::human::render_errors(&outcome, err_style).as_bytes())?;
-    } else if !outcome.errors.is_empty() {
-        writeln!(stderr, "vpclint: {} input error(s); see `input_errors` in the output", outcome.errors.len())?;
+    let config_file = match (&config.path, config.suppress.is_empty()) {
+        (Some(p), false) => std::fs::read_to_string(p)
+            .ok()
+            .map(|text| loaded.design.sources.add(SourceFile::new(p.display().to_string(), Some(p.clone()), text))),
+        _ => None,
+    };
+    report::sort_errors(&loaded.design.sources, &mut loaded.errors);
+    let (mut findings, suppressed) = crate::check_with(&loaded.design, &config, config_file);
+
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, crate::baseline::render(&findings))?;
+        writeln!(stderr, "vpclint: recorded {} finding(s) in {}", findings.len(), path.display())?;
+        return Ok(if loaded.errors.is_empty() { EXIT_CLEAN } else { EXIT_ERROR });
+    }
+    let mut baseline_note = None;
+    if let Some(b) = &baseline {
+        let (kept, known, fixed) = crate::baseline::apply(findings, b);
+        findings = kept;
+        baseline_note = Some((known, fixed));
+    }
+
+    let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
+    for (format, dest) in &destinations {
+        let text = match format {
+            Format::Human => {
+                let mut t = report::human::render_findings(
+                    &outcome,
+                    if dest.is_some() { Style { color: false, width: 120 } } else { style },
+                );
+                if args.quiet {
+                    t = t.lines().filter(|l| !l.starts_with("Found ")).map(|l| format!("{l}\n")).collect();
+                }
+                t
+            }
+            Format::Json => report::json::render(&outcome),
+            Format::Sarif => report::sarif::render(&outcome),
+            Format::Github => report::github::render(&outcome),
+            Format::Junit => report::junit::render(&outcome, &config.rules),
+        };
+        match dest {
+            None => stdout.write_all(text.as_bytes())?,
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, text) {
+                    writeln!(stderr, "error: cannot write {}: {e}", path.display())?;
+                    return Ok(EXIT_ERROR);
+                }
+            }
+        }
+    }
+    let human_on_stdout = destinations.iter().any(|(f, d)| *f == Format::Human && d.is_none());
+    if !outcome.errors.is_empty() {
+        if human_on_stdout {
+            stderr.write_all(report::human::render_errors(&outcome, err_style).as_bytes())?;
+        } else {
+            writeln!(stderr, "vpclint: {} input error(s); see the report", outcome.errors.len())?;
+        }
+    }
+    if let Some((known, fixed)) = &baseline_note
+        && !args.quiet
+    {
+        writeln!(stderr, "vpclint: {known} finding(s) already in the baseline; {} fixed since:", fixed.len())?;
+        for e in fixed {
+            writeln!(stderr, "  fixed: {} {} — {}", e.rule, e.resource, e.message)?;
+        }
+    }
+    if !suppressed.is_empty() && args.statistics {
+        writeln!(stderr, "{} finding(s) suppressed", suppressed.len())?;
+    }
+    if args.statistics {
+        stderr.write_all(report::human::render_statistics(&outcome).as_bytes())?;
     }
     if args.stats {
         stderr.write_all(report::human::render_stats(&outcome).as_bytes())?;
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Never => None,
-    };
     Ok(if !outcome.errors.is_empty() {
         EXIT_ERROR
-    } else if threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t)) {
+    } else if config.fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t)) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

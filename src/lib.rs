@@ -3,21 +3,36 @@
 //! The pipeline is ingest → model → graph → analysis → rules → report; see `DESIGN.md`.
 
 pub mod analysis;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 
 use graph::Topology;
-use rules::{Finding, Rule};
+use rules::Finding;
 
-/// Run `rules` over a loaded design; findings come back in a deterministic order.
-pub fn check(design: &model::Design, rules: &[&'static Rule]) -> Vec<Finding> {
+/// Run the configured rules over a loaded design, apply severity overrides and suppressions;
+/// findings come back in a deterministic order. Use [`check_with`] to see what was suppressed.
+pub fn check(design: &model::Design, config: &config::Config) -> Vec<Finding> {
+    check_with(design, config, None).0
+}
+
+/// [`check`], also returning the suppressed findings. `config_file` is the configuration file
+/// loaded into the design's sources, so unused `[[suppress]]` entries can be located.
+pub fn check_with(
+    design: &model::Design,
+    config: &config::Config,
+    config_file: Option<source::FileId>,
+) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
     let topology = Topology::build(design);
-    let mut findings = rules::run(&topology, rules);
+    let findings = rules::run(&topology, &config.rules);
+    let (mut findings, suppressed) = suppress::apply(design, config, config_file, findings);
     report::sort_findings(&design.sources, &mut findings);
-    findings
+    (findings, suppressed)
 }

@@ -30,6 +30,12 @@ impl SourceFile {
     /// a scalar, the range covers `"key": value`; for containers it covers the key (or the
     /// opening bracket of an array element) so that a diagnostic underlines one line, not fifty.
     pub fn span_of(&self, pointer: &str) -> Option<Range<usize>> {
+        // `@start-end`: a byte range, for sources that are not JSON (the configuration file).
+        if let Some(range) = pointer.strip_prefix('@') {
+            let (a, b) = range.split_once('-')?;
+            let (a, b) = (a.parse::<usize>().ok()?, b.parse::<usize>().ok()?);
+            return (a <= b && b <= self.text.len()).then_some(a..b);
+        }
         let tree = self.spans.get_or_init(|| SpanTree::parse(&self.text)).as_ref()?;
         tree.resolve(pointer)
     }

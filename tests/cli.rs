@@ -20,6 +20,7 @@ fn stderr(o: &Output) -> String {
 }
 
 const EXAMPLE: &str = "fixtures/examples/moto-3tier";
+const REGISTRY_LEN: usize = vpclint::rules::REGISTRY.len();
 
 #[test]
 fn example_reports_all_five_rules_and_exits_1() {
@@ -142,7 +143,7 @@ fn rules_and_explain() {
     for line in ["LB001    internet-facing-lb-in-private-subnet", "PEER002  peering-not-transitive"] {
         assert!(out.contains(line), "{out}");
     }
-    assert_eq!(out.lines().count(), 5);
+    assert_eq!(out.lines().count(), REGISTRY_LEN);
     let by_id = vpclint(&["explain", "PEER001"]);
     let by_name = vpclint(&["explain", "peering-cidr-overlap"]);
     assert_eq!(by_id.status.code(), Some(0));

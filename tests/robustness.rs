@@ -7,7 +7,6 @@ use common::root;
 use std::path::{Path, PathBuf};
 use vpclint::ingest::{self, Input};
 use vpclint::report::{Outcome, human, json};
-use vpclint::rules::REGISTRY;
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
@@ -24,7 +23,7 @@ fn run_all(text: &[u8]) -> usize {
     let mut reader = text;
     let mut loaded = ingest::load(&[Input::Stdin], &mut reader);
     vpclint::report::sort_errors(&loaded.design.sources, &mut loaded.errors);
-    let findings = vpclint::check(&loaded.design, REGISTRY);
+    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
     let style = human::Style { color: false, width: 80 };
     human::render_findings(&outcome, style).len()

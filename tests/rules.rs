@@ -64,3 +64,8 @@ fn lb001() {
 fn nat001() {
     run_rule_fixtures("NAT001");
 }
+
+#[test]
+fn sup001() {
+    run_rule_fixtures("SUP001");
+}

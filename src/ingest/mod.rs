@@ -8,6 +8,9 @@ use crate::source::{FileId, SourceFile};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+/// The start of the error for a load in which no file held anything vpclint reads.
+pub const NO_AWS_RESOURCES: &str = "no AWS network resources found";
+
 /// Where in a file an input error is.
 #[derive(Clone, Debug)]
 pub enum ErrorLocation {
@@ -115,7 +118,8 @@ pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
             path: names.join(", "),
             location: ErrorLocation::None,
             message: format!(
-                "no AWS network resources found ({} file(s) read, none with a known top-level key such as `Vpcs`)",
+                "{NO_AWS_RESOURCES} ({} file(s) read, none in a supported format: AWS CLI JSON with a known \
+                 top-level key such as `Vpcs`, or Terraform JSON)",
                 loaded.design.stats.files_loaded
             ),
             help: Some("vpclint reads the JSON output of `aws ec2 describe-*` and `aws elbv2 describe-*`; run with --stats to see what was found".into()),

@@ -579,6 +579,34 @@ impl Design {
         self.counts().iter().map(|(_, n)| n).sum()
     }
 
+    /// Every resource's metadata, arena by arena.
+    pub fn metas(&self) -> impl Iterator<Item = &Meta> {
+        let d = self;
+        d.vpcs
+            .iter()
+            .map(|x| &x.meta)
+            .chain(d.subnets.iter().map(|x| &x.meta))
+            .chain(d.route_tables.iter().map(|x| &x.meta))
+            .chain(d.internet_gateways.iter().map(|x| &x.meta))
+            .chain(d.egress_only_internet_gateways.iter().map(|x| &x.meta))
+            .chain(d.nat_gateways.iter().map(|x| &x.meta))
+            .chain(d.elastic_ips.iter().map(|x| &x.meta))
+            .chain(d.peering_connections.iter().map(|x| &x.meta))
+            .chain(d.security_groups.iter().map(|x| &x.meta))
+            .chain(d.network_acls.iter().map(|x| &x.meta))
+            .chain(d.load_balancers.iter().map(|x| &x.meta))
+            .chain(d.listeners.iter().map(|x| &x.meta))
+            .chain(d.target_groups.iter().map(|x| &x.meta))
+            .chain(d.network_interfaces.iter().map(|x| &x.meta))
+            .chain(d.instances.iter().map(|x| &x.meta))
+            .chain(d.transit_gateways.iter().map(|x| &x.meta))
+            .chain(d.transit_gateway_attachments.iter().map(|x| &x.meta))
+            .chain(d.transit_gateway_vpc_attachments.iter().map(|x| &x.meta))
+            .chain(d.transit_gateway_route_tables.iter().map(|x| &x.meta))
+            .chain(d.vpc_endpoints.iter().map(|x| &x.meta))
+            .chain(d.managed_prefix_lists.iter().map(|x| &x.meta))
+    }
+
     /// Whether the load listed resources of `kind` at all.
     pub fn has(&self, kind: ResourceKind) -> bool {
         self.kinds_present.contains(&kind)

@@ -196,9 +196,47 @@ pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
             "Found {} and {} in {} ({}).\n",
             plural(e, "error"),
             plural(w, "warning"),
-            plural(sources.len(), "file"),
+            plural(outcome.design.stats.files_loaded, "file"),
             plural(outcome.design.resource_count(), "resource")
         ));
+    }
+    out
+}
+
+/// A single error message, with a snippet when a source and span are given.
+pub fn render_message(style: Style, message: &str, source: Option<(String, String, std::ops::Range<usize>)>) -> String {
+    let (source, labels) = match source {
+        Some((name, text, span)) => (
+            Some(NamedSource::new(name, Excerpt(text.into())).with_language("toml")),
+            vec![LabeledSpan::new_primary_with_span(Some("here".into()), SourceSpan::from(span))],
+        ),
+        None => (None, Vec::new()),
+    };
+    let diag = Rendered {
+        code: Some("config".into()),
+        message: message.to_string(),
+        severity: miette::Severity::Error,
+        source,
+        labels,
+        help: None,
+        related: Vec::new(),
+    };
+    render(style, &diag)
+}
+
+/// `--statistics`: findings per rule.
+pub fn render_statistics(outcome: &Outcome<'_>) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str), (usize, usize)> = std::collections::BTreeMap::new();
+    for f in &outcome.findings {
+        let e = counts.entry((f.rule.id, f.rule.name)).or_default();
+        match f.severity {
+            Severity::Error => e.0 += 1,
+            Severity::Warning => e.1 += 1,
+        }
+    }
+    let mut out = String::new();
+    for ((id, name), (e, w)) in counts {
+        out.push_str(&format!("{:>5}  {id:<8} {name:<38} ({e} error(s), {w} warning(s))\n", e + w));
     }
     out
 }

@@ -1,7 +1,10 @@
 //! Turning findings and input errors into output: human (miette), json.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::ingest::{ErrorLocation, InputError};
 use crate::model::Design;

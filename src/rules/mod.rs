@@ -6,6 +6,7 @@ mod nacl001_nacl_ephemeral_return_blocked;
 mod nat001_nat_gateway_without_eip;
 mod peer001_peering_cidr_overlap;
 mod peer002_peering_not_transitive;
+pub(crate) mod sup001_unused_suppression;
 
 use crate::graph::Topology;
 use crate::model::Meta;
@@ -54,6 +55,7 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+#[derive(Debug)]
 pub struct Rule {
     pub meta: RuleMeta,
     pub check: fn(&Topology<'_>, &mut Sink<'_>),
@@ -66,6 +68,7 @@ pub static REGISTRY: &[&Rule] = &[
     &nat001_nat_gateway_without_eip::RULE,
     &peer001_peering_cidr_overlap::RULE,
     &peer002_peering_not_transitive::RULE,
+    &sup001_unused_suppression::RULE,
 ];
 
 /// Look a rule up by id or name, case-insensitively.
@@ -93,9 +96,30 @@ pub struct Finding {
     pub help: Option<String>,
     /// The Terraform module the resource is defined in, with its source.
     pub module: Option<String>,
+    /// Account and region of the resource, where known: part of its identity.
+    pub account: Option<String>,
+    pub region: Option<String>,
 }
 
 impl Finding {
+    /// A fingerprint that survives edits elsewhere in the file: rule, resource identity and what
+    /// the primary label says (e.g. which subnet or NACL entry), never a line number.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [
+            self.rule.id,
+            self.account.as_deref().unwrap_or(""),
+            self.region.as_deref().unwrap_or(""),
+            &self.resource,
+            &self.primary.text,
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+
     pub fn label(mut self, origin: Origin, text: impl Into<String>) -> Finding {
         self.related.push(Label { origin, text: text.into() });
         self
@@ -140,6 +164,8 @@ impl<'a> Sink<'a> {
             related: Vec::new(),
             help: None,
             module: resource.module_source.clone(),
+            account: resource.account.clone(),
+            region: resource.region.clone(),
         }
     }
 

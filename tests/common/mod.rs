@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use vpclint::ingest::{self, Input, Loaded};
 use vpclint::report::{Outcome, human};
-use vpclint::rules::{Finding, REGISTRY};
+use vpclint::rules::Finding;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,7 +18,7 @@ pub fn load(paths: &[&Path]) -> Loaded {
 
 pub fn check_dir(dir: &Path) -> (Loaded, Vec<Finding>) {
     let loaded = load(&[dir]);
-    let findings = vpclint::check(&loaded.design, REGISTRY);
+    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
     (loaded, findings)
 }
 

@@ -1,0 +1,304 @@
+//! `vpclint.toml`: rule selection, severity overrides, rule options, suppressions and the fail level.
+//!
+//! The file is found by walking up from the current directory (or given with `--config`); flags on
+//! the command line override it. Unknown keys are errors, located in the TOML file.
+
+use crate::rules::{REGISTRY, Rule, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "vpclint.toml";
+
+/// When a run fails (exit 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// A severity as written in the configuration: a level, or `off` to disable the rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// `[[suppress]]`: silence one rule on resources whose id or Terraform address matches a glob.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppression {
+    pub rule: String,
+    pub resource: String,
+    pub reason: String,
+    /// Where the entry is in the file.
+    #[serde(skip)]
+    pub span: std::ops::Range<usize>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    fail_on: Option<FailOn>,
+    #[serde(default)]
+    severity: BTreeMap<String, Level>,
+    #[serde(default)]
+    rules: BTreeMap<String, toml::Table>,
+    #[serde(default)]
+    suppress: Vec<toml::Spanned<Suppression>>,
+    report_unused_suppressions: Option<bool>,
+}
+
+/// The effective configuration of a run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Rules to run (after select/ignore and `off`), in registry order.
+    pub rules: Vec<&'static Rule>,
+    pub severity: BTreeMap<&'static str, Severity>,
+    pub options: BTreeMap<&'static str, toml::Table>,
+    pub suppress: Vec<Suppression>,
+    pub fail_on: FailOn,
+    pub report_unused_suppressions: bool,
+    /// The file this came from, if any.
+    pub path: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            rules: REGISTRY.to_vec(),
+            severity: BTreeMap::new(),
+            options: BTreeMap::new(),
+            suppress: Vec::new(),
+            fail_on: FailOn::Error,
+            report_unused_suppressions: true,
+            path: None,
+        }
+    }
+}
+
+/// A configuration error, with the byte range in the file when there is one.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: Option<PathBuf>,
+    pub text: Option<String>,
+    pub span: Option<std::ops::Range<usize>>,
+    pub message: String,
+}
+
+/// What the command line says, which wins over the file.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<FailOn>,
+    pub report_unused_suppressions: Option<bool>,
+}
+
+/// Rules a selector names: an id (`PEER001`), a name (`peering-cidr-overlap`), a family prefix
+/// (`PEER`) or `ALL`.
+pub fn rules_matching(selector: &str) -> Vec<&'static Rule> {
+    let s = selector.trim();
+    if s.eq_ignore_ascii_case("all") {
+        return REGISTRY.to_vec();
+    }
+    REGISTRY
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.meta.id.eq_ignore_ascii_case(s)
+                || r.meta.name.eq_ignore_ascii_case(s)
+                || (!s.is_empty()
+                    && s.chars().all(|c| c.is_ascii_alphabetic())
+                    && r.meta.id.len() > s.len()
+                    && r.meta.id[..s.len()].eq_ignore_ascii_case(s))
+        })
+        .collect()
+}
+
+/// `vpclint.toml` in `start` or the nearest ancestor.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+}
+
+impl Config {
+    /// Read `path` (or discover one from the current directory) and apply the overrides.
+    pub fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let path = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None => std::env::current_dir().ok().and_then(|d| discover(&d)),
+        };
+        let (file, text) = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError {
+                    path: Some(p.clone()),
+                    text: None,
+                    span: None,
+                    message: format!("cannot read: {e}"),
+                })?;
+                let file: File = toml::from_str(&text).map_err(|e| ConfigError {
+                    path: Some(p.clone()),
+                    text: Some(text.clone()),
+                    span: e.span(),
+                    message: e.message().to_string(),
+                })?;
+                (file, Some(text))
+            }
+            None => (File::default(), None),
+        };
+        Config::build(file, path, text, overrides)
+    }
+
+    /// Parse a configuration from text (for tests and tools).
+    pub fn from_toml(text: &str, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let file: File = toml::from_str(text).map_err(|e| ConfigError {
+            path: None,
+            text: Some(text.to_string()),
+            span: e.span(),
+            message: e.message().to_string(),
+        })?;
+        Config::build(file, None, Some(text.to_string()), overrides)
+    }
+
+    fn build(file: File, path: Option<PathBuf>, text: Option<String>, o: &Overrides) -> Result<Config, ConfigError> {
+        let err = |key: &str, message: String| ConfigError {
+            path: path.clone(),
+            span: text.as_deref().and_then(|t| t.find(key)).map(|s| s..s + key.len()),
+            text: text.clone(),
+            message,
+        };
+        let resolve = |selectors: &[String]| -> Result<Vec<&'static Rule>, ConfigError> {
+            let mut out = Vec::new();
+            for s in selectors {
+                let found = rules_matching(s);
+                if found.is_empty() {
+                    return Err(err(s, format!("`{s}` names no rule (see `vpclint rules`)")));
+                }
+                out.extend(found);
+            }
+            Ok(out)
+        };
+        let select = o.select.clone().or(file.select.clone());
+        let mut rules: Vec<&'static Rule> = match &select {
+            Some(s) => resolve(s)?,
+            None => REGISTRY.to_vec(),
+        };
+        let mut ignored = resolve(&file.ignore)?;
+        ignored.extend(resolve(&o.ignore)?);
+        let mut severity = BTreeMap::new();
+        for (key, level) in &file.severity {
+            for rule in resolve(std::slice::from_ref(key))? {
+                match level {
+                    Level::Off => ignored.push(rule),
+                    Level::Error => {
+                        severity.insert(rule.meta.id, Severity::Error);
+                    }
+                    Level::Warning => {
+                        severity.insert(rule.meta.id, Severity::Warning);
+                    }
+                }
+            }
+        }
+        rules.retain(|r| !ignored.iter().any(|i| i.meta.id == r.meta.id));
+        rules.sort_by_key(|r| r.meta.id);
+        rules.dedup_by_key(|r| r.meta.id);
+        let mut options = BTreeMap::new();
+        for (key, table) in file.rules {
+            let found = resolve(std::slice::from_ref(&key))?;
+            if found.len() != 1 {
+                return Err(err(&key, format!("`[rules.{key}]` must name exactly one rule")));
+            }
+            options.insert(found[0].meta.id, table);
+        }
+        let suppress: Vec<Suppression> = file
+            .suppress
+            .into_iter()
+            .map(|s| {
+                let span = s.span();
+                let mut inner = s.into_inner();
+                inner.span = span;
+                inner
+            })
+            .collect();
+        for s in &suppress {
+            if s.reason.trim().is_empty() {
+                return Err(err(
+                    "reason",
+                    format!("the suppression of `{}` on `{}` needs a reason", s.rule, s.resource),
+                ));
+            }
+            resolve(std::slice::from_ref(&s.rule))?;
+            glob::Pattern::new(&s.resource)
+                .map_err(|e| err(&s.resource, format!("`{}` is not a valid pattern: {e}", s.resource)))?;
+        }
+        Ok(Config {
+            rules,
+            severity,
+            options,
+            suppress,
+            fail_on: o.fail_on.or(file.fail_on).unwrap_or(FailOn::Error),
+            report_unused_suppressions: o
+                .report_unused_suppressions
+                .or(file.report_unused_suppressions)
+                .unwrap_or(true),
+            path,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selects_by_id_name_and_prefix() {
+        let ids = |s: &str| rules_matching(s).iter().map(|r| r.meta.id).collect::<Vec<_>>();
+        assert_eq!(ids("PEER"), vec!["PEER001", "PEER002"]);
+        assert_eq!(ids("nacl-ephemeral-return-blocked"), vec!["NACL001"]);
+        assert_eq!(ids("lb001"), vec!["LB001"]);
+        assert!(ids("PEER0").is_empty());
+    }
+
+    #[test]
+    fn file_and_overrides() {
+        let c = Config::from_toml(
+            "select = [\"PEER\", \"NAT001\"]\nignore = [\"PEER002\"]\nfail-on = \"warning\"\n[severity]\nNAT001 = \"warning\"\n",
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.rules.iter().map(|r| r.meta.id).collect::<Vec<_>>(), vec!["NAT001", "PEER001"]);
+        assert_eq!(c.fail_on, FailOn::Warning);
+        assert_eq!(c.severity.get("NAT001"), Some(&Severity::Warning));
+        let o = Overrides { fail_on: Some(FailOn::Never), ..Overrides::default() };
+        assert_eq!(Config::from_toml("fail-on = \"warning\"", &o).unwrap().fail_on, FailOn::Never);
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_reasons_are_located_errors() {
+        let e = Config::from_toml("selct = [\"PEER\"]\n", &Overrides::default()).unwrap_err();
+        assert_eq!(e.span, Some(0..5));
+        assert!(e.message.contains("unknown field `selct`"), "{}", e.message);
+        let e =
+            Config::from_toml("[[suppress]]\nrule = \"LB001\"\nresource = \"*\"\n", &Overrides::default()).unwrap_err();
+        assert!(e.message.contains("reason"), "{}", e.message);
+        let e = Config::from_toml("ignore = [\"NOPE\"]", &Overrides::default()).unwrap_err();
+        assert!(e.message.contains("names no rule"));
+    }
+}
