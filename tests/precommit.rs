@@ -27,7 +27,10 @@ fn pre_commit_hook_fails_on_a_bad_plan_and_passes_after_the_fix() {
     }
     let pip = sh(&tmp, venv.join("bin/pip").to_str().unwrap(), &["install", "-q", "pre-commit"]);
     if !pip.status.success() {
-        eprintln!("skipping pre-commit test: pre-commit could not be installed: {}", String::from_utf8_lossy(&pip.stderr));
+        eprintln!(
+            "skipping pre-commit test: pre-commit could not be installed: {}",
+            String::from_utf8_lossy(&pip.stderr)
+        );
         return;
     }
     let work = tmp.join("work");
