@@ -284,3 +284,26 @@ fn skip_unrecognised_lets_pre_commit_pass_unrelated_json() {
     assert_eq!(run(&["check", "--skip-unrecognised", unrelated]).status.code(), Some(0));
     assert_eq!(run(&["check", "--skip-unrecognised", unrelated, SMALL]).status.code(), Some(1));
 }
+
+#[test]
+fn the_vpclint_ignore_tag_works_in_dumps_and_terraform() {
+    let o = run(&["check", "fixtures/SUP001/pass/tag-silences-finding"]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+    let o = run(&["check", "--fail-on", "warning", "fixtures/SUP001/fail/unused-tag"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("SUP001(unused-suppression)"));
+    // Terraform `tags`: the same NAT001 finding in a plan, silenced by the tag on the resource.
+    let text = std::fs::read_to_string(root().join("fixtures/NAT001/fail/tf-public-nat-without-allocation/plan.json"))
+        .unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for r in plan["planned_values"]["root_module"]["resources"].as_array_mut().unwrap() {
+        if r["address"] == "aws_nat_gateway.egress" {
+            r["values"]["tags"]["vpclint:ignore"] = serde_json::json!("nat-gateway-without-eip");
+        }
+    }
+    let dir = scratch("tf-tag");
+    let path = dir.join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
+    let o = run(&["check", path.to_str().unwrap()]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+}
