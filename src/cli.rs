@@ -42,6 +42,7 @@ pub enum Format {
 pub enum FailOnArg {
     Error,
     Warning,
+    Info,
     Never,
 }
 
@@ -201,6 +202,7 @@ fn check(
         fail_on: args.fail_on.map(|f| match f {
             FailOnArg::Error => FailOn::Error,
             FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Info => FailOn::Info,
             FailOnArg::Never => FailOn::Never,
         }),
         report_unused_suppressions: if args.no_report_unused_suppressions {

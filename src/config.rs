@@ -16,6 +16,7 @@ pub const FILE_NAME: &str = "vpclint.toml";
 pub enum FailOn {
     Error,
     Warning,
+    Info,
     Never,
 }
 
@@ -24,6 +25,7 @@ impl FailOn {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
             FailOn::Never => None,
         }
     }
@@ -35,6 +37,7 @@ impl FailOn {
 pub enum Level {
     Error,
     Warning,
+    Info,
     Off,
 }
 
@@ -212,6 +215,9 @@ impl Config {
                     }
                     Level::Warning => {
                         severity.insert(rule.meta.id, Severity::Warning);
+                    }
+                    Level::Info => {
+                        severity.insert(rule.meta.id, Severity::Info);
                     }
                 }
             }

@@ -167,6 +167,9 @@ fn reader_for(key: &str) -> Option<Reader> {
             |c, p, items| c.each(p, items, ResourceKind::TransitGatewayRouteTable, read_tgw_route_table)
         }
         "VpcEndpoints" => |c, p, items| c.each(p, items, ResourceKind::VpcEndpoint, read_endpoint),
+        "TargetHealthByGroup" => read_target_health,
+        "TransitGatewayRouteTablePropagations" => |c, p, items| read_tgw_links(c, p, items, true),
+        "Associations" => |c, p, items| read_tgw_links(c, p, items, false),
         "ManagedPrefixLists" | "PrefixLists" => {
             |c, p, items| c.each(p, items, ResourceKind::ManagedPrefixList, read_prefix_list)
         }
@@ -621,6 +624,7 @@ fn read_address(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         public_ip: item.owned("PublicIp")?,
         network_interface: item.owned("NetworkInterfaceId")?,
         instance: item.owned("InstanceId")?,
+        association_id: item.owned("AssociationId")?,
         meta: c.meta(&item, id_key, item.owned("NetworkInterfaceOwnerId")?, None)?,
     };
     if c.fresh(ResourceKind::ElasticIp, &eip.meta) {
@@ -830,7 +834,9 @@ fn read_elbv2(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         }
     };
     let mut subnets = Vec::new();
+    let mut zones = Vec::new();
     for z in item.objs("AvailabilityZones")? {
+        zones.extend(z.owned("ZoneName")?);
         if let Some(s) = z.str("SubnetId")? {
             subnets.push((Ref::new(s), c.origin(&z.at("SubnetId"))));
         }
@@ -846,6 +852,7 @@ fn read_elbv2(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         subnets,
         ip_address_type: item.owned("IpAddressType")?,
         security_groups: item.strs("SecurityGroups")?,
+        zones,
         meta,
     };
     if c.fresh(ResourceKind::LoadBalancer, &lb.meta) {
@@ -862,7 +869,8 @@ fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         .enumerate()
         .map(|(i, s)| (Ref::new(s), c.origin(&format!("{base}/{i}"))))
         .collect();
-    let region = item.strs("AvailabilityZones")?.first().and_then(|z| region_of_zone(z));
+    let zones = item.strs("AvailabilityZones")?;
+    let region = zones.first().and_then(|z| region_of_zone(z));
     let lb = LoadBalancer {
         kind: LbKind::Classic,
         scheme: read_scheme(&item)?,
@@ -870,10 +878,29 @@ fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         subnets,
         ip_address_type: None,
         security_groups: item.strs("SecurityGroups")?,
+        zones,
         meta: c.meta(&item, "LoadBalancerName", None, region)?,
     };
+    // A classic load balancer lists its listeners inline.
+    let mut listeners = Vec::new();
+    for (i, d) in item.objs("ListenerDescriptions")?.iter().enumerate() {
+        if let Some(l) = d.obj("Listener")? {
+            let mut meta = lb.meta.clone();
+            meta.id = format!("{}:{}", lb.meta.id, l.port("LoadBalancerPort")?.unwrap_or_default());
+            meta.origin = c.origin(&d.ptr);
+            meta.id_key = "";
+            let _ = i;
+            listeners.push(Listener {
+                load_balancer: Some(Ref::new(lb.meta.id.clone())),
+                protocol: l.owned("Protocol")?,
+                port: l.port("LoadBalancerPort")?,
+                meta,
+            });
+        }
+    }
     if c.fresh(ResourceKind::LoadBalancer, &lb.meta) {
         c.loaded.design.load_balancers.push(lb);
+        c.loaded.design.listeners.extend(listeners);
     }
     Ok(())
 }
@@ -886,6 +913,7 @@ fn read_target_group(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         protocol: item.owned("Protocol")?,
         port: item.port("Port")?,
         load_balancers: item.strs("LoadBalancerArns")?.into_iter().map(Ref::new).collect(),
+        target_type: item.owned("TargetType")?,
         targets: Vec::new(),
         meta: c.meta(&item, "TargetGroupArn", account, region)?,
     };
@@ -933,10 +961,15 @@ fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         c.meta(&item, "NetworkInterfaceId", item.owned("OwnerId")?, zone_region(&item, "AvailabilityZone")?)?;
     meta.name = tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.clone());
     meta.tags = tags;
+    let public_ip = match item.obj("Association")? {
+        Some(a) => a.owned("PublicIp")?,
+        None => None,
+    };
     let eni = NetworkInterface {
         vpc: item.str("VpcId")?.map(Ref::new),
         subnet: item.str("SubnetId")?.map(Ref::new),
         private_ips,
+        public_ip,
         security_groups,
         meta,
     };
@@ -991,6 +1024,7 @@ fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<String>) -> Res<
         vpc: item.str("VpcId")?.map(Ref::new),
         subnet: item.str("SubnetId")?.map(Ref::new),
         private_ip: item.owned("PrivateIpAddress")?,
+        public_ip: item.owned("PublicIpAddress")?,
         security_groups,
         state,
         meta: c.meta(&item, "InstanceId", owner, region)?,
@@ -1017,6 +1051,10 @@ fn read_tgw_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let resource_type = item.owned("ResourceType")?;
     let resource_id = item.owned("ResourceId")?;
     let vpc = (resource_type.as_deref() == Some("vpc")).then(|| resource_id.clone()).flatten().map(Ref::new);
+    let association = match item.obj("Association")? {
+        Some(a) if a.str("State")? != Some("disassociated") => a.owned("TransitGatewayRouteTableId")?,
+        _ => None,
+    };
     let att = TransitGatewayAttachment {
         transit_gateway: item.str("TransitGatewayId")?.map(Ref::new),
         resource_type,
@@ -1024,6 +1062,7 @@ fn read_tgw_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         vpc,
         subnets: Vec::new(),
         state: item.owned("State")?,
+        association,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("ResourceOwnerId")?, None)?,
     };
     if c.fresh(ResourceKind::TransitGatewayAttachment, &att.meta) {
@@ -1041,6 +1080,7 @@ fn read_tgw_vpc_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         resource_id: vpc_id,
         subnets: item.strs("SubnetIds")?.into_iter().map(Ref::new).collect(),
         state: item.owned("State")?,
+        association: None,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("VpcOwnerId")?, None)?,
     };
     if c.fresh(ResourceKind::TransitGatewayVpcAttachment, &att.meta) {
@@ -1076,6 +1116,49 @@ fn read_endpoint(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         c.loaded.design.vpc_endpoints.push(ep);
     }
     Ok(())
+}
+
+/// `describe-target-health`, one listing per target group (as `TargetHealthByGroup`).
+fn read_target_health(c: &mut Ctx<'_>, pointer: &str, items: &[Value]) {
+    for (i, v) in items.iter().enumerate() {
+        let ptr = format!("{pointer}/{i}");
+        let Some(obj) = v.as_object() else { continue };
+        let item = Item { obj, ptr };
+        let result: Res<()> = (|| {
+            let group = item.req_str("TargetGroupArn")?.to_string();
+            for d in item.objs("TargetHealthDescriptions")? {
+                if let Some(t) = d.obj("Target")? {
+                    let target = Target { id: t.req_str("Id")?.to_string(), port: t.port("Port")? };
+                    c.loaded.design.target_registrations.push((group.clone(), target));
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            c.error(&e.pointer, e.message);
+        }
+    }
+}
+
+/// Transit gateway route table associations or propagations listed on their own; entries that
+/// do not name their route table cannot be placed and are counted as not modelled.
+fn read_tgw_links(c: &mut Ctx<'_>, pointer: &str, items: &[Value], propagation: bool) {
+    for (i, v) in items.iter().enumerate() {
+        let Some(obj) = v.as_object() else { continue };
+        let item = Item { obj, ptr: format!("{pointer}/{i}") };
+        let (Ok(Some(table)), Ok(Some(attachment))) =
+            (item.owned("TransitGatewayRouteTableId"), item.owned("TransitGatewayAttachmentId"))
+        else {
+            let key = if propagation { "TransitGatewayRouteTablePropagations" } else { "Associations" };
+            *c.loaded.design.stats.unmodelled_keys.entry(format!("{key} (no route table id)")).or_default() += 1;
+            continue;
+        };
+        let state = item.owned("State").ok().flatten();
+        if matches!(state.as_deref(), Some("disassociated" | "disabled" | "disabling" | "disassociating")) {
+            continue;
+        }
+        c.loaded.design.tgw_table_links.push((table, attachment, propagation));
+    }
 }
 
 fn read_prefix_list(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {

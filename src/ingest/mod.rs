@@ -350,6 +350,22 @@ fn resolve_references(design: &mut Design) {
         let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
         t.subnets.iter_mut().for_each(|s| pick(&subnets, s, &a, &g));
     }
+    let groups = index(design.target_groups.iter().map(|t| &t.meta));
+    for (arn, target) in std::mem::take(&mut design.target_registrations) {
+        if let Some(&(_, _, g)) = groups.get(&arn).and_then(|v| v.first()) {
+            design.target_groups[g].targets.push(target);
+        }
+    }
+    let tgw_tables = index(design.transit_gateway_route_tables.iter().map(|t| &t.meta));
+    for (table, attachment, propagation) in std::mem::take(&mut design.tgw_table_links) {
+        if let Some(&(_, _, t)) = tgw_tables.get(&table).and_then(|v| v.first()) {
+            let rt = &mut design.transit_gateway_route_tables[t];
+            let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
+            if !list.iter().any(|r| r.id == attachment) {
+                list.push(Ref::new(attachment));
+            }
+        }
+    }
     for tg in design.target_groups.iter_mut() {
         let (a, g) = (tg.meta.account.clone(), tg.meta.region.clone());
         tg.load_balancers.iter_mut().for_each(|s| pick(&lbs, s, &a, &g));

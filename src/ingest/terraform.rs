@@ -557,7 +557,7 @@ enum Pending {
     IgwAttachment { igw: Link, vpc: Link },
     SgRule { group: Link, egress: bool, rule: SgRule },
     EipAssociation { eip: Link, instance: Option<String>, eni: Option<String> },
-    TargetAttachment { group: Link, target: Option<String> },
+    TargetAttachment { group: Link, target: Option<String>, port: Option<u16> },
     TgwLink { table: Link, attachment: Option<String>, propagation: bool },
     TgwRoute { table: Link, cidr: Option<IpNet>, attachment: Option<String> },
 }
@@ -714,6 +714,7 @@ impl Builder<'_, '_, '_> {
                     public_ip: Self::str(r, "public_ip").map(str::to_string),
                     network_interface: Self::str(r, "network_interface").map(str::to_string),
                     instance: Self::str(r, "instance").map(str::to_string),
+                    association_id: Self::str(r, "association_id").map(str::to_string),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::ElasticIp, eip, |d| &mut d.elastic_ips)
@@ -748,6 +749,7 @@ impl Builder<'_, '_, '_> {
                     protocol: Self::str(r, "protocol").map(str::to_string),
                     port: r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
                     load_balancers: Vec::new(),
+                    target_type: Self::str(r, "target_type").map(str::to_string),
                     targets: Vec::new(),
                     meta: self.meta(r),
                 };
@@ -758,6 +760,11 @@ impl Builder<'_, '_, '_> {
                     vpc: None,
                     subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
                     private_ip: Self::str(r, "private_ip").map(str::to_string),
+                    // `associate_public_ip_address` makes one; its value is only known after apply.
+                    public_ip: Self::str(r, "public_ip").map(str::to_string).or_else(|| {
+                        (r.values.get("associate_public_ip_address") == Some(&Value::Bool(true)))
+                            .then(|| "(assigned at launch)".to_string())
+                    }),
                     security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).ids(),
                     state: None,
                     meta: self.meta(r),
@@ -769,6 +776,7 @@ impl Builder<'_, '_, '_> {
                     vpc: None,
                     subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
                     private_ips: Vec::new(),
+                    public_ip: None,
                     security_groups: plan.link(r, "security_groups", &["aws_security_group"]).ids(),
                     meta: self.meta(r),
                 };
@@ -786,6 +794,7 @@ impl Builder<'_, '_, '_> {
                     vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
                     subnets: plan.link(r, "subnet_ids", SUBNET).refs(),
                     state: None,
+                    association: None,
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::TransitGatewayVpcAttachment, att, |d| &mut d.transit_gateway_vpc_attachments)
@@ -822,7 +831,8 @@ impl Builder<'_, '_, '_> {
             "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => {
                 let group = plan.link(r, "target_group_arn", &["aws_lb_target_group", "aws_alb_target_group"]);
                 let target = plan.link(r, "target_id", &["aws_instance", "aws_lambda_function"]).first();
-                self.pending.push(Pending::TargetAttachment { group, target });
+                let port = r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok());
+                self.pending.push(Pending::TargetAttachment { group, target, port });
                 None
             }
             "aws_ec2_transit_gateway_route_table_association" | "aws_ec2_transit_gateway_route_table_propagation" => {
@@ -1297,6 +1307,7 @@ impl Builder<'_, '_, '_> {
             vpc: None,
             subnets,
             ip_address_type: Self::str(r, "ip_address_type").map(str::to_string),
+            zones: Vec::new(),
             security_groups: plan.link(r, "security_groups", &["aws_security_group"]).ids(),
             meta: self.meta(r),
         };
@@ -1383,11 +1394,11 @@ impl Builder<'_, '_, '_> {
                         d.elastic_ips[e].network_interface = eni.or(d.elastic_ips[e].network_interface.take());
                     }
                 }
-                Pending::TargetAttachment { group, target } => {
+                Pending::TargetAttachment { group, target, port } => {
                     if let (Some(g), Some(t)) = (group.first(), target)
                         && let Some(&i) = groups.get(&g)
                     {
-                        d.target_groups[i].targets.push(t);
+                        d.target_groups[i].targets.push(crate::model::Target { id: t, port });
                     }
                 }
                 Pending::TgwLink { table, attachment, propagation } => {

@@ -298,6 +298,7 @@ pub struct ElasticIp {
     pub public_ip: Option<String>,
     pub network_interface: Option<String>,
     pub instance: Option<String>,
+    pub association_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -404,6 +405,8 @@ pub struct LoadBalancer {
     pub subnets: Vec<(Ref, Origin)>,
     pub ip_address_type: Option<String>,
     pub security_groups: Vec<String>,
+    /// Availability zones as the input names them (else derived from the subnets).
+    pub zones: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -421,8 +424,17 @@ pub struct TargetGroup {
     pub protocol: Option<String>,
     pub port: Option<u16>,
     pub load_balancers: Vec<Ref>,
-    /// Registered targets (instance ids, IPs or Lambda ARNs), where the input lists them.
-    pub targets: Vec<String>,
+    /// `instance`, `ip`, `lambda` or `alb`.
+    pub target_type: Option<String>,
+    /// Registered targets, where the input lists them.
+    pub targets: Vec<Target>,
+}
+
+/// A registered target: an instance id, an IP address or a Lambda ARN, with its port.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub id: String,
+    pub port: Option<u16>,
 }
 
 #[derive(Clone, Debug)]
@@ -431,6 +443,7 @@ pub struct NetworkInterface {
     pub vpc: Option<Ref>,
     pub subnet: Option<Ref>,
     pub private_ips: Vec<String>,
+    pub public_ip: Option<String>,
     pub security_groups: Vec<String>,
 }
 
@@ -440,6 +453,8 @@ pub struct Instance {
     pub vpc: Option<Ref>,
     pub subnet: Option<Ref>,
     pub private_ip: Option<String>,
+    /// A public IPv4 address (auto-assigned or an Elastic IP), where the input shows it.
+    pub public_ip: Option<String>,
     pub security_groups: Vec<String>,
     pub state: Option<String>,
 }
@@ -459,6 +474,8 @@ pub struct TransitGatewayAttachment {
     pub vpc: Option<Ref>,
     pub subnets: Vec<Ref>,
     pub state: Option<String>,
+    /// The route table the attachment is associated with.
+    pub association: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -543,6 +560,11 @@ pub struct Design {
     /// Kinds for which at least one input listed its resources (even an empty list): absence of
     /// a resource of such a kind is a fact; of any other kind, it is unknown.
     pub kinds_present: std::collections::BTreeSet<ResourceKind>,
+    /// Transit gateway route table associations and propagations read from their own listings
+    /// (table id, attachment id, is a propagation), merged into the tables once ingest is done.
+    pub tgw_table_links: Vec<(String, String, bool)>,
+    /// Targets read from `describe-target-health` listings (target group ARN, target).
+    pub target_registrations: Vec<(String, Target)>,
     pub stats: Stats,
 }
 

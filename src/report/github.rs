@@ -20,6 +20,7 @@ pub fn render(outcome: &Outcome<'_>) -> String {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let mut props = vec![format!("file={}", property(l.file.strip_prefix("./").unwrap_or(&l.file)))];
         if let (Some(line), Some(col)) = (l.line, l.column) {

@@ -153,6 +153,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         severity: match finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
         },
         source: Some(named_source(sources, primary_file)),
         labels,
@@ -190,10 +191,12 @@ pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
         out.push('\n');
     }
     if !outcome.findings.is_empty() {
-        let (e, w) = (outcome.count(Severity::Error), outcome.count(Severity::Warning));
+        let (e, w, i) =
+            (outcome.count(Severity::Error), outcome.count(Severity::Warning), outcome.count(Severity::Info));
         let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+        let info = if i > 0 { format!(", {}", plural(i, "note")) } else { String::new() };
         out.push_str(&format!(
-            "Found {} and {} in {} ({}).\n",
+            "Found {}{info} and {} in {} ({}).\n",
             plural(e, "error"),
             plural(w, "warning"),
             plural(outcome.design.stats.files_loaded, "file"),
@@ -226,17 +229,18 @@ pub fn render_message(style: Style, message: &str, source: Option<(String, Strin
 
 /// `--statistics`: findings per rule.
 pub fn render_statistics(outcome: &Outcome<'_>) -> String {
-    let mut counts: std::collections::BTreeMap<(&str, &str), (usize, usize)> = std::collections::BTreeMap::new();
+    let mut counts: std::collections::BTreeMap<(&str, &str), (usize, usize, usize)> = std::collections::BTreeMap::new();
     for f in &outcome.findings {
         let e = counts.entry((f.rule.id, f.rule.name)).or_default();
         match f.severity {
             Severity::Error => e.0 += 1,
             Severity::Warning => e.1 += 1,
+            Severity::Info => e.2 += 1,
         }
     }
     let mut out = String::new();
-    for ((id, name), (e, w)) in counts {
-        out.push_str(&format!("{:>5}  {id:<8} {name:<38} ({e} error(s), {w} warning(s))\n", e + w));
+    for ((id, name), (e, w, i)) in counts {
+        out.push_str(&format!("{:>5}  {id:<8} {name:<38} ({e} error(s), {w} warning(s), {i} note(s))\n", e + w + i));
     }
     out
 }

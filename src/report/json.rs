@@ -65,6 +65,7 @@ pub fn render(outcome: &Outcome<'_>) -> String {
         "summary": {
             "errors": outcome.count(Severity::Error),
             "warnings": outcome.count(Severity::Warning),
+            "infos": outcome.count(Severity::Info),
             "input_errors": outcome.errors.len(),
             "files": sources.len(),
             "resources": outcome.design.resource_count(),

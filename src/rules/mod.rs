@@ -15,6 +15,8 @@ use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Worth knowing, rarely a defect (an idle Elastic IP, a redundant NACL entry).
+    Info,
     Warning,
     Error,
 }
@@ -22,12 +24,14 @@ pub enum Severity {
 impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
     }
     pub fn parse(s: &str) -> Option<Severity> {
         match s.to_ascii_lowercase().as_str() {
+            "info" | "note" => Some(Severity::Info),
             "warning" | "warn" => Some(Severity::Warning),
             "error" => Some(Severity::Error),
             _ => None,
