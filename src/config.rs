@@ -276,7 +276,7 @@ mod tests {
     #[test]
     fn selects_by_id_name_and_prefix() {
         let ids = |s: &str| rules_matching(s).iter().map(|r| r.meta.id).collect::<Vec<_>>();
-        assert_eq!(ids("PEER"), vec!["PEER001", "PEER002"]);
+        assert_eq!(ids("PEER"), vec!["PEER001", "PEER002", "PEER003", "PEER004"]);
         assert_eq!(ids("nacl-ephemeral-return-blocked"), vec!["NACL001"]);
         assert_eq!(ids("lb001"), vec!["LB001"]);
         assert!(ids("PEER0").is_empty());
@@ -289,7 +289,10 @@ mod tests {
             &Overrides::default(),
         )
         .unwrap();
-        assert_eq!(c.rules.iter().map(|r| r.meta.id).collect::<Vec<_>>(), vec!["NAT001", "PEER001"]);
+        assert_eq!(
+            c.rules.iter().map(|r| r.meta.id).collect::<Vec<_>>(),
+            vec!["NAT001", "PEER001", "PEER003", "PEER004"]
+        );
         assert_eq!(c.fail_on, FailOn::Warning);
         assert_eq!(c.severity.get("NAT001"), Some(&Severity::Warning));
         let o = Overrides { fail_on: Some(FailOn::Never), ..Overrides::default() };

@@ -61,6 +61,7 @@ pub struct Topology<'d> {
     subnet_tables: Vec<Option<EffectiveTable>>,
     subnet_nacls: Vec<Option<usize>>,
     main_tables: Vec<Option<usize>>,
+    groups: HashMap<&'d str, usize>,
 }
 
 impl<'d> Topology<'d> {
@@ -72,7 +73,11 @@ impl<'d> Topology<'d> {
             subnet_tables: vec![None; design.subnets.len()],
             subnet_nacls: vec![None; design.subnets.len()],
             main_tables: vec![None; design.vpcs.len()],
+            groups: HashMap::new(),
         };
+        for (i, sg) in design.security_groups.iter().enumerate() {
+            t.groups.entry(sg.meta.id.as_str()).or_insert(i);
+        }
         for (kind, count) in design.counts() {
             for index in 0..count {
                 let node = Node { kind, index };
@@ -238,6 +243,28 @@ impl<'d> Topology<'d> {
                 (Some(_), None) => true,
             };
         if to_attached_igw { DefaultRoute::Internet(route) } else { DefaultRoute::Elsewhere(route) }
+    }
+
+    /// Whether a subnet is public for IPv4: `Some(true)` when its effective route table sends
+    /// 0.0.0.0/0 to an internet gateway attached to its VPC, `None` when the input cannot tell.
+    pub fn is_public(&self, subnet: usize) -> Option<bool> {
+        let eff = self.effective_route_table(subnet)?;
+        let vpc = self.design.subnets[subnet].vpc.as_ref().and_then(|r| r.idx);
+        match self.default_route(eff.table, vpc, Family::V4) {
+            DefaultRoute::Internet(_) => Some(true),
+            DefaultRoute::Unknown => None,
+            DefaultRoute::Missing | DefaultRoute::Elsewhere(_) => Some(false),
+        }
+    }
+
+    /// Subnets of a VPC.
+    pub fn subnets_of(&self, vpc: usize) -> Vec<usize> {
+        self.neighbours(Node { kind: ResourceKind::Vpc, index: vpc }, |e| *e == Edge::Contains, ResourceKind::Subnet)
+    }
+
+    /// Security groups by id (the first loaded, if accounts reuse an id).
+    pub fn security_group(&self, id: &str) -> Option<usize> {
+        self.groups.get(id).copied()
     }
 
     /// VPCs peered with `vpc`, with the peering connection index, skipping defunct connections.

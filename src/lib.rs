@@ -31,7 +31,7 @@ pub fn check_with(
     config_file: Option<source::FileId>,
 ) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
     let topology = Topology::build(design);
-    let findings = rules::run(&topology, &config.rules);
+    let findings = rules::run(&topology, &config.rules, &config.options);
     let (mut findings, suppressed) = suppress::apply(design, config, config_file, findings);
     report::sort_findings(&design.sources, &mut findings);
     (findings, suppressed)

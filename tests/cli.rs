@@ -34,7 +34,7 @@ fn example_reports_all_five_rules_and_exits_1() {
     assert!(out.contains("╭─[fixtures/examples/moto-3tier/describe-vpc-peering-connections.json:36:13]"), "{out}");
     assert!(out.contains("─┬─"));
     assert!(!out.contains('\u{1b}'), "no colour when stdout is not a terminal");
-    assert!(out.ends_with("Found 8 errors and 0 warnings in 52 files (110 resources).\n"), "{out}");
+    assert!(out.ends_with("Found 11 errors, 3 notes and 7 warnings in 52 files (110 resources).\n"), "{out}");
 }
 
 #[test]

@@ -14,20 +14,23 @@ fn moto_three_tier_example_findings() {
     let mut got = summary(&findings);
     got.sort();
     let e = |rule: &str, res: &str| (rule.to_string(), "error".to_string(), res.to_string());
+    let w = |rule: &str, res: &str| (rule.to_string(), "warning".to_string(), res.to_string());
+    let n = |rule: &str, res: &str| (rule.to_string(), "info".to_string(), res.to_string());
+    let alb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-web-alb/de1c655cde9100ff";
     let mut want = vec![
         // internet-facing ALB in the two app subnets, whose default routes go to NAT gateways
-        e(
-            "LB001",
-            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-web-alb/de1c655cde9100ff",
-        ),
-        e(
-            "LB001",
-            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-web-alb/de1c655cde9100ff",
-        ),
+        e("LB001", alb),
+        e("LB001", alb),
+        // the classic ELB listens on TCP 22, which its security group (80/443 only) never admits
+        e("LB003", "legacy-clb:22"),
         // public NACL: outbound all, inbound only 80/443/22 -> replies to outbound connections dropped
         e("NACL001", "acl-dda38dd13f0b7de13"),
         // partner NACL: inbound all from 10.0.128.0/17, outbound only 443 -> replies dropped
         e("NACL001", "acl-0dcbe9dbeeaefdf60"),
+        // app NACL: deny 8080 (rule 200) behind allow 8080 (rule 100); 5432 out (rule 120) inside
+        // the 1024-65535 allow (rule 110)
+        w("NACL002", "acl-74517bc109dc2e302"),
+        n("NACL002", "acl-74517bc109dc2e302"),
         // nat-prod-1b-noeip: created without an allocation (AWS would refuse; the emulator accepts)
         e("NAT001", "nat-0cedf2139922d7544"),
         // prod-app 10.0.0.0/16 peered with shared-svcs 10.0.128.0/17
@@ -35,12 +38,29 @@ fn moto_three_tier_example_findings() {
         // a-app-1a routes partner's 172.16.0.0/16 via pcx A-B; c-private routes A's 10.0.0.0/16 via pcx B-C
         e("PEER002", "rtb-20dcc9db38ffe9bfb"),
         e("PEER002", "rtb-8eebcba35ad66dfdd"),
+        // replies have no way back: B's public subnets (b-public) route A's and C's ranges to the IGW;
+        // A's public and db subnets do not route B's private subnets back through the peering
+        w("PEER003", "rtb-20dcc9db38ffe9bfb"),
+        w("PEER003", "rtb-6ebee3e35262fcf0f"),
+        w("PEER003", "rtb-5ba8636af90e9e80e"),
+        w("PEER003", "rtb-5ba8636af90e9e80e"),
+        w("PEER003", "rtb-8eebcba35ad66dfdd"),
+        w("PEER003", "rtb-8eebcba35ad66dfdd"),
+        // a-db's 192.168.0.0/16 route goes to a NAT gateway that was deleted
+        e("RT001", "rtb-b1ce44dd521eceeed"),
+        // bastion: SSH from 0.0.0.0/0 on an instance with an EIP in a public subnet whose NACL admits 22
+        e("SG001", "sg-9954dd62b96006937"),
+        // legacy-all-open: all traffic from anywhere, used by nothing
+        n("SG001", "sg-6b819f1be25dacbc8"),
+        // eip-unused: never associated
+        n("EIP001", "eipalloc-45dfc2f9e08ba5495"),
     ];
     want.sort();
     assert_eq!(got, want);
-    // The app NACL (ephemeral ports allowed, plus a shadowed deny) and the classic ELB in the
-    // public subnets are correct and stay quiet.
-    assert!(!findings.iter().any(|f| f.resource == "acl-74517bc109dc2e302" || f.resource == "legacy-clb"));
+    // The app NACL allows the ephemeral return ports, and the classic ELB sits in public subnets:
+    // neither NACL001 nor LB001 fires on them.
+    assert!(!findings.iter().any(|f| (f.rule.id == "NACL001" && f.resource == "acl-74517bc109dc2e302")
+        || (f.rule.id == "LB001" && f.resource == "legacy-clb")));
 }
 
 #[test]

@@ -2,3 +2,4 @@
 
 pub mod nacl;
 pub mod routing;
+pub mod sg;

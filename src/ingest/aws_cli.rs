@@ -713,9 +713,13 @@ fn read_sg_rules(c: &Ctx<'_>, item: &Item<'_>, key: &str) -> Res<Vec<SgRule>> {
         }
         let mut groups = Vec::new();
         for r in p.objs("UserIdGroupPairs")? {
-            groups.extend(r.owned("GroupId")?);
+            if let Some(id) = r.owned("GroupId")? {
+                groups.push(GroupRef { id, account: r.owned("UserId")? });
+            }
         }
-        rules.push(SgRule { protocol, ports, cidrs, prefix_lists, groups, origin: c.origin(&p.ptr) });
+        // Underline the ports when the rule has them, else the protocol.
+        let key = if p.obj.contains_key("FromPort") { "FromPort" } else { "IpProtocol" };
+        rules.push(SgRule { protocol, ports, cidrs, prefix_lists, groups, origin: c.origin(&p.at(key)) });
     }
     Ok(rules)
 }

@@ -1529,7 +1529,7 @@ fn sg_rule_from(v: &Value, origin: Origin) -> Option<SgRule> {
         ports,
         cidrs,
         prefix_lists: strings("prefix_list_ids"),
-        groups: strings("security_groups"),
+        groups: strings("security_groups").into_iter().map(|id| GroupRef { id, account: None }).collect(),
         origin,
     })
 }

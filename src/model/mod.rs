@@ -335,8 +335,15 @@ pub struct SgRule {
     pub ports: Option<PortRange>,
     pub cidrs: Vec<IpNet>,
     pub prefix_lists: Vec<String>,
-    pub groups: Vec<String>,
+    /// Referenced security groups (`UserIdGroupPairs`), with the owning account when given.
+    pub groups: Vec<GroupRef>,
     pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRef {
+    pub id: String,
+    pub account: Option<String>,
 }
 
 #[derive(Clone, Debug)]

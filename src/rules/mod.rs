@@ -1,12 +1,30 @@
 //! Rules: one file each, registered in [`REGISTRY`]. A rule reads the [`Topology`] and reports
 //! [`Finding`]s through a [`Sink`].
 
+mod eip001_eip_unassociated;
 mod lb001_internet_facing_lb_in_private_subnet;
+mod lb002_lb_single_az;
+mod lb003_lb_listener_blocked_by_sg;
+mod lb004_lb_target_unreachable;
+mod lb005_internal_lb_in_public_subnet;
 mod nacl001_nacl_ephemeral_return_blocked;
+mod nacl002_nacl_entry_shadowed;
+mod nacl003_nacl_duplicate_rule_number;
 mod nat001_nat_gateway_without_eip;
+mod nat002_nat_gateway_in_private_subnet;
+mod nat003_nat_route_cross_az;
 mod peer001_peering_cidr_overlap;
 mod peer002_peering_not_transitive;
+mod peer003_peering_route_missing_return;
+mod peer004_peering_not_active;
+mod rt001_route_blackhole;
+mod rt002_route_target_wrong_vpc;
+mod sg001_sg_admin_port_open_to_world;
+mod sg002_sg_references_missing_group;
+mod sub001_subnet_outside_vpc_cidr;
+mod sub002_subnet_cidr_overlap;
 pub(crate) mod sup001_unused_suppression;
+mod tgw001_tgw_attached_vpcs_overlap;
 
 use crate::graph::Topology;
 use crate::model::Meta;
@@ -67,12 +85,30 @@ pub struct Rule {
 
 /// Every rule, in id order. Adding a rule is one line here.
 pub static REGISTRY: &[&Rule] = &[
+    &eip001_eip_unassociated::RULE,
     &lb001_internet_facing_lb_in_private_subnet::RULE,
+    &lb002_lb_single_az::RULE,
+    &lb003_lb_listener_blocked_by_sg::RULE,
+    &lb004_lb_target_unreachable::RULE,
+    &lb005_internal_lb_in_public_subnet::RULE,
     &nacl001_nacl_ephemeral_return_blocked::RULE,
+    &nacl002_nacl_entry_shadowed::RULE,
+    &nacl003_nacl_duplicate_rule_number::RULE,
     &nat001_nat_gateway_without_eip::RULE,
+    &nat002_nat_gateway_in_private_subnet::RULE,
+    &nat003_nat_route_cross_az::RULE,
     &peer001_peering_cidr_overlap::RULE,
     &peer002_peering_not_transitive::RULE,
+    &peer003_peering_route_missing_return::RULE,
+    &peer004_peering_not_active::RULE,
+    &rt001_route_blackhole::RULE,
+    &rt002_route_target_wrong_vpc::RULE,
+    &sg001_sg_admin_port_open_to_world::RULE,
+    &sg002_sg_references_missing_group::RULE,
+    &sub001_subnet_outside_vpc_cidr::RULE,
+    &sub002_subnet_cidr_overlap::RULE,
     &sup001_unused_suppression::RULE,
+    &tgw001_tgw_attached_vpcs_overlap::RULE,
 ];
 
 /// Look a rule up by id or name, case-insensitively.
@@ -143,11 +179,18 @@ impl Finding {
 pub struct Sink<'a> {
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    /// `[rules.<ID>]` from the configuration.
+    options: Option<&'a toml::Table>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Sink<'a> {
-        Sink { rule, findings }
+    pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>, options: Option<&'a toml::Table>) -> Sink<'a> {
+        Sink { rule, findings, options }
+    }
+
+    /// A rule option from `[rules.<ID>]` in vpclint.toml.
+    pub fn option(&self, key: &str) -> Option<&toml::Value> {
+        self.options.and_then(|o| o.get(key))
     }
 
     /// Start a finding on `resource`, underlining `at` with `label`.
@@ -178,11 +221,15 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// Run every rule in `rules` over the topology.
-pub fn run(topology: &Topology<'_>, rules: &[&'static Rule]) -> Vec<Finding> {
+/// Run every rule in `rules` over the topology, with their options.
+pub fn run(
+    topology: &Topology<'_>,
+    rules: &[&'static Rule],
+    options: &std::collections::BTreeMap<&'static str, toml::Table>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules {
-        let mut sink = Sink::new(&rule.meta, &mut findings);
+        let mut sink = Sink::new(&rule.meta, &mut findings, options.get(rule.meta.id));
         (rule.check)(topology, &mut sink);
     }
     findings

@@ -1,0 +1,40 @@
+//! Security group semantics: stateful allow-lists. A set of groups admits traffic when any rule of
+//! any group admits it; sources are CIDR blocks, prefix lists or other groups.
+
+use crate::model::net::{AddrRange, Protocol};
+use crate::model::{Design, SgRule};
+
+/// The sources a set of groups admits for one protocol and port.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    /// Address ranges admitted.
+    pub ranges: Vec<AddrRange>,
+    /// Security groups whose members are admitted.
+    pub groups: Vec<String>,
+    /// Prefix lists admitted (their entries are not part of a describe dump).
+    pub prefix_lists: Vec<String>,
+}
+
+/// Whether a rule admits `protocol` on `port`.
+pub fn rule_matches(rule: &SgRule, protocol: Protocol, port: Option<u16>) -> bool {
+    if !rule.protocol.matches(protocol) {
+        return false;
+    }
+    match (rule.protocol, rule.ports, port) {
+        (Protocol::All, _, _) | (_, None, _) | (_, _, None) => true,
+        (_, Some(r), Some(p)) => r.from <= p && p <= r.to,
+    }
+}
+
+/// What the ingress rules of `groups` (arena indices) admit for `protocol` on `port`.
+pub fn ingress_sources(design: &Design, groups: &[usize], protocol: Protocol, port: Option<u16>) -> Sources {
+    let mut out = Sources::default();
+    for &g in groups {
+        for rule in design.security_groups[g].ingress.iter().filter(|r| rule_matches(r, protocol, port)) {
+            out.ranges.extend(rule.cidrs.iter().map(AddrRange::of));
+            out.groups.extend(rule.groups.iter().map(|r| r.id.clone()));
+            out.prefix_lists.extend(rule.prefix_lists.iter().cloned());
+        }
+    }
+    out
+}

@@ -1,0 +1,87 @@
+//! LB003: a listener port that the load balancer's own security groups admit from none of its
+//! clients.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::analysis::sg::ingress_sources;
+use crate::graph::Topology;
+use crate::model::net::{AddrRange, Family, Protocol};
+use crate::model::{LoadBalancer, Scheme};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "LB003",
+        name: "lb-listener-blocked-by-sg",
+        severity: Severity::Error,
+        summary: "A load balancer listener's port is not admitted by the load balancer's security groups",
+        doc: include_str!("../../rules/LB003.md"),
+    },
+    check,
+};
+
+/// Who connects to the load balancer: the internet, or the VPC and its peers. `None`: unknown.
+fn clients(t: &Topology<'_>, lb: &LoadBalancer) -> Option<(Vec<AddrRange>, String)> {
+    if lb.scheme == Scheme::InternetFacing {
+        let mut r = vec![AddrRange::of(&Family::V4.any())];
+        if lb.ip_address_type.as_deref().is_some_and(|t| t.starts_with("dualstack")) {
+            r.push(AddrRange::of(&Family::V6.any()));
+        }
+        return Some((r, "the internet".into()));
+    }
+    let d = t.design;
+    let vpc = lb
+        .vpc
+        .as_ref()
+        .and_then(|r| r.idx)
+        .or_else(|| lb.subnets.iter().find_map(|(s, _)| s.idx).and_then(|s| d.subnets[s].vpc.as_ref()?.idx))?;
+    let mut ranges: Vec<AddrRange> = d.vpcs[vpc].active_cidrs().map(|c| AddrRange::of(&c.net)).collect();
+    for (_, peer) in t.peers(vpc) {
+        ranges.extend(d.vpcs[peer].active_cidrs().map(|c| AddrRange::of(&c.net)));
+    }
+    (!ranges.is_empty()).then(|| (ranges, format!("{} and its peers", d.vpcs[vpc].meta.id)))
+}
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    let d = t.design;
+    for listener in &d.listeners {
+        let Some(li) = listener.load_balancer.as_ref().and_then(|r| r.idx) else { continue };
+        let lb = &d.load_balancers[li];
+        let (Some(port), false) = (listener.port, lb.security_groups.is_empty()) else { continue };
+        // Every group must be known, or what they admit is unknown.
+        let groups: Option<Vec<usize>> = lb.security_groups.iter().map(|g| t.security_group(g)).collect();
+        let Some(groups) = groups else { continue };
+        let protocol = match listener.protocol.as_deref().map(str::to_ascii_uppercase).as_deref() {
+            Some("UDP") => Protocol::UDP,
+            _ => Protocol::TCP,
+        };
+        let Some((clients, who)) = clients(t, lb) else { continue };
+        let admitted = ingress_sources(d, &groups, protocol, Some(port));
+        let reaches = admitted.ranges.iter().any(|a| clients.iter().any(|c| c.intersect(a).is_some()));
+        // Group references and prefix lists may stand for clients: do not judge them.
+        if reaches || !admitted.groups.is_empty() || !admitted.prefix_lists.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = lb.security_groups.iter().map(String::as_str).collect();
+        let mut f = sink
+            .finding(
+                Severity::Error,
+                &lb.meta,
+                listener.meta.origin.at_first(&d.sources, &["Port", "port", "LoadBalancerPort"]),
+                format!("{protocol} {port}"),
+                format!(
+                    "{} {} listens on {protocol} port {port}, but its security groups ({}) admit that port from none of \
+                     its clients ({who}): every connection is refused",
+                    lb.kind.name(),
+                    lb.meta.label(),
+                    names.join(", ")
+                ),
+            )
+            .on(listener.meta.id.clone());
+        for &g in &groups {
+            f = f.label(d.security_groups[g].meta.id_origin(), "load balancer security group");
+        }
+        let help = format!(
+            "add an inbound rule for {protocol} {port} from {who} to one of the load balancer's security groups"
+        );
+        sink.emit(f.help(help));
+    }
+}

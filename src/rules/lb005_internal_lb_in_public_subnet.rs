@@ -1,0 +1,49 @@
+//! LB005: an internal load balancer in public subnets (usually a placement mistake).
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::graph::Topology;
+use crate::model::{LbKind, Scheme};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "LB005",
+        name: "internal-lb-in-public-subnet",
+        severity: Severity::Info,
+        summary: "An internal load balancer is placed in public subnets",
+        doc: include_str!("../../rules/LB005.md"),
+    },
+    check,
+};
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    let d = t.design;
+    for lb in &d.load_balancers {
+        if lb.scheme != Scheme::Internal || lb.kind == LbKind::Gateway {
+            continue;
+        }
+        let public: Vec<(usize, &crate::source::Origin)> = lb
+            .subnets
+            .iter()
+            .filter_map(|(s, o)| s.idx.map(|i| (i, o)))
+            .filter(|(i, _)| t.is_public(*i) == Some(true))
+            .collect();
+        let Some(&(first, at)) = public.first() else { continue };
+        let names: Vec<String> = public.iter().map(|(i, _)| d.subnets[*i].meta.label()).collect();
+        let f = sink
+            .finding(
+                Severity::Info,
+                &lb.meta,
+                at.clone(),
+                format!("{} is public", d.subnets[first].meta.id),
+                format!(
+                    "internal {} {} is placed in public subnet{} {}: internal load balancers usually belong in private subnets",
+                    lb.kind.name(),
+                    lb.meta.label(),
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ),
+            )
+            .help("move it to private subnets, or if it is meant for internet clients, make it internet-facing");
+        sink.emit(f);
+    }
+}

@@ -1,0 +1,45 @@
+//! NACL003: rule numbers are unique per direction; templates accept duplicates, AWS does not.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::graph::Topology;
+use std::collections::BTreeMap;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NACL003",
+        name: "nacl-duplicate-rule-number",
+        severity: Severity::Error,
+        summary: "Two entries of a network ACL share a rule number and direction",
+        doc: include_str!("../../rules/NACL003.md"),
+    },
+    check,
+};
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    for nacl in &t.design.network_acls {
+        let mut seen: BTreeMap<(bool, u32), usize> = BTreeMap::new();
+        for (i, e) in nacl.entries.iter().enumerate() {
+            let Some(&first) = seen.get(&(e.egress, e.number)) else {
+                seen.insert((e.egress, e.number), i);
+                continue;
+            };
+            let dir = if e.egress { "outbound" } else { "inbound" };
+            let f = sink
+                .finding(
+                    Severity::Error,
+                    &nacl.meta,
+                    e.origin.clone(),
+                    format!("second {dir} rule {}", e.number),
+                    format!(
+                        "network ACL {} has two {dir} entries numbered {}: AWS rejects the second, so the ACL that \
+                         deploys is not the one written",
+                        nacl.meta.label(),
+                        e.number
+                    ),
+                )
+                .label(nacl.entries[first].origin.clone(), format!("first {dir} rule {}", e.number))
+                .help("give every entry of a direction its own rule number");
+            sink.emit(f);
+        }
+    }
+}

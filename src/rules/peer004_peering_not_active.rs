@@ -1,0 +1,56 @@
+//! PEER004: routes through a peering connection that is not active carry nothing.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::graph::Topology;
+use crate::model::{RouteState, TargetKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "PEER004",
+        name: "peering-not-active",
+        severity: Severity::Error,
+        summary: "A route goes through a peering connection that is not active",
+        doc: include_str!("../../rules/PEER004.md"),
+    },
+    check,
+};
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    let d = t.design;
+    for table in &d.route_tables {
+        for route in &table.routes {
+            // A blackhole route is RT001's.
+            if route.target.kind != TargetKind::PeeringConnection || route.state == RouteState::Blackhole {
+                continue;
+            }
+            let Some(pi) = route.target.idx else { continue };
+            let pcx = &d.peering_connections[pi];
+            if pcx.status == "active" || pcx.status.is_empty() {
+                continue;
+            }
+            let advice = match pcx.status.as_str() {
+                "pending-acceptance" => "the owner of the accepter VPC must accept it (within 7 days, or it expires)",
+                "provisioning" | "initiating-request" => "it is still being set up; check it becomes active",
+                _ => "create a new peering connection and point the route at it",
+            };
+            let f = sink
+                .finding(
+                    Severity::Error,
+                    &table.meta,
+                    route.origin.clone(),
+                    format!("{} via {} ({})", route.destination, pcx.meta.id, pcx.status),
+                    format!(
+                        "route table {} sends {} through peering connection {}, whose status is {}: no traffic flows",
+                        table.meta.label(),
+                        route.destination,
+                        pcx.meta.label(),
+                        pcx.status
+                    ),
+                )
+                .label(pcx.meta.id_origin(), format!("status {}", pcx.status))
+                .help(advice)
+                .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
+            sink.emit(f);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! RT001: a route that drops traffic: in state `blackhole`, or to a target that is gone.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::analysis::routing;
+use crate::graph::Topology;
+use crate::model::{RouteState, TargetKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "RT001",
+        name: "route-blackhole",
+        severity: Severity::Error,
+        summary: "A route's target is a blackhole, missing, or deleted",
+        doc: include_str!("../../rules/RT001.md"),
+    },
+    check,
+};
+
+/// Why a route's target cannot carry traffic, if it cannot.
+fn broken(t: &Topology<'_>, route: &crate::model::Route) -> Option<String> {
+    let d = t.design;
+    if route.state == RouteState::Blackhole {
+        return Some(format!("is in state blackhole (its {} {} is gone)", route.target.kind.name(), route.target.id));
+    }
+    let kind = route.target.kind.resource_kind()?;
+    let Some(i) = route.target.idx else {
+        // Absent from an input that lists this kind of resource: it does not exist.
+        return d
+            .has(kind)
+            .then(|| format!("goes to {} {}, which does not exist", route.target.kind.name(), route.target.id));
+    };
+    let state = match route.target.kind {
+        TargetKind::NatGateway => Some(d.nat_gateways[i].state.as_str()),
+        TargetKind::Instance => d.instances[i].state.as_deref(),
+        TargetKind::TransitGateway => d.transit_gateways[i].state.as_deref(),
+        _ => None,
+    };
+    match state {
+        Some(s @ ("deleted" | "deleting" | "failed" | "terminated" | "shutting-down")) => {
+            Some(format!("goes to {} {}, which is {s}", route.target.kind.name(), route.target.id))
+        }
+        _ => None,
+    }
+}
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    for (ti, table) in t.design.route_tables.iter().enumerate() {
+        for route in &table.routes {
+            if route.target.kind == TargetKind::Local {
+                continue;
+            }
+            let Some(why) = broken(t, route) else { continue };
+            let subnets: Vec<String> =
+                t.subnets_using_table(ti).iter().map(|&s| t.design.subnets[s].meta.label()).collect();
+            let users = match subnets.len() {
+                0 => "no subnet uses the table".to_string(),
+                _ => format!("traffic from {} to {} is dropped", subnets.join(", "), route.destination),
+            };
+            let f = sink
+                .finding(
+                    Severity::Error,
+                    &table.meta,
+                    route.origin.clone(),
+                    format!("{} → {}", route.destination, routing::describe_target(route)),
+                    format!("route table {}: the route to {} {why}; {users}", table.meta.label(), route.destination),
+                )
+                .label(table.meta.id_origin(), "route table")
+                .help("point the route at a target that exists (e.g. the replacement NAT gateway), or delete it")
+                .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
+            sink.emit(f);
+        }
+    }
+}

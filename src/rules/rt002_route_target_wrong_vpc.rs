@@ -1,0 +1,73 @@
+//! RT002: a route to a gateway of another VPC (which AWS would refuse, or which cannot work).
+//! Peering connections that do not involve the VPC are PEER002's.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::graph::Topology;
+use crate::model::TargetKind;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "RT002",
+        name: "route-target-wrong-vpc",
+        severity: Severity::Error,
+        summary: "A route points at an internet or NAT gateway that belongs to another VPC",
+        doc: include_str!("../../rules/RT002.md"),
+    },
+    check,
+};
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    let d = t.design;
+    for table in &d.route_tables {
+        let Some(vpc) = table.vpc.as_ref().and_then(|r| r.idx) else { continue };
+        for route in &table.routes {
+            let Some(i) = route.target.idx else { continue };
+            let (owner, what) = match route.target.kind {
+                TargetKind::InternetGateway => {
+                    let igw = &d.internet_gateways[i];
+                    if igw.attachments.is_empty() || t.igw_attached_to(i, vpc) {
+                        continue;
+                    }
+                    let to: Vec<&str> = igw.attachments.iter().map(|a| a.vpc.id.as_str()).collect();
+                    (
+                        igw.meta.id_origin(),
+                        format!("internet gateway {} is attached to {}", igw.meta.label(), to.join(", ")),
+                    )
+                }
+                TargetKind::NatGateway => {
+                    let nat = &d.nat_gateways[i];
+                    let nat_vpc = nat.vpc.as_ref().and_then(|r| r.idx).or_else(|| {
+                        nat.subnet.as_ref().and_then(|s| s.idx).and_then(|s| d.subnets[s].vpc.as_ref()?.idx)
+                    });
+                    match nat_vpc {
+                        Some(v) if v != vpc => (
+                            nat.meta.id_origin(),
+                            format!("NAT gateway {} is in {}", nat.meta.label(), d.vpcs[v].meta.label()),
+                        ),
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let f = sink
+                .finding(
+                    Severity::Error,
+                    &table.meta,
+                    route.origin.clone(),
+                    format!("{} → {}", route.destination, route.target.id),
+                    format!(
+                        "route table {} of {} sends {} to a gateway of another VPC: {what}",
+                        table.meta.label(),
+                        d.vpcs[vpc].meta.label(),
+                        route.destination
+                    ),
+                )
+                .label(owner, "defined here")
+                .help(
+                    "a route can only use gateways of its own VPC: use this VPC's gateway, or peer or attach the VPCs",
+                )
+                .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
+            sink.emit(f);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! SG001: administration and database ports open to the whole internet, judged in context: is
+//! anything using the group actually reachable from the internet?
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::analysis::nacl::evaluate;
+use crate::analysis::sg::rule_matches;
+use crate::graph::Topology;
+use crate::model::ResourceKind;
+use crate::model::net::{AddrRange, PortRange, Protocol};
+use std::collections::HashMap;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "SG001",
+        name: "sg-admin-port-open-to-world",
+        severity: Severity::Error,
+        summary: "A security group opens an administration or database port to the internet",
+        doc: include_str!("../../rules/SG001.md"),
+    },
+    check,
+};
+
+/// Ports checked unless `[rules.SG001] ports = [...]` says otherwise.
+pub const DEFAULT_PORTS: &[(u16, &str)] = &[
+    (22, "SSH"),
+    (23, "Telnet"),
+    (3389, "RDP"),
+    (5985, "WinRM"),
+    (5986, "WinRM"),
+    (3306, "MySQL"),
+    (5432, "PostgreSQL"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (27017, "MongoDB"),
+    (6379, "Redis"),
+    (9200, "Elasticsearch"),
+    (11211, "Memcached"),
+    (2375, "Docker"),
+    (2376, "Docker"),
+    (5601, "Kibana"),
+];
+
+/// Something that uses a group: its kind, id, subnet, and whether it has a public IP.
+type User<'d> = (&'static str, &'d str, Option<usize>, bool);
+
+/// How far the internet reaches something in a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Exposure {
+    Unreachable,
+    Unknown,
+    Exposed,
+}
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    let d = t.design;
+    let ports: Vec<(u16, String)> = match sink.option("ports").and_then(|v| v.as_array()) {
+        Some(list) => list
+            .iter()
+            .filter_map(|v| v.as_integer())
+            .filter_map(|p| u16::try_from(p).ok())
+            .map(|p| (p, DEFAULT_PORTS.iter().find(|(q, _)| *q == p).map_or(String::new(), |(_, n)| n.to_string())))
+            .collect(),
+        None => DEFAULT_PORTS.iter().map(|(p, n)| (*p, n.to_string())).collect(),
+    };
+    let mut users: HashMap<&str, Vec<User<'_>>> = HashMap::new();
+    for i in &d.instances {
+        if matches!(i.state.as_deref(), Some("terminated" | "shutting-down")) {
+            continue;
+        }
+        for g in &i.security_groups {
+            users.entry(g).or_default().push((
+                "instance",
+                &i.meta.id,
+                i.subnet.as_ref().and_then(|s| s.idx),
+                i.public_ip.is_some(),
+            ));
+        }
+    }
+    for e in &d.network_interfaces {
+        for g in &e.security_groups {
+            users.entry(g).or_default().push((
+                "network interface",
+                &e.meta.id,
+                e.subnet.as_ref().and_then(|s| s.idx),
+                e.public_ip.is_some(),
+            ));
+        }
+    }
+    let attachments_known = d.has(ResourceKind::Instance) || d.has(ResourceKind::NetworkInterface);
+    for sg in &d.security_groups {
+        for rule in &sg.ingress {
+            let world: Vec<AddrRange> = rule.cidrs.iter().filter(|c| c.prefix_len() == 0).map(AddrRange::of).collect();
+            if world.is_empty() {
+                continue;
+            }
+            let open: Vec<&(u16, String)> =
+                ports.iter().filter(|(p, _)| rule_matches(rule, Protocol::TCP, Some(*p))).collect();
+            if open.is_empty() {
+                continue;
+            }
+            // The most exposed of the resources using the group.
+            let mut worst = if attachments_known { Exposure::Unreachable } else { Exposure::Unknown };
+            let mut why = if attachments_known {
+                "nothing in the input that uses it is reachable from the internet".to_string()
+            } else {
+                "the input does not show what uses the group".to_string()
+            };
+            for &(kind, id, subnet, public_ip) in users.get(sg.meta.id.as_str()).into_iter().flatten() {
+                let exposure = exposure(t, subnet, public_ip, &world, open[0].0);
+                if exposure > worst
+                    || (exposure == worst && exposure != Exposure::Unreachable && why.starts_with("nothing"))
+                {
+                    worst = exposure;
+                    why = match exposure {
+                        Exposure::Exposed => {
+                            format!("{kind} {id} has a public IP in a public subnet whose network ACL lets it in")
+                        }
+                        Exposure::Unknown => format!(
+                            "{kind} {id} uses it, and whether the internet reaches it depends on routes or network ACLs not in the input"
+                        ),
+                        Exposure::Unreachable => why,
+                    };
+                }
+            }
+            let severity = match worst {
+                Exposure::Exposed => Severity::Error,
+                Exposure::Unknown => Severity::Warning,
+                Exposure::Unreachable => Severity::Info,
+            };
+            let names: Vec<String> =
+                open.iter().map(|(p, n)| if n.is_empty() { p.to_string() } else { format!("{p} ({n})") }).collect();
+            let sources: Vec<String> =
+                rule.cidrs.iter().filter(|c| c.prefix_len() == 0).map(|c| c.to_string()).collect();
+            let f = sink
+                .finding(
+                    severity,
+                    &sg.meta,
+                    rule.origin.clone(),
+                    format!("{} open to {}", names.join(", "), sources.join(", ")),
+                    format!(
+                        "security group {} admits {} from {}: {why}",
+                        sg.meta.label(),
+                        names.join(", "),
+                        sources.join(" and ")
+                    ),
+                )
+                .help("admit these ports only from known addresses (a VPN, a bastion's security group) or use Session Manager instead of open SSH/RDP");
+            sink.emit(f);
+        }
+    }
+}
+
+/// Whether the internet reaches a resource in `subnet` on `port`.
+fn exposure(t: &Topology<'_>, subnet: Option<usize>, public_ip: bool, world: &[AddrRange], port: u16) -> Exposure {
+    if !public_ip {
+        return Exposure::Unreachable;
+    }
+    let Some(si) = subnet else { return Exposure::Unknown };
+    match t.is_public(si) {
+        Some(false) => return Exposure::Unreachable,
+        None => return Exposure::Unknown,
+        Some(true) => {}
+    }
+    let Some(ni) = t.network_acl(si) else { return Exposure::Unknown };
+    let nacl = &t.design.network_acls[ni];
+    if nacl.has_unknown_entries {
+        return Exposure::Unknown;
+    }
+    let admits = world
+        .iter()
+        .any(|w| evaluate(nacl, false, Protocol::TCP, *w, PortRange::new(port, port)).iter().any(|v| v.allowed));
+    if admits { Exposure::Exposed } else { Exposure::Unreachable }
+}

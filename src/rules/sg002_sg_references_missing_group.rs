@@ -1,0 +1,59 @@
+//! SG002: a security group rule that references a group the input does not contain, although it
+//! covers that account and region.
+
+use super::{Rule, RuleMeta, Severity, Sink};
+use crate::graph::Topology;
+use std::collections::BTreeSet;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "SG002",
+        name: "sg-references-missing-group",
+        severity: Severity::Error,
+        summary: "A security group rule references a group that does not exist",
+        doc: include_str!("../../rules/SG002.md"),
+    },
+    check,
+};
+
+fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
+    let d = t.design;
+    // Terraform plans name groups by address or by ids of groups outside the plan: only dumps tell.
+    let covered: BTreeSet<(Option<&str>, Option<&str>)> = d
+        .security_groups
+        .iter()
+        .filter(|g| g.meta.id_key != "address")
+        .map(|g| (g.meta.account.as_deref(), g.meta.region.as_deref()))
+        .collect();
+    for sg in d.security_groups.iter().filter(|g| g.meta.id_key != "address") {
+        let scope = (sg.meta.account.as_deref(), sg.meta.region.as_deref());
+        if !covered.contains(&scope) {
+            continue;
+        }
+        for (dir, rules) in [("inbound", &sg.ingress), ("outbound", &sg.egress)] {
+            for rule in rules.iter() {
+                for g in &rule.groups {
+                    let other_account = g.account.as_deref().is_some_and(|a| Some(a) != sg.meta.account.as_deref());
+                    if other_account || t.security_group(&g.id).is_some() {
+                        continue;
+                    }
+                    let f = sink
+                        .finding(
+                            Severity::Error,
+                            &sg.meta,
+                            rule.origin.clone(),
+                            format!("references {}", g.id),
+                            format!(
+                                "security group {} has an {dir} rule that references {}, which is not in this account and \
+                                 region: the rule admits nothing (a stale reference to a deleted group)",
+                                sg.meta.label(),
+                                g.id
+                            ),
+                        )
+                        .help("point the rule at the group that replaced it, or remove it");
+                    sink.emit(f);
+                }
+            }
+        }
+    }
+}
