@@ -139,5 +139,10 @@ fn main() {
             resources as f64 / check.as_secs_f64(),
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    // VPCLINT_BENCH_KEEP=1 keeps the largest generated dump for inspection.
+    if std::env::var_os("VPCLINT_BENCH_KEEP").is_some() {
+        eprintln!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -62,6 +62,8 @@ pub struct Topology<'d> {
     subnet_nacls: Vec<Option<usize>>,
     main_tables: Vec<Option<usize>>,
     groups: HashMap<&'d str, usize>,
+    /// Route table → subnets that use it (explicitly or as the main table).
+    table_users: Vec<Vec<usize>>,
 }
 
 impl<'d> Topology<'d> {
@@ -74,6 +76,7 @@ impl<'d> Topology<'d> {
             subnet_nacls: vec![None; design.subnets.len()],
             main_tables: vec![None; design.vpcs.len()],
             groups: HashMap::new(),
+            table_users: vec![Vec::new(); design.route_tables.len()],
         };
         for (i, sg) in design.security_groups.iter().enumerate() {
             t.groups.entry(sg.meta.id.as_str()).or_insert(i);
@@ -114,6 +117,11 @@ impl<'d> Topology<'d> {
                 && let Some(main) = s.vpc.as_ref().and_then(|r| r.idx).and_then(|v| t.main_tables[v])
             {
                 t.subnet_tables[si] = Some(EffectiveTable { table: main, explicit: false });
+            }
+        }
+        for (si, eff) in t.subnet_tables.iter().enumerate() {
+            if let Some(eff) = eff {
+                t.table_users[eff.table].push(si);
             }
         }
         for (i, n) in design.network_acls.iter().enumerate() {
@@ -212,7 +220,7 @@ impl<'d> Topology<'d> {
 
     /// Subnets that use a route table (explicitly or as the main table).
     pub fn subnets_using_table(&self, table: usize) -> Vec<usize> {
-        (0..self.design.subnets.len()).filter(|&s| self.subnet_tables[s].is_some_and(|t| t.table == table)).collect()
+        self.table_users.get(table).cloned().unwrap_or_default()
     }
 
     /// Whether internet gateway `igw` is attached (state available/attached) to `vpc`.
