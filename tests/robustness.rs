@@ -96,3 +96,18 @@ fn collect_pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn fuzz_regressions_never_panic() {
+    let dir = root().join("tests/fuzz-regressions");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "md") {
+            continue;
+        }
+        run_all(&std::fs::read(&p).unwrap());
+        n += 1;
+    }
+    eprintln!("{n} fuzz regression input(s) replayed");
+}

@@ -694,6 +694,12 @@ fn read_sg_rules(c: &Ctx<'_>, item: &Item<'_>, key: &str) -> Res<Vec<SgRule>> {
         })?;
         let ports = if protocol.has_ports() {
             match (p.port("FromPort")?, p.port("ToPort")?) {
+                (Some(a), Some(b)) if a > b => {
+                    return Err(FieldError {
+                        pointer: p.at("FromPort"),
+                        message: format!("`FromPort` {a} is greater than `ToPort` {b}"),
+                    });
+                }
                 (Some(a), Some(b)) => Some(PortRange::new(a, b)),
                 _ => None,
             }
@@ -774,6 +780,12 @@ fn read_nacl_entry(c: &Ctx<'_>, e: &Item<'_>) -> Res<NaclEntry> {
     };
     let ports = match e.obj("PortRange")? {
         Some(p) if protocol.has_ports() => match (p.port("From")?, p.port("To")?) {
+            (Some(a), Some(b)) if a > b => {
+                return Err(FieldError {
+                    pointer: p.at("From"),
+                    message: format!("`From` {a} is greater than `To` {b}"),
+                });
+            }
             (Some(a), Some(b)) => Some(PortRange::new(a, b)),
             _ => None,
         },
@@ -905,6 +917,9 @@ fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     if c.fresh(ResourceKind::LoadBalancer, &lb.meta) {
         c.loaded.design.load_balancers.push(lb);
         c.loaded.design.listeners.extend(listeners);
+    } else if !listeners.is_empty() {
+        // The load balancer was loaded already, with its listeners: these repeat them.
+        *c.loaded.design.stats.duplicates.entry(ResourceKind::Listener).or_default() += listeners.len();
     }
     Ok(())
 }
@@ -1134,6 +1149,7 @@ fn read_target_health(c: &mut Ctx<'_>, pointer: &str, items: &[Value]) {
                 if let Some(t) = d.obj("Target")? {
                     let target = Target { id: t.req_str("Id")?.to_string(), port: t.port("Port")? };
                     c.loaded.design.target_registrations.push((group.clone(), target));
+                    *c.loaded.design.stats.merged.entry("TargetHealthByGroup targets".into()).or_default() += 1;
                 }
             }
             Ok(())
@@ -1157,6 +1173,7 @@ fn read_tgw_links(c: &mut Ctx<'_>, pointer: &str, items: &[Value], propagation: 
             *c.loaded.design.stats.unmodelled_keys.entry(format!("{key} (no route table id)")).or_default() += 1;
             continue;
         };
+        *c.loaded.design.stats.merged.entry("transit gateway route table links".into()).or_default() += 1;
         let state = item.owned("State").ok().flatten();
         if matches!(state.as_deref(), Some("disassociated" | "disabled" | "disabling" | "disassociating")) {
             continue;

@@ -5,7 +5,7 @@ pub mod terraform;
 
 use crate::model::{Design, Ref, ResourceKind};
 use crate::source::{FileId, SourceFile};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The start of the error for a load in which no file held anything vpclint reads.
@@ -48,6 +48,8 @@ pub struct Loaded {
     pub errors: Vec<InputError>,
     /// Documents recognised as a supported format (whatever they held).
     pub recognised: usize,
+    /// Directories already walked (canonical paths), against symbolic link loops.
+    visited_dirs: HashSet<PathBuf>,
 }
 
 /// Read every input (recursing into directories) and build one [`Design`].
@@ -69,40 +71,19 @@ pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
     let mut state = LoadState::default();
     for path in files {
         let name = path.display().to_string();
-        match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let file = SourceFile::new(name, Some(path.clone()), text);
-                    load_text(file, &mut state, &mut loaded);
-                }
-                Err(e) => loaded.errors.push(InputError {
-                    file: None,
-                    path: name,
-                    location: ErrorLocation::None,
-                    message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-                    help: Some("AWS CLI output is UTF-8 JSON".into()),
-                }),
-            },
-            Err(e) => loaded.errors.push(InputError {
-                file: None,
-                path: name,
-                location: ErrorLocation::None,
-                message: format!("cannot read file: {e}"),
-                help: None,
-            }),
+        match read_file(&path).and_then(|bytes| decode(&name, bytes)) {
+            Ok(text) => load_text(SourceFile::new(name, Some(path.clone()), text), &mut state, &mut loaded),
+            Err(e) => loaded.errors.push(e),
         }
     }
     if read_stdin {
-        let mut text = String::new();
-        match stdin.read_to_string(&mut text) {
-            Ok(_) => load_text(SourceFile::new("<stdin>".into(), None, text), &mut state, &mut loaded),
-            Err(e) => loaded.errors.push(InputError {
-                file: None,
-                path: "<stdin>".into(),
-                location: ErrorLocation::None,
-                message: format!("cannot read standard input: {e}"),
-                help: None,
-            }),
+        let mut bytes = Vec::new();
+        match stdin.read_to_end(&mut bytes) {
+            Ok(_) => match decode("<stdin>", bytes) {
+                Ok(text) => load_text(SourceFile::new("<stdin>".into(), None, text), &mut state, &mut loaded),
+                Err(e) => loaded.errors.push(e),
+            },
+            Err(e) => loaded.errors.push(whole_file_error("<stdin>", format!("cannot read standard input: {e}"))),
         }
     }
     if loaded.recognised == 0 && loaded.errors.is_empty() {
@@ -129,6 +110,51 @@ pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
     loaded
 }
 
+/// Load one in-memory document, as if it were a file named `name` (for fuzzing and tools).
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut state = LoadState::default();
+    match decode(name, bytes.to_vec()) {
+        Ok(text) => load_text(SourceFile::new(name.to_string(), None, text), &mut state, &mut loaded),
+        Err(e) => loaded.errors.push(e),
+    }
+    resolve_references(&mut loaded.design);
+    loaded
+}
+
+fn whole_file_error(path: &str, message: String) -> InputError {
+    InputError { file: None, path: path.to_string(), location: ErrorLocation::None, message, help: None }
+}
+
+/// Read a whole file, failing cleanly (not aborting) when it does not fit in memory.
+fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| whole_file_error(&name, format!("cannot read file: {e}")))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes: Vec<u8> = Vec::new();
+    let want = usize::try_from(len).unwrap_or(usize::MAX);
+    bytes
+        .try_reserve_exact(want)
+        .map_err(|_| whole_file_error(&name, format!("file too large: {len} bytes do not fit in available memory")))?;
+    file.read_to_end(&mut bytes).map_err(|e| whole_file_error(&name, format!("cannot read file: {e}")))?;
+    Ok(bytes)
+}
+
+/// UTF-8 text without a byte order mark (which some editors and PowerShell write).
+fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| InputError {
+        file: None,
+        path: name.to_string(),
+        location: ErrorLocation::None,
+        message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        help: Some("AWS CLI and Terraform write UTF-8 JSON".into()),
+    })
+}
+
 fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut Loaded) {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -144,6 +170,16 @@ fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut L
         }
     };
     if meta.is_dir() {
+        // A directory reached again through a symbolic link (a loop, or a second way in).
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if !loaded.visited_dirs.insert(canonical) {
+            loaded
+                .design
+                .stats
+                .files_skipped
+                .push((path.display().to_string(), "directory already visited (symbolic link)".into()));
+            return;
+        }
         let entries = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
             Err(e) => {
@@ -177,7 +213,8 @@ fn has_json_extension(path: &Path) -> bool {
 /// Per-load bookkeeping: which resources were already seen (for de-duplication).
 #[derive(Default)]
 pub(crate) struct LoadState {
-    seen: HashSet<(ResourceKind, Option<String>, Option<String>, String)>,
+    /// (kind, account, region, id) → where it was first defined.
+    seen: HashMap<(ResourceKind, Option<String>, Option<String>, String), crate::source::Origin>,
 }
 
 impl LoadState {
@@ -189,11 +226,17 @@ impl LoadState {
         meta: &crate::model::Meta,
     ) -> bool {
         let key = (kind, meta.account.clone(), meta.region.clone(), meta.id.clone());
-        let fresh = self.seen.insert(key);
-        if !fresh {
-            *design.stats.duplicates.entry(kind).or_default() += 1;
+        match self.seen.get(&key) {
+            None => {
+                self.seen.insert(key, meta.origin.clone());
+                true
+            }
+            Some(first) => {
+                *design.stats.duplicates.entry(kind).or_default() += 1;
+                design.stats.duplicate_origins.push((kind, meta.id.clone(), first.clone(), meta.origin.clone()));
+                false
+            }
         }
-        fresh
     }
 }
 
@@ -283,6 +326,8 @@ fn resolve_references(design: &mut Design) {
     .into_iter()
     .collect();
 
+    let mut unresolved: BTreeMap<(ResourceKind, ResourceKind), usize> = BTreeMap::new();
+    let present = design.kinds_present.clone();
     macro_rules! resolve {
         ($items:expr, $idx:expr, $($field:ident).+) => {
             for item in $items.iter_mut() {
@@ -290,11 +335,22 @@ fn resolve_references(design: &mut Design) {
                 if let Some(r) = item.$($field).+.as_mut() { pick(&$idx, r, &a, &g); }
             }
         };
+        ($items:expr, $idx:expr, $($field:ident).+, $from:expr, $to:expr) => {
+            for item in $items.iter_mut() {
+                let (a, g) = (item.meta.account.clone(), item.meta.region.clone());
+                if let Some(r) = item.$($field).+.as_mut() {
+                    pick(&$idx, r, &a, &g);
+                    if r.idx.is_none() && present.contains(&$to) {
+                        *unresolved.entry(($from, $to)).or_default() += 1;
+                    }
+                }
+            }
+        };
     }
-    resolve!(design.subnets, vpcs, vpc);
-    resolve!(design.route_tables, vpcs, vpc);
+    resolve!(design.subnets, vpcs, vpc, ResourceKind::Subnet, ResourceKind::Vpc);
+    resolve!(design.route_tables, vpcs, vpc, ResourceKind::RouteTable, ResourceKind::Vpc);
     resolve!(design.nat_gateways, vpcs, vpc);
-    resolve!(design.nat_gateways, subnets, subnet);
+    resolve!(design.nat_gateways, subnets, subnet, ResourceKind::NatGateway, ResourceKind::Subnet);
     resolve!(design.security_groups, vpcs, vpc);
     resolve!(design.network_acls, vpcs, vpc);
     resolve!(design.load_balancers, vpcs, vpc);
@@ -302,7 +358,7 @@ fn resolve_references(design: &mut Design) {
     resolve!(design.network_interfaces, vpcs, vpc);
     resolve!(design.network_interfaces, subnets, subnet);
     resolve!(design.instances, vpcs, vpc);
-    resolve!(design.instances, subnets, subnet);
+    resolve!(design.instances, subnets, subnet, ResourceKind::Instance, ResourceKind::Subnet);
     resolve!(design.listeners, lbs, load_balancer);
     resolve!(design.vpc_endpoints, vpcs, vpc);
     resolve!(design.transit_gateway_attachments, tgws, transit_gateway);
@@ -315,6 +371,9 @@ fn resolve_references(design: &mut Design) {
         let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
         for (s, _) in t.subnets.iter_mut() {
             pick(&subnets, s, &a, &g);
+            if s.idx.is_none() && present.contains(&ResourceKind::Subnet) {
+                *unresolved.entry((ResourceKind::RouteTable, ResourceKind::Subnet)).or_default() += 1;
+            }
         }
     }
     for t in design.route_tables.iter_mut() {
@@ -374,6 +433,7 @@ fn resolve_references(design: &mut Design) {
         let (a, g) = (igw.meta.account.clone(), igw.meta.region.clone());
         igw.attachments.iter_mut().for_each(|at| pick(&vpcs, &mut at.vpc, &a, &g));
     }
+    design.stats.unresolved = unresolved;
     for p in design.peering_connections.iter_mut() {
         // Each side names its own account and region.
         for side in [&mut p.requester, &mut p.accepter] {

@@ -526,6 +526,11 @@ pub struct Stats {
     pub metadata_keys: BTreeMap<String, usize>,
     /// Resources seen twice (same kind, account, region and id); the first one is kept.
     pub duplicates: BTreeMap<ResourceKind, usize>,
+    /// Where each duplicate was seen: kind, id, the kept definition and the ignored one.
+    pub duplicate_origins: Vec<(ResourceKind, String, Origin, Origin)>,
+    /// References to resources of a kind the input lists, that name none of them (kind of the
+    /// referring resource, kind referred to) → count.
+    pub unresolved: BTreeMap<(ResourceKind, ResourceKind), usize>,
     /// Resources that could not be read (each with an error).
     pub rejected: BTreeMap<ResourceKind, usize>,
     /// Terraform resources a plan destroys: not part of the design it produces.

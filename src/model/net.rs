@@ -243,11 +243,12 @@ impl fmt::Display for Protocol {
     }
 }
 
-/// Parse a CIDR block as AWS prints it. A bare address is taken as a host route.
+/// Parse a CIDR block as AWS prints it. A bare address is taken as a host route. Host bits are
+/// cleared (`10.0.0.1/16` is `10.0.0.0/16`), as AWS normalises such blocks in rules it accepts.
 pub fn parse_cidr(s: &str) -> Option<IpNet> {
     let s = s.trim();
     if let Ok(n) = s.parse::<IpNet>() {
-        return Some(n);
+        return Some(n.trunc());
     }
     s.parse::<IpAddr>().ok().map(IpNet::from)
 }

@@ -311,6 +311,24 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
         out.push_str(&format!("Implicit main route tables of new VPCs: {}\n", s.synthesized));
     }
     section(&mut out, "Duplicates ignored", s.duplicates.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
+    if !s.duplicate_origins.is_empty() {
+        out.push_str("Duplicates (the first definition is used):\n");
+        for (kind, id, first, dup) in &s.duplicate_origins {
+            let at = |o: &crate::source::Origin| {
+                let l = super::locate_origin(&d.sources, o, "");
+                match l.line {
+                    Some(line) => format!("{}:{line}", l.file),
+                    None => l.file,
+                }
+            };
+            out.push_str(&format!("  {} {id}: {} and {}\n", kind.name(), at(first), at(dup)));
+        }
+    }
+    section(
+        &mut out,
+        "Unresolved references (to resources the input lists but not these)",
+        s.unresolved.iter().map(|((from, to), n)| (format!("{} -> {}", from.name(), to.name()), *n)).collect(),
+    );
     section(&mut out, "Rejected (see errors)", s.rejected.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
     if !s.files_skipped.is_empty() {
         out.push_str("Skipped files:\n");

@@ -1,6 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning, one run, a rule entry per registered rule.
 
-use super::{Located, Outcome, locate};
+use super::{Located, Outcome, locate, locate_error};
 use crate::rules::{REGISTRY, Severity};
 use serde_json::{Value, json};
 
@@ -85,6 +85,21 @@ pub fn render(outcome: &Outcome<'_>) -> String {
             })
         })
         .collect();
+    // Input errors: the run still reports every good file's findings, so it is not a failure of
+    // the tool, but each bad input is a notification with its location.
+    let notifications: Vec<Value> = outcome
+        .errors
+        .iter()
+        .map(|e| {
+            let l = locate_error(sources, e);
+            json!({
+                "level": "error",
+                "message": { "text": e.message },
+                "locations": [{ "physicalLocation": physical(&l) }],
+                "descriptor": { "id": "input" },
+            })
+        })
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -96,6 +111,10 @@ pub fn render(outcome: &Outcome<'_>) -> String {
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": outcome.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
         }],
     });

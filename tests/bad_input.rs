@@ -1,0 +1,169 @@
+//! The bad-input corpus (`fixtures/bad/`): every case's message and exit code, through the binary.
+//! None may panic, and a bad file never hides the findings of the good ones.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn vpclint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpclint")).args(args).current_dir(root()).output().expect("run vpclint")
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+fn panicked(o: &Output) -> bool {
+    String::from_utf8_lossy(&o.stderr).contains("panicked")
+}
+
+#[test]
+fn every_bad_input_case_has_its_message_and_exit_code() {
+    let cases: &[(&str, i32, &str)] = &[
+        ("truncated", 2, "describe-vpcs.json:6:1: invalid JSON: EOF while parsing an object"),
+        ("trailing-garbage", 2, "describe-nat-gateways.json:13:1: invalid JSON: trailing characters"),
+        ("utf8-bom", 1, "NAT001(nat-gateway-without-eip)"),
+        ("invalid-utf8", 2, "describe-vpcs.json: not UTF-8 text (invalid byte at offset 25)"),
+        ("empty", 2, "describe-vpcs.json:1:1: empty file"),
+        ("top-level-null", 2, "expected a JSON object of AWS CLI output, found null"),
+        ("top-level-array", 2, "expected a JSON object of AWS CLI output, found an array"),
+        ("top-level-string", 2, "expected a JSON object of AWS CLI output, found a string"),
+        ("wrong-shape", 2, "describe-vpcs.json:2:5: `Vpcs` must be an array, found an object"),
+        ("port-as-string", 0, "SG001(sg-admin-port-open-to-world)"),
+        ("port-reversed", 2, "describe-security-groups.json:11:21: `FromPort` 443 is greater than `ToPort` 22"),
+        ("port-out-of-range", 2, "describe-network-acls.json:16:25: `From` 70000 is not a port (0-65535)"),
+        ("host-bits-cidr", 0, ""),
+        ("protocol-names", 0, ""),
+        ("deep-nesting", 2, "invalid JSON: recursion limit exceeded"),
+        ("binary", 2, "describe-vpcs.json: not UTF-8 text (invalid byte at offset 128)"),
+        ("duplicate-ids", 0, ""),
+        ("missing-reference", 0, ""),
+    ];
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("fixtures/bad"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    let mut listed: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    listed.sort();
+    assert_eq!(dirs, listed, "every case in fixtures/bad is asserted here");
+    for (case, code, message) in cases {
+        let o = vpclint(&["check", "--no-color", &format!("fixtures/bad/{case}")]);
+        assert!(!panicked(&o), "{case} panicked: {}", text(&o));
+        assert_eq!(o.status.code(), Some(*code), "{case}: {}", text(&o));
+        assert!(text(&o).contains(message), "{case}: expected `{message}` in:\n{}", text(&o));
+    }
+}
+
+#[test]
+fn host_bits_are_cleared_like_aws_does() {
+    let o = vpclint(&["check", "--format", "json", "--stats", "fixtures/bad/host-bits-cidr"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 0, "10.0.1.5/24 is inside 10.0.0.1/16 = 10.0.0.0/16");
+}
+
+#[test]
+fn duplicates_and_unresolved_references_are_reported_with_their_places() {
+    let o = vpclint(&["check", "--stats", "fixtures/bad/duplicate-ids"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("VPC vpc-0b1c2d3e4f5a60001: fixtures/bad/duplicate-ids/describe-vpcs.json:3 and fixtures/bad/duplicate-ids/merged.json:3"), "{err}");
+    let o = vpclint(&["check", "--stats", "fixtures/bad/missing-reference"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("subnet -> VPC"), "{err}");
+}
+
+#[test]
+fn one_bad_file_does_not_hide_the_good_ones_in_any_format() {
+    let good = "fixtures/NAT001/fail/public-no-addresses";
+    let bad = "fixtures/bad/truncated";
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let o = vpclint(&["check", "--format", format, good, bad]);
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("NAT001"), "{format}: the good file's finding is missing:\n{out}");
+    }
+    let o = vpclint(&["check", "--format", "sarif", good, bad]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0]["message"]["text"].as_str().unwrap().starts_with("invalid JSON"));
+    assert_eq!(notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 6);
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_symlink_loop_is_walked_once() {
+    let dir = scratch("symlink-loop");
+    std::fs::copy(
+        root().join("fixtures/NAT001/fail/public-no-addresses/describe-nat-gateways.json"),
+        dir.join("nat.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("again")).unwrap();
+    let o = vpclint(&["check", "--stats", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1, "the file is read once");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("directory already visited (symbolic link)"));
+}
+
+#[test]
+fn an_unreadable_file_is_a_located_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("unreadable");
+    let file = dir.join("vpcs.json");
+    std::fs::write(&file, "{\"Vpcs\": []}").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&file).is_ok() {
+        eprintln!("skipping: this user can read a mode-000 file (running as root)");
+        return;
+    }
+    let o = vpclint(&["check", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("cannot read file: Permission denied"));
+}
+
+#[test]
+fn a_gigabyte_of_whitespace_is_an_empty_file() {
+    use std::io::Write;
+    let dir = scratch("whitespace");
+    let path = dir.join("big.json");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..1024 {
+            f.write_all(&chunk).unwrap();
+        }
+        f.write_all(b"\n").unwrap();
+    }
+    let o = vpclint(&["check", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("empty file"), "{}", text(&o));
+}
+
+#[test]
+fn stdin_bad_input_is_located_too() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"{\"Vpcs\": [}").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("<stdin>:1:11: invalid JSON"), "{}", text(&o));
+}
