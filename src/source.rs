@@ -18,7 +18,7 @@ pub struct SourceFile {
     pub path: Option<PathBuf>,
     pub text: Arc<str>,
     spans: OnceLock<Option<SpanTree>>,
-    lines: OnceLock<Vec<usize>>,
+    lines: OnceLock<Arc<[usize]>>,
 }
 
 impl SourceFile {
@@ -41,10 +41,15 @@ impl SourceFile {
     }
 
     /// 1-based line and column (in characters) of a byte offset.
+    /// Byte offsets where lines start (computed once per file).
+    pub fn line_starts(&self) -> Arc<[usize]> {
+        self.lines
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+            .clone()
+    }
+
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let lines = self
-            .lines
-            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let lines = self.line_starts();
         let line = lines.partition_point(|&start| start <= offset).max(1);
         let start = lines[line - 1];
         let end = offset.min(self.text.len());

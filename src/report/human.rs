@@ -55,10 +55,30 @@ impl Diagnostic for Rendered {
     }
 }
 
-/// A file's text for miette. `terraform show -json` writes one line of many kilobytes: on such long
-/// lines only a window around the span is shown, with the true line and column.
+/// A file's text for miette, with its line index: spans are read in time proportional to what is
+/// shown, not to the file (a dump can hold thousands of findings). `terraform show -json` writes one
+/// line of many kilobytes: on such long lines only a window around the span is shown, with the true
+/// line and column.
 #[derive(Debug)]
-struct Excerpt(Arc<str>);
+struct Excerpt {
+    text: Arc<str>,
+    lines: Arc<[usize]>,
+}
+
+impl Excerpt {
+    fn new(text: Arc<str>) -> Excerpt {
+        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Excerpt { text, lines }
+    }
+    /// The 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+    /// End of line `line`, without its newline.
+    fn line_end(&self, line: usize) -> usize {
+        self.lines.get(line + 1).map_or(self.text.len(), |&next| next.saturating_sub(1).max(self.lines[line]))
+    }
+}
 
 /// Lines longer than this are shown as a window around the span.
 const LONG_LINE: usize = 240;
@@ -72,41 +92,51 @@ impl SourceCode for Excerpt {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text: &'a str = &self.0;
+        let text: &'a str = &self.text;
         let (start, end) = (span.offset(), span.offset() + span.len());
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
         }
-        if !on_long_line(text, start) {
-            return text.read_span(span, context_lines_before, context_lines_after);
-        }
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let first_line = self.line_of(start);
+        let last_line = self.line_of(end.saturating_sub(1).max(start));
+        let line_start = self.lines[first_line];
+        let long = self.line_end(first_line) - line_start > LONG_LINE;
         let wide = context_lines_before + context_lines_after > 0;
-        let mut from = if wide { start.saturating_sub(WINDOW).max(line_start) } else { start };
-        let mut to = if wide { (end + WINDOW).min(line_end) } else { end };
+        let (mut from, mut to, line, count) = if long {
+            // A window on the one long line.
+            let line_end = self.line_end(last_line);
+            let from = if wide { start.saturating_sub(WINDOW).max(line_start) } else { start };
+            let to = if wide { (end + WINDOW).min(line_end) } else { end };
+            (from, to, first_line, 1)
+        } else if wide {
+            let first = first_line.saturating_sub(context_lines_before);
+            let last = (last_line + context_lines_after).min(self.lines.len() - 1);
+            (self.lines[first], self.line_end(last), first, last - first + 1)
+        } else {
+            (start, end, first_line, last_line - first_line + 1)
+        };
         while !text.is_char_boundary(from) {
             from -= 1;
         }
-        while !text.is_char_boundary(to) {
+        while to < text.len() && !text.is_char_boundary(to) {
             to += 1;
         }
-        let line = text[..start].matches('\n').count();
-        let column = text[line_start..from].chars().count();
-        Ok(Box::new(MietteSpanContents::new(&text.as_bytes()[from..to], (from, to - from).into(), line, column, 1)))
+        let column = text[self.lines[line]..from.max(self.lines[line])].chars().count();
+        Ok(Box::new(MietteSpanContents::new(&text.as_bytes()[from..to], (from, to - from).into(), line, column, count)))
     }
 }
 
-fn on_long_line(text: &str, offset: usize) -> bool {
-    let offset = offset.min(text.len());
-    let start = text.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let end = text.as_bytes()[offset..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| offset + i);
-    end - start > LONG_LINE
+fn on_long_line(sources: &Sources, file: FileId, offset: usize) -> bool {
+    let f = sources.get(file);
+    let lines = f.line_starts();
+    let l = lines.partition_point(|&s| s <= offset).saturating_sub(1);
+    let end = lines.get(l + 1).copied().unwrap_or(f.text.len());
+    end - lines[l] > LONG_LINE
 }
 
 fn named_source(sources: &Sources, id: FileId) -> NamedSource<Excerpt> {
     let f = sources.get(id);
-    NamedSource::new(&f.name, Excerpt(f.text.clone())).with_language("json")
+    NamedSource::new(&f.name, Excerpt { text: f.text.clone(), lines: f.line_starts() }).with_language("json")
 }
 
 fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
@@ -122,8 +152,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         let Some(span) = loc.span else { continue };
         // On a long (minified) line, a label far from the primary span gets its own snippet.
         let far = primary.span.as_ref().is_some_and(|p| {
-            let text = &sources.get(primary_file).text;
-            p.start.abs_diff(span.start) > 2 * WINDOW && on_long_line(text, span.start)
+            p.start.abs_diff(span.start) > 2 * WINDOW && on_long_line(sources, primary_file, span.start)
         });
         let labeled = LabeledSpan::new_with_span(Some(label.text.clone()), SourceSpan::from(span));
         if label.origin.file == primary_file && !far {
@@ -210,7 +239,7 @@ pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
 pub fn render_message(style: Style, message: &str, source: Option<(String, String, std::ops::Range<usize>)>) -> String {
     let (source, labels) = match source {
         Some((name, text, span)) => (
-            Some(NamedSource::new(name, Excerpt(text.into())).with_language("toml")),
+            Some(NamedSource::new(name, Excerpt::new(text.into())).with_language("toml")),
             vec![LabeledSpan::new_primary_with_span(Some("here".into()), SourceSpan::from(span))],
         ),
         None => (None, Vec::new()),
