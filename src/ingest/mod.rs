@@ -159,13 +159,7 @@ fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut L
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            loaded.errors.push(InputError {
-                file: None,
-                path: path.display().to_string(),
-                location: ErrorLocation::None,
-                message: format!("cannot read: {e}"),
-                help: None,
-            });
+            loaded.errors.push(whole_file_error(&path.display().to_string(), format!("cannot read: {e}")));
             return;
         }
     };
@@ -183,13 +177,9 @@ fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut L
         let entries = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
             Err(e) => {
-                loaded.errors.push(InputError {
-                    file: None,
-                    path: path.display().to_string(),
-                    location: ErrorLocation::None,
-                    message: format!("cannot list directory: {e}"),
-                    help: None,
-                });
+                loaded
+                    .errors
+                    .push(whole_file_error(&path.display().to_string(), format!("cannot list directory: {e}")));
                 return;
             }
         };
