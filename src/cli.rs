@@ -18,8 +18,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check AWS CLI describe-* JSON and Terraform plan/state JSON (files, directories, `-` for stdin).
-    Check(CheckArgs),
+    /// Check AWS CLI describe-* JSON, Terraform plan/state JSON and CloudFormation templates (files,
+    /// directories, `-` for stdin).
+    Check(Box<CheckArgs>),
     /// List every rule: id, name, default severity, summary.
     Rules,
     /// Print the documentation of a rule, by id (PEER001) or name (peering-cidr-overlap).
@@ -87,6 +88,10 @@ pub struct CheckArgs {
     pub report_unused_suppressions: bool,
     #[arg(long, hide = true)]
     pub no_report_unused_suppressions: bool,
+    /// A CloudFormation parameter value, `Key=Value` (repeatable); wins over the template's
+    /// `Default`. Pseudo parameters too: `--parameter AWS::Region=eu-west-1`.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_parameter)]
+    pub parameters: Vec<(String, String)>,
     /// Skip files in no supported format without an error (for pre-commit, which passes every
     /// JSON/YAML file it sees).
     #[arg(long)]
@@ -106,6 +111,13 @@ pub struct CheckArgs {
     /// Never use colours (same as --color never).
     #[arg(long)]
     pub no_color: bool,
+}
+
+fn parse_parameter(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, found `{s}`")),
+    }
 }
 
 /// Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage or input error.
@@ -235,7 +247,8 @@ fn check(
     let paths: Vec<String> = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
     let inputs: Vec<Input> =
         paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
-    let mut loaded = ingest::load(&inputs, stdin);
+    let options = ingest::LoadOptions { parameters: args.parameters.clone() };
+    let mut loaded = ingest::load_with(&inputs, stdin, &options);
     if args.skip_unrecognised {
         loaded.errors.retain(|e| !e.message.starts_with(ingest::NO_AWS_RESOURCES));
     }

@@ -17,13 +17,15 @@ pub struct SourceFile {
     pub name: String,
     pub path: Option<PathBuf>,
     pub text: Arc<str>,
+    /// YAML (a CloudFormation template), not JSON: pointers resolve through a YAML outline.
+    pub yaml: bool,
     spans: OnceLock<Option<SpanTree>>,
     lines: OnceLock<Arc<[usize]>>,
 }
 
 impl SourceFile {
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> Self {
-        SourceFile { name, path, text: text.into(), spans: OnceLock::new(), lines: OnceLock::new() }
+        SourceFile { name, path, text: text.into(), yaml: false, spans: OnceLock::new(), lines: OnceLock::new() }
     }
 
     /// Byte range of the value at `pointer` (RFC 6901). For a member of an object whose value is
@@ -36,7 +38,10 @@ impl SourceFile {
             let (a, b) = (a.parse::<usize>().ok()?, b.parse::<usize>().ok()?);
             return (a <= b && b <= self.text.len()).then_some(a..b);
         }
-        let tree = self.spans.get_or_init(|| SpanTree::parse(&self.text)).as_ref()?;
+        let tree = self
+            .spans
+            .get_or_init(|| if self.yaml { SpanTree::parse_yaml(&self.text) } else { SpanTree::parse(&self.text) })
+            .as_ref()?;
         tree.resolve(pointer)
     }
 
@@ -140,6 +145,35 @@ impl SpanTree {
         let options = jsonc_parser::ParseOptions::default();
         let parsed = jsonc_parser::parse_to_ast(text, &jsonc_parser::CollectOptions::default(), &options).ok()?;
         parsed.value.as_ref().map(SpanTree::from_ast)
+    }
+
+    fn parse_yaml(text: &str) -> Option<SpanTree> {
+        let docs = crate::ingest::cloudformation::yaml::parse(text).ok()?;
+        docs.first().map(SpanTree::from_yaml)
+    }
+
+    /// A member's range is `key: value` for scalars, and the key alone for containers (whose
+    /// values start on the next line in block style).
+    fn from_yaml(node: &crate::ingest::cloudformation::yaml::YNode) -> SpanTree {
+        use crate::ingest::cloudformation::yaml::YValue;
+        let range = node.range.clone();
+        match &node.value {
+            YValue::Map(entries) => SpanTree::Object {
+                range,
+                members: entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let end = match v.value {
+                            YValue::Scalar { .. } => v.range.end,
+                            _ => k.range.end,
+                        };
+                        (k.key_text(), k.range.start..end.max(k.range.end), SpanTree::from_yaml(v))
+                    })
+                    .collect(),
+            },
+            YValue::Seq(items) => SpanTree::Array { range, elements: items.iter().map(SpanTree::from_yaml).collect() },
+            YValue::Scalar { .. } => SpanTree::Scalar { range },
+        }
     }
 
     fn from_ast(value: &jsonc_parser::ast::Value<'_>) -> SpanTree {

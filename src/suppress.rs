@@ -51,6 +51,8 @@ pub fn apply(
     }
     let names =
         |selector: &str, f: &Finding| crate::config::rules_matching(selector).iter().any(|r| r.meta.id == f.rule.id);
+    // CloudFormation `Metadata` ignores, by resource and template.
+    let mut used_metadata = vec![false; design.metadata_ignores.len()];
     for mut f in findings {
         if let Some(s) = config.severity.get(f.rule.id) {
             f.severity = *s;
@@ -63,6 +65,16 @@ pub fn apply(
         {
             used_config[i] = true;
             let by = format!("vpclint.toml: {}", config.suppress[i].reason);
+            suppressed.push(Suppressed { finding: f, by });
+            continue;
+        }
+        if let Some(i) = design
+            .metadata_ignores
+            .iter()
+            .position(|m| m.resource == f.resource && m.file == f.primary.origin.file && names(&m.rule, &f))
+        {
+            used_metadata[i] = true;
+            let by = format!("Metadata vpclint ignore: {}", design.metadata_ignores[i].reason);
             suppressed.push(Suppressed { finding: f, by });
             continue;
         }
@@ -94,6 +106,21 @@ pub fn apply(
                 &format!("the suppression of {} on `{}` in vpclint.toml matches no finding", s.rule, s.resource),
             );
             f.help = Some("remove it, or fix its rule or resource pattern".into());
+            unused.push(f);
+        }
+        for (m, used) in design.metadata_ignores.iter().zip(&used_metadata) {
+            let known = !crate::config::rules_matching(&m.rule).is_empty();
+            if *used || (known && !ran(&m.rule)) {
+                continue;
+            }
+            let what = if known { "matches no finding" } else { "names no rule" };
+            let mut f = unused_finding(
+                rule,
+                m.origin.clone(),
+                &m.resource,
+                &format!("the vpclint ignore of `{}` in the Metadata of {} {what}", m.rule, m.resource),
+            );
+            f.help = Some("remove the entry, or fix its rule".into());
             unused.push(f);
         }
         let mut entries: Vec<_> = tagged.into_values().collect();

@@ -101,7 +101,14 @@ fn unrelated_json_alone_is_an_input_error() {
 fn stats_account_for_every_key_and_file() {
     let o = vpclint(&["check", "--stats", "fixtures/bad-input/mixed"]);
     let err = stderr(&o);
-    for expected in ["NAT gateway", "Not modelled", "name", "Rejected", "notes.txt: not a .json file", "package.json"] {
+    for expected in [
+        "NAT gateway",
+        "Not modelled",
+        "name",
+        "Rejected",
+        "notes.txt: not a .json, .yaml, .yml or .template file",
+        "package.json",
+    ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }
 }

@@ -267,6 +267,7 @@ impl Ctx<'_> {
             origin: Origin::new(self.file, item.ptr.clone()),
             id_key,
             module_source: None,
+            document: None,
         })
     }
 

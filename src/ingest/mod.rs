@@ -1,6 +1,7 @@
 //! Reading inputs: find files, detect their format by content, and normalise them into a [`Design`].
 
 pub mod aws_cli;
+pub mod cloudformation;
 pub mod terraform;
 
 use crate::model::{Design, Ref, ResourceKind};
@@ -52,10 +53,23 @@ pub struct Loaded {
     visited_dirs: HashSet<PathBuf>,
 }
 
+/// How inputs are read.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// CloudFormation parameter values (`--parameter Key=Value`), also for pseudo parameters
+    /// such as `AWS::Region`.
+    pub parameters: Vec<(String, String)>,
+}
+
 /// Read every input (recursing into directories) and build one [`Design`].
 ///
 /// Files are read in sorted path order, so the result does not depend on the order of arguments.
 pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
+    load_with(inputs, stdin, &LoadOptions::default())
+}
+
+/// [`load`], with options.
+pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut read_stdin = false;
@@ -68,7 +82,7 @@ pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
     files.sort();
     files.dedup();
 
-    let mut state = LoadState::default();
+    let mut state = LoadState { parameters: options.parameters.clone(), ..LoadState::default() };
     for path in files {
         let name = path.display().to_string();
         match read_file(&path).and_then(|bytes| decode(&name, bytes)) {
@@ -100,10 +114,10 @@ pub fn load(inputs: &[Input], stdin: &mut dyn std::io::Read) -> Loaded {
             location: ErrorLocation::None,
             message: format!(
                 "{NO_AWS_RESOURCES} ({} file(s) read, none in a supported format: AWS CLI JSON with a known \
-                 top-level key such as `Vpcs`, or Terraform JSON)",
+                 top-level key such as `Vpcs`, Terraform JSON, or a CloudFormation template)",
                 loaded.design.stats.files_loaded
             ),
-            help: Some("vpclint reads the JSON output of `aws ec2 describe-*` and `aws elbv2 describe-*`; run with --stats to see what was found".into()),
+            help: Some("vpclint reads the JSON output of `aws ec2 describe-*` and `aws elbv2 describe-*`, `terraform show -json`, and CloudFormation templates (JSON or YAML); run with --stats to see what was found".into()),
         });
     }
     resolve_references(&mut loaded.design);
@@ -189,23 +203,35 @@ fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut L
                 collect(&entry, false, files, loaded);
             }
         }
-    } else if explicit || has_json_extension(path) {
+    } else if explicit || has_input_extension(path) {
         files.push(path.to_path_buf());
     } else {
-        loaded.design.stats.files_skipped.push((path.display().to_string(), "not a .json file".into()));
+        loaded
+            .design
+            .stats
+            .files_skipped
+            .push((path.display().to_string(), "not a .json, .yaml, .yml or .template file".into()));
     }
 }
 
-fn has_json_extension(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"))
+fn extension_is(path: &Path, wanted: &[&str]) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
+}
+
+fn has_input_extension(path: &Path) -> bool {
+    extension_is(path, &["json", "yaml", "yml", "template"])
 }
 
 /// Per-load bookkeeping: which resources were already seen (for de-duplication).
 #[derive(Default)]
 pub(crate) struct LoadState {
-    /// (kind, account, region, id) → where it was first defined.
-    seen: HashMap<(ResourceKind, Option<String>, Option<String>, String), crate::source::Origin>,
+    /// (kind, account, region, template, id) → where it was first defined.
+    seen: HashMap<SeenKey, crate::source::Origin>,
+    /// CloudFormation parameter values given by the user.
+    parameters: Vec<(String, String)>,
 }
+
+type SeenKey = (ResourceKind, Option<String>, Option<String>, Option<FileId>, String);
 
 impl LoadState {
     /// True the first time a resource is seen; later copies are counted as duplicates.
@@ -215,7 +241,7 @@ impl LoadState {
         kind: ResourceKind,
         meta: &crate::model::Meta,
     ) -> bool {
-        let key = (kind, meta.account.clone(), meta.region.clone(), meta.id.clone());
+        let key = (kind, meta.account.clone(), meta.region.clone(), meta.document, meta.id.clone());
         match self.seen.get(&key) {
             None => {
                 self.seen.insert(key, meta.origin.clone());
@@ -230,36 +256,68 @@ impl LoadState {
     }
 }
 
-fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
+/// Whether a file is YAML: by extension, else (`.template`, standard input) by its first character.
+fn is_yaml(file: &SourceFile) -> bool {
+    match &file.path {
+        Some(p) if extension_is(p, &["yaml", "yml"]) => true,
+        Some(p) if extension_is(p, &["json"]) => false,
+        _ => !file.text.trim_start().starts_with(['{', '[']),
+    }
+}
+
+/// Text that names CloudFormation: a YAML file with it that does not parse is a broken template,
+/// not somebody else's YAML.
+fn mentions_cloudformation(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
+}
+
+fn load_text(mut file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
     let scope = aws_cli::PathScope::from_path(file.path.as_deref());
     let name = file.name.clone();
+    let error_at = |offset: usize, message: String| InputError {
+        file: None,
+        path: name.clone(),
+        location: ErrorLocation::Offset(offset),
+        message,
+        help: None,
+    };
+    let yaml = is_yaml(&file);
     let parsed = if file.text.trim().is_empty() {
         Err(InputError {
-            file: None,
-            path: name.clone(),
-            location: ErrorLocation::Offset(0),
-            message: "empty file".into(),
-            help: Some("expected the JSON output of an AWS CLI describe-* command".into()),
+            help: Some(
+                "expected the JSON output of an AWS CLI describe-* command, `terraform show -json`, or a \
+                 CloudFormation template"
+                    .into(),
+            ),
+            ..error_at(0, "empty file".into())
         })
+    } else if yaml {
+        file.yaml = true;
+        match cloudformation::yaml::parse(&file.text) {
+            Ok(docs) if docs.len() == 1 => Ok(docs[0].to_json()),
+            Ok(_) => Ok(serde_json::Value::Null),
+            Err(e) if mentions_cloudformation(&file.text) => Err(error_at(e.offset, e.message)),
+            Err(_) => Ok(serde_json::Value::Null),
+        }
     } else {
-        serde_json::from_str::<serde_json::Value>(&file.text).map_err(|e| {
-            let offset = file.offset_of(e.line(), e.column());
-            InputError {
-                file: None,
-                path: name.clone(),
-                location: ErrorLocation::Offset(offset),
-                message: format!("invalid JSON: {e}"),
-                help: None,
-            }
-        })
+        serde_json::from_str::<serde_json::Value>(&file.text)
+            .map_err(|e| error_at(file.offset_of(e.line(), e.column()), format!("invalid JSON: {e}")))
     };
     let id = loaded.design.sources.add(file);
     loaded.design.stats.files_loaded += 1;
     match parsed {
         Ok(value) => match value.as_object() {
-            Some(root) if terraform::detect(root) => {
+            Some(root) if !yaml && terraform::detect(root) => {
                 loaded.recognised += 1;
                 terraform::load_document(id, root, state, loaded)
+            }
+            Some(root) if cloudformation::detect(root) => {
+                loaded.recognised += 1;
+                let parameters = state.parameters.clone();
+                cloudformation::load_document(id, root, &parameters, state, loaded)
+            }
+            _ if yaml => {
+                loaded.design.stats.files_skipped.push((name, "YAML, but not a CloudFormation template".into()));
             }
             _ => aws_cli::load_document(id, &value, &scope, state, loaded),
         },
@@ -272,30 +330,43 @@ fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
 
 /// Resolve every [`Ref`] to an arena index, preferring a resource of the same account and region.
 fn resolve_references(design: &mut Design) {
-    type Index = HashMap<String, Vec<(Option<String>, Option<String>, usize)>>;
+    type Index = HashMap<String, Vec<(Option<String>, Option<String>, Option<FileId>, usize)>>;
+    /// Where a reference is made from: account, region and (for template ids) the template.
+    type Scope = (Option<String>, Option<String>, Option<FileId>);
     fn index<'a>(metas: impl Iterator<Item = &'a crate::model::Meta>) -> Index {
         let mut map: Index = HashMap::new();
         for (i, m) in metas.enumerate() {
-            map.entry(m.id.clone()).or_default().push((m.account.clone(), m.region.clone(), i));
+            map.entry(m.id.clone()).or_default().push((m.account.clone(), m.region.clone(), m.document, i));
         }
         map
     }
-    /// The resource `id` names, seen from `account`/`region`: the one in the same account and
-    /// region, else the only compatible one, else the only one in the region (shared VPCs and
-    /// cross-account peerings reference resources of other accounts).
-    fn find(index: &Index, id: &str, account: &Option<String>, region: &Option<String>) -> Option<usize> {
-        let candidates = index.get(id)?;
+    fn scope(meta: &crate::model::Meta) -> Scope {
+        (meta.account.clone(), meta.region.clone(), meta.document)
+    }
+    /// The resource `id` names, seen from `scope`: in a template, that template's resource;
+    /// otherwise the one in the same account and region, else the only compatible one, else the
+    /// only one in the region (shared VPCs and cross-account peerings reference resources of
+    /// other accounts). Template-scoped ids are not visible from outside their template.
+    fn find(index: &Index, id: &str, scope: &Scope) -> Option<usize> {
+        let (account, region, document) = scope;
+        let all = index.get(id)?;
+        if document.is_some()
+            && let Some(c) = all.iter().find(|c| c.2 == *document)
+        {
+            return Some(c.3);
+        }
+        let candidates: Vec<_> = all.iter().filter(|c| c.2.is_none()).collect();
         let compatible = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
-        let exact = candidates.iter().find(|(a, g, _)| a == account && g == region);
+        let exact = candidates.iter().find(|(a, g, _, _)| a == account && g == region);
         let loose: Vec<_> =
-            candidates.iter().filter(|(a, g, _)| compatible(a, account) && compatible(g, region)).collect();
-        exact.map(|c| c.2).or_else(|| (loose.len() == 1).then(|| loose[0].2)).or_else(|| {
-            let same_region: Vec<_> = candidates.iter().filter(|(_, g, _)| compatible(g, region)).collect();
-            (same_region.len() == 1).then(|| same_region[0].2)
+            candidates.iter().filter(|(a, g, _, _)| compatible(a, account) && compatible(g, region)).collect();
+        exact.map(|c| c.3).or_else(|| (loose.len() == 1).then(|| loose[0].3)).or_else(|| {
+            let same_region: Vec<_> = candidates.iter().filter(|(_, g, _, _)| compatible(g, region)).collect();
+            (same_region.len() == 1).then(|| same_region[0].3)
         })
     }
-    fn pick(index: &Index, r: &mut Ref, account: &Option<String>, region: &Option<String>) {
-        r.idx = find(index, &r.id, account, region);
+    fn pick(index: &Index, r: &mut Ref, scope: &Scope) {
+        r.idx = find(index, &r.id, scope);
     }
     let vpcs = index(design.vpcs.iter().map(|v| &v.meta));
     let subnets = index(design.subnets.iter().map(|s| &s.meta));
@@ -321,15 +392,15 @@ fn resolve_references(design: &mut Design) {
     macro_rules! resolve {
         ($items:expr, $idx:expr, $($field:ident).+) => {
             for item in $items.iter_mut() {
-                let (a, g) = (item.meta.account.clone(), item.meta.region.clone());
-                if let Some(r) = item.$($field).+.as_mut() { pick(&$idx, r, &a, &g); }
+                let sc = scope(&item.meta);
+                if let Some(r) = item.$($field).+.as_mut() { pick(&$idx, r, &sc); }
             }
         };
         ($items:expr, $idx:expr, $($field:ident).+, $from:expr, $to:expr) => {
             for item in $items.iter_mut() {
-                let (a, g) = (item.meta.account.clone(), item.meta.region.clone());
+                let sc = scope(&item.meta);
                 if let Some(r) = item.$($field).+.as_mut() {
-                    pick(&$idx, r, &a, &g);
+                    pick(&$idx, r, &sc);
                     if r.idx.is_none() && present.contains(&$to) {
                         *unresolved.entry(($from, $to)).or_default() += 1;
                     }
@@ -358,56 +429,56 @@ fn resolve_references(design: &mut Design) {
     resolve!(design.transit_gateway_route_tables, tgws, transit_gateway);
 
     for t in design.route_tables.iter_mut() {
-        let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
+        let sc = scope(&t.meta);
         for (s, _) in t.subnets.iter_mut() {
-            pick(&subnets, s, &a, &g);
+            pick(&subnets, s, &sc);
             if s.idx.is_none() && present.contains(&ResourceKind::Subnet) {
                 *unresolved.entry((ResourceKind::RouteTable, ResourceKind::Subnet)).or_default() += 1;
             }
         }
     }
     for t in design.route_tables.iter_mut() {
-        let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
+        let sc = scope(&t.meta);
         for route in t.routes.iter_mut() {
             if let Some(index) = route.target.kind.resource_kind().and_then(|k| targets.get(&k)) {
-                route.target.idx = find(index, &route.target.id, &a, &g);
+                route.target.idx = find(index, &route.target.id, &sc);
             }
         }
     }
     for n in design.nat_gateways.iter_mut() {
-        let (a, g) = (n.meta.account.clone(), n.meta.region.clone());
-        n.allocations.iter_mut().for_each(|e| pick(&eips, e, &a, &g));
+        let sc = scope(&n.meta);
+        n.allocations.iter_mut().for_each(|e| pick(&eips, e, &sc));
     }
     for n in design.network_acls.iter_mut() {
-        let (a, g) = (n.meta.account.clone(), n.meta.region.clone());
+        let sc = scope(&n.meta);
         for (s, _) in n.subnets.iter_mut() {
-            pick(&subnets, s, &a, &g);
+            pick(&subnets, s, &sc);
         }
     }
     for l in design.load_balancers.iter_mut() {
-        let (a, g) = (l.meta.account.clone(), l.meta.region.clone());
+        let sc = scope(&l.meta);
         for (s, _) in l.subnets.iter_mut() {
-            pick(&subnets, s, &a, &g);
+            pick(&subnets, s, &sc);
         }
     }
     for e in design.vpc_endpoints.iter_mut() {
-        let (a, g) = (e.meta.account.clone(), e.meta.region.clone());
-        e.subnets.iter_mut().for_each(|s| pick(&subnets, s, &a, &g));
-        e.route_tables.iter_mut().for_each(|s| pick(&rts, s, &a, &g));
+        let sc = scope(&e.meta);
+        e.subnets.iter_mut().for_each(|s| pick(&subnets, s, &sc));
+        e.route_tables.iter_mut().for_each(|s| pick(&rts, s, &sc));
     }
     for t in design.transit_gateway_vpc_attachments.iter_mut() {
-        let (a, g) = (t.meta.account.clone(), t.meta.region.clone());
-        t.subnets.iter_mut().for_each(|s| pick(&subnets, s, &a, &g));
+        let sc = scope(&t.meta);
+        t.subnets.iter_mut().for_each(|s| pick(&subnets, s, &sc));
     }
     let groups = index(design.target_groups.iter().map(|t| &t.meta));
     for (arn, target) in std::mem::take(&mut design.target_registrations) {
-        if let Some(&(_, _, g)) = groups.get(&arn).and_then(|v| v.first()) {
+        if let Some(&(_, _, _, g)) = groups.get(&arn).and_then(|v| v.first()) {
             design.target_groups[g].targets.push(target);
         }
     }
     let tgw_tables = index(design.transit_gateway_route_tables.iter().map(|t| &t.meta));
     for (table, attachment, propagation) in std::mem::take(&mut design.tgw_table_links) {
-        if let Some(&(_, _, t)) = tgw_tables.get(&table).and_then(|v| v.first()) {
+        if let Some(&(_, _, _, t)) = tgw_tables.get(&table).and_then(|v| v.first()) {
             let rt = &mut design.transit_gateway_route_tables[t];
             let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
             if !list.iter().any(|r| r.id == attachment) {
@@ -416,12 +487,12 @@ fn resolve_references(design: &mut Design) {
         }
     }
     for tg in design.target_groups.iter_mut() {
-        let (a, g) = (tg.meta.account.clone(), tg.meta.region.clone());
-        tg.load_balancers.iter_mut().for_each(|s| pick(&lbs, s, &a, &g));
+        let sc = scope(&tg.meta);
+        tg.load_balancers.iter_mut().for_each(|s| pick(&lbs, s, &sc));
     }
     for igw in design.internet_gateways.iter_mut().chain(design.egress_only_internet_gateways.iter_mut()) {
-        let (a, g) = (igw.meta.account.clone(), igw.meta.region.clone());
-        igw.attachments.iter_mut().for_each(|at| pick(&vpcs, &mut at.vpc, &a, &g));
+        let sc = scope(&igw.meta);
+        igw.attachments.iter_mut().for_each(|at| pick(&vpcs, &mut at.vpc, &sc));
     }
     design.stats.unresolved = unresolved;
     for p in design.peering_connections.iter_mut() {
@@ -429,7 +500,7 @@ fn resolve_references(design: &mut Design) {
         for side in [&mut p.requester, &mut p.accepter] {
             let a = side.owner.clone().or_else(|| p.meta.account.clone());
             let g = side.region.clone().or_else(|| p.meta.region.clone());
-            pick(&vpcs, &mut side.vpc, &a, &g);
+            pick(&vpcs, &mut side.vpc, &(a, g, p.meta.document));
         }
     }
 }

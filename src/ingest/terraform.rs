@@ -640,6 +640,7 @@ impl Builder<'_, '_, '_> {
             origin: self.origin(r),
             id_key: "address",
             module_source: self.plan.module_source(&r.module),
+            document: None,
         }
     }
     fn error(&mut self, r: &Res<'_>, attr: &str, message: String) {

@@ -24,6 +24,9 @@ pub struct Meta {
     pub origin: Origin,
     /// The property below `origin` that holds the id: what a diagnostic underlines.
     pub id_key: &'static str,
+    /// The template that defines the resource, when its id is only unique within it (a
+    /// CloudFormation logical id): references from that template resolve there first.
+    pub document: Option<crate::source::FileId>,
 }
 
 impl Meta {
@@ -38,6 +41,7 @@ impl Meta {
             origin,
             id_key,
             module_source: None,
+            document: None,
         }
     }
 
@@ -542,6 +546,8 @@ pub struct Stats {
     pub synthesized: usize,
     /// Terraform data sources read (their values are used where the plan records them).
     pub data_sources: BTreeMap<String, usize>,
+    /// CloudFormation resources not created because their `Condition` is false, by type.
+    pub condition_false: BTreeMap<String, usize>,
 }
 
 /// Everything one load produced.
@@ -577,6 +583,8 @@ pub struct Design {
     pub tgw_table_links: Vec<(String, String, bool)>,
     /// Targets read from `describe-target-health` listings (target group ARN, target).
     pub target_registrations: Vec<(String, Target)>,
+    /// Rules silenced on resources by CloudFormation `Metadata`.
+    pub metadata_ignores: Vec<crate::ingest::cloudformation::MetadataIgnore>,
     pub stats: Stats,
 }
 

@@ -337,8 +337,16 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
         out.push_str(&format!("Destroyed by the plan (not checked): {}\n", s.destroyed));
     }
     if s.synthesized > 0 {
-        out.push_str(&format!("Implicit main route tables of new VPCs: {}\n", s.synthesized));
+        out.push_str(&format!(
+            "Implicit resources of new VPCs (main route tables, default network ACLs): {}\n",
+            s.synthesized
+        ));
     }
+    section(
+        &mut out,
+        "Not created (CloudFormation condition false)",
+        s.condition_false.iter().map(|(k, n)| (k.clone(), *n)).collect(),
+    );
     section(&mut out, "Duplicates ignored", s.duplicates.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
     if !s.duplicate_origins.is_empty() {
         out.push_str("Duplicates (the first definition is used):\n");

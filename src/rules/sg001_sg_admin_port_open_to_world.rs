@@ -87,7 +87,21 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         }
     }
     let attachments_known = d.has(ResourceKind::Instance) || d.has(ResourceKind::NetworkInterface);
+    // A load balancer forwards only its listeners' ports, whatever its groups admit.
+    let mut lb_users: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, lb) in d.load_balancers.iter().enumerate() {
+        for g in &lb.security_groups {
+            lb_users.entry(g).or_default().push(i);
+        }
+    }
+    let mut listening: HashMap<usize, Vec<u16>> = HashMap::new();
+    for l in &d.listeners {
+        if let (Some(lb), Some(port)) = (l.load_balancer.as_ref().and_then(|r| r.idx), l.port) {
+            listening.entry(lb).or_default().push(port);
+        }
+    }
     for sg in &d.security_groups {
+        let lbs = lb_users.get(sg.meta.id.as_str()).map(Vec::as_slice).unwrap_or_default();
         for rule in &sg.ingress {
             let world: Vec<AddrRange> = rule.cidrs.iter().filter(|c| c.prefix_len() == 0).map(AddrRange::of).collect();
             if world.is_empty() {
@@ -99,12 +113,32 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 continue;
             }
             // The most exposed of the resources using the group.
-            let mut worst = if attachments_known { Exposure::Unreachable } else { Exposure::Unknown };
-            let mut why = if attachments_known {
+            let known = attachments_known || !lbs.is_empty();
+            let mut worst = if known { Exposure::Unreachable } else { Exposure::Unknown };
+            let mut why = if known {
                 "nothing in the input that uses it is reachable from the internet".to_string()
             } else {
                 "the input does not show what uses the group".to_string()
             };
+            for &lb in lbs {
+                let l = &d.load_balancers[lb];
+                let ports = listening.get(&lb).map(Vec::as_slice).unwrap_or_default();
+                match open.iter().find(|(p, _)| ports.contains(p)) {
+                    Some((p, _)) if l.scheme == crate::model::Scheme::InternetFacing => {
+                        worst = Exposure::Exposed;
+                        why = format!("internet-facing {} {} listens on port {p}", l.kind.name(), l.meta.label());
+                    }
+                    _ if worst == Exposure::Unreachable && why.starts_with("nothing") => {
+                        why = format!(
+                            "nothing in the input that uses it is reachable from the internet on these ports ({} {} \
+                             forwards only its listeners' ports)",
+                            l.kind.name(),
+                            l.meta.label()
+                        );
+                    }
+                    _ => {}
+                }
+            }
             for &(kind, id, subnet, public_ip) in users.get(sg.meta.id.as_str()).into_iter().flatten() {
                 let exposure = exposure(t, subnet, public_ip, &world, open[0].0);
                 if exposure > worst

@@ -19,15 +19,19 @@ pub static RULE: Rule = Rule {
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
     // Terraform plans name groups by address or by ids of groups outside the plan: only dumps tell.
+    let from_dump = |g: &&crate::model::SecurityGroup| g.meta.id_key != "address" && g.meta.document.is_none();
     let covered: BTreeSet<(Option<&str>, Option<&str>)> = d
         .security_groups
         .iter()
-        .filter(|g| g.meta.id_key != "address")
+        .filter(from_dump)
         .map(|g| (g.meta.account.as_deref(), g.meta.region.as_deref()))
         .collect();
-    for sg in d.security_groups.iter().filter(|g| g.meta.id_key != "address") {
+    // A template references its own groups by logical id, and the account's by id: those are
+    // judged when a dump of the account is loaded with it.
+    let template = |g: &&crate::model::SecurityGroup| g.meta.document.is_some() && !covered.is_empty();
+    for sg in d.security_groups.iter().filter(|g| from_dump(g) || template(g)) {
         let scope = (sg.meta.account.as_deref(), sg.meta.region.as_deref());
-        if !covered.contains(&scope) {
+        if !covered.contains(&scope) && sg.meta.document.is_none() {
             continue;
         }
         for (dir, rules) in [("inbound", &sg.ingress), ("outbound", &sg.egress)] {

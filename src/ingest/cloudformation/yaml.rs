@@ -1,0 +1,329 @@
+//! CloudFormation YAML: a tree with byte ranges and tags, built from `saphyr-parser` events.
+//!
+//! The parser reports positions in characters; everything here is in bytes, as miette and the
+//! JSON side use. Short-form intrinsics (`!Ref X`, `!GetAtt A.B`, `!Sub …`) become their long
+//! forms (`{"Ref": "X"}`, `{"Fn::GetAtt": ["A", "B"]}`), so one evaluator serves JSON and YAML.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Deeper nesting than this is rejected (no template needs it; it guards the recursion below).
+const MAX_DEPTH: usize = 256;
+
+/// A YAML node with its byte range and tag.
+#[derive(Clone, Debug)]
+pub struct YNode {
+    pub range: Range<usize>,
+    /// `!Ref` → `Some(("!", "Ref"))`; core-schema tags keep their handle (`!!`).
+    pub tag: Option<(String, String)>,
+    pub value: YValue,
+}
+
+#[derive(Clone, Debug)]
+pub enum YValue {
+    Scalar { text: String, plain: bool },
+    Seq(Vec<YNode>),
+    Map(Vec<(YNode, YNode)>),
+}
+
+/// A syntax error: where, and what.
+#[derive(Clone, Debug)]
+pub struct YamlError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Character index → byte offset, for text that is not all ASCII.
+struct Offsets<'t> {
+    text: &'t str,
+    table: Option<Vec<usize>>,
+}
+
+impl<'t> Offsets<'t> {
+    fn new(text: &'t str) -> Self {
+        let table = (!text.is_ascii())
+            .then(|| text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect());
+        Offsets { text, table }
+    }
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.text.len()),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.text.len()),
+        }
+    }
+    fn range(&self, span: &Span) -> Range<usize> {
+        self.byte(span.start.index())..self.byte(span.end.index())
+    }
+}
+
+enum Frame {
+    Seq { start: usize, tag: Option<(String, String)>, anchor: usize, items: Vec<YNode> },
+    Map { start: usize, tag: Option<(String, String)>, anchor: usize, entries: Vec<(YNode, YNode)>, key: Option<YNode> },
+}
+
+/// The scanner's complaint about a quoted scalar continued on a line indented no deeper than its
+/// key, which YAML 1.2 forbids but CloudFormation (like PyYAML) accepts.
+const SHALLOW_QUOTED: &str = "invalid indentation in quoted scalar";
+
+/// Parse every document of a YAML stream. Quoted scalars continued on shallow lines are read as
+/// CloudFormation reads them: the continuation lines are indented further and parsed again, and
+/// the ranges mapped back to the original text.
+pub fn parse(text: &str) -> Result<Vec<YNode>, YamlError> {
+    let first = match parse_strict(text) {
+        Ok(docs) => return Ok(docs),
+        Err(e) if e.message.ends_with(SHALLOW_QUOTED) => e,
+        Err(e) => return Err(e),
+    };
+    const PAD: usize = 2;
+    let mut fixed = text.to_string();
+    // Where spaces were inserted, in the coordinates of `fixed`.
+    let mut inserted: Vec<usize> = Vec::new();
+    for _ in 0..256 {
+        match parse_strict(&fixed) {
+            Ok(mut docs) => {
+                inserted.sort_unstable();
+                let back = |at: usize| {
+                    let before = inserted.partition_point(|&p| p < at);
+                    at.saturating_sub(before * PAD).min(text.len())
+                };
+                fn remap(node: &mut YNode, back: &dyn Fn(usize) -> usize) {
+                    node.range = back(node.range.start)..back(node.range.end);
+                    match &mut node.value {
+                        YValue::Scalar { .. } => {}
+                        YValue::Seq(items) => items.iter_mut().for_each(|n| remap(n, back)),
+                        YValue::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                            remap(k, back);
+                            remap(v, back);
+                        }),
+                    }
+                }
+                docs.iter_mut().for_each(|d| remap(d, &back));
+                return Ok(docs);
+            }
+            Err(e) if e.message.ends_with(SHALLOW_QUOTED) => {
+                // Indent the first shallow line after the opening quote.
+                let Some(nl) = fixed[e.offset..].find('\n').map(|i| e.offset + i + 1) else { return Err(first) };
+                let line_end = fixed[nl..].find('\n').map_or(fixed.len(), |i| nl + i);
+                if fixed[nl..line_end].starts_with(&" ".repeat(64)) {
+                    return Err(first);
+                }
+                for p in inserted.iter_mut().filter(|p| **p >= nl) {
+                    *p += PAD;
+                }
+                inserted.push(nl);
+                fixed.insert_str(nl, &" ".repeat(PAD));
+            }
+            Err(_) => return Err(first),
+        }
+    }
+    Err(first)
+}
+
+fn parse_strict(text: &str) -> Result<Vec<YNode>, YamlError> {
+    let offsets = Offsets::new(text);
+    let mut docs = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, YNode> = HashMap::new();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| YamlError {
+            offset: offsets.byte(e.marker().index()),
+            message: format!("invalid YAML: {}", e.info()),
+        })?;
+        let range = offsets.range(&span);
+        let tag_of =
+            |t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>| t.map(|t| (t.handle.clone(), t.suffix.clone()));
+        let done = match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let node = YNode {
+                    range,
+                    tag: tag_of(tag),
+                    value: YValue::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain },
+                };
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                Some(node)
+            }
+            Event::Alias(anchor) => {
+                let mut node = anchors.get(&anchor).cloned().ok_or_else(|| YamlError {
+                    offset: range.start,
+                    message: "invalid YAML: alias to an unknown anchor".into(),
+                })?;
+                node.range = range;
+                Some(node)
+            }
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if stack.len() >= MAX_DEPTH => {
+                let _ = (anchor, tag);
+                return Err(YamlError {
+                    offset: range.start,
+                    message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                });
+            }
+            Event::SequenceStart(anchor, tag) => {
+                stack.push(Frame::Seq { start: range.start, tag: tag_of(tag), anchor, items: Vec::new() });
+                None
+            }
+            Event::MappingStart(anchor, tag) => {
+                stack.push(Frame::Map { start: range.start, tag: tag_of(tag), anchor, entries: Vec::new(), key: None });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match stack.pop() {
+                    Some(Frame::Seq { start, tag, anchor, items }) => {
+                        let end = items.last().map_or(range.end, |n| n.range.end.max(start));
+                        (YNode { range: start..end.max(start), tag, value: YValue::Seq(items) }, anchor)
+                    }
+                    Some(Frame::Map { start, tag, anchor, entries, .. }) => {
+                        let end = entries.last().map_or(range.end, |(_, v)| v.range.end.max(start));
+                        (YNode { range: start..end.max(start), tag, value: YValue::Map(entries) }, anchor)
+                    }
+                    None => continue,
+                };
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                Some(node)
+            }
+            Event::DocumentEnd => {
+                anchors.clear();
+                None
+            }
+            _ => None,
+        };
+        if let Some(node) = done {
+            match stack.last_mut() {
+                Some(Frame::Seq { items, .. }) => items.push(node),
+                Some(Frame::Map { entries, key, .. }) => match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => entries.push((k, node)),
+                },
+                None => docs.push(node),
+            }
+        }
+    }
+    Ok(docs)
+}
+
+/// The intrinsic function a short-form tag stands for.
+fn function_of(suffix: &str) -> String {
+    match suffix {
+        "Ref" | "Condition" => suffix.to_string(),
+        _ => format!("Fn::{suffix}"),
+    }
+}
+
+impl YNode {
+    /// The node as JSON, short-form tags expanded to their long forms.
+    pub fn to_json(&self) -> Value {
+        let value = match &self.value {
+            YValue::Scalar { text, plain } => {
+                let core_str =
+                    matches!(&self.tag, Some((h, s)) if (h == "!!" && s == "str") || s == "tag:yaml.org,2002:str");
+                if *plain && !core_str && self.tag.as_ref().is_none_or(|(h, _)| h != "!") {
+                    plain_scalar(text)
+                } else {
+                    Value::String(text.clone())
+                }
+            }
+            YValue::Seq(items) => Value::Array(items.iter().map(YNode::to_json).collect()),
+            YValue::Map(entries) => {
+                let mut map = Map::new();
+                for (k, v) in entries {
+                    map.insert(k.key_text(), v.to_json());
+                }
+                Value::Object(map)
+            }
+        };
+        match &self.tag {
+            Some((handle, suffix)) if handle == "!" => {
+                let name = function_of(suffix);
+                // `!GetAtt Resource.Attribute` is a string in short form, a list in long form.
+                let arg = match (suffix.as_str(), value) {
+                    ("GetAtt", Value::String(s)) => match s.split_once('.') {
+                        Some((a, b)) => Value::Array(vec![Value::String(a.into()), Value::String(b.into())]),
+                        None => Value::String(s),
+                    },
+                    (_, v) => v,
+                };
+                let mut map = Map::new();
+                map.insert(name, arg);
+                Value::Object(map)
+            }
+            _ => value,
+        }
+    }
+
+    /// A mapping key as text (keys are scalars in every template; others are shown as JSON).
+    pub fn key_text(&self) -> String {
+        match &self.value {
+            YValue::Scalar { text, .. } => text.clone(),
+            _ => self.to_json().to_string(),
+        }
+    }
+}
+
+/// A plain scalar under the YAML 1.2 core schema, except that numbers with leading zeros stay
+/// strings (account ids such as `012345678901` must not lose their zero).
+fn plain_scalar(text: &str) -> Value {
+    match text {
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let leading_zero = digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.");
+    if !leading_zero && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = text.parse::<i64>() {
+            return Value::Number(n.into());
+        }
+    } else if !leading_zero
+        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64)
+    {
+        return Value::Number(n);
+    }
+    Value::String(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_short_forms_and_keeps_byte_ranges() {
+        let text = "Name: é\nV: !GetAtt Vpc.CidrBlock\nS: !Sub '${A}-x'\nL: !Select [0, !GetAZs '']\nN: 012\nP: 80\n";
+        let docs = parse(text).unwrap();
+        let json = docs[0].to_json();
+        assert_eq!(json["V"], serde_json::json!({"Fn::GetAtt": ["Vpc", "CidrBlock"]}));
+        assert_eq!(json["S"], serde_json::json!({"Fn::Sub": "${A}-x"}));
+        assert_eq!(json["L"], serde_json::json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}));
+        assert_eq!(json["N"], serde_json::json!("012"));
+        assert_eq!(json["P"], serde_json::json!(80));
+        let YValue::Map(entries) = &docs[0].value else { panic!() };
+        // "é" is two bytes: the second key starts at byte 10, not character 9.
+        assert_eq!(&text[entries[1].0.range.clone()], "V");
+        assert_eq!(&text[entries[1].1.range.clone()], "!GetAtt Vpc.CidrBlock");
+    }
+
+    #[test]
+    fn quoted_scalars_continued_at_the_key_indentation_parse_as_cloudformation_reads_them() {
+        let text = "A:\n  B: !Sub \"one\n  two\"\n  C: x\n";
+        let docs = parse(text).unwrap();
+        let json = docs[0].to_json();
+        assert_eq!(json["A"]["B"], serde_json::json!({"Fn::Sub": "one two"}));
+        let YValue::Map(outer) = &docs[0].value else { panic!() };
+        let YValue::Map(inner) = &outer[0].1.value else { panic!() };
+        assert_eq!(&text[inner[1].0.range.clone()], "C");
+    }
+
+    #[test]
+    fn reports_errors_with_byte_offsets() {
+        let err = parse("a: é\nb: [1, 2\n").unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+        assert!(err.offset > 4);
+    }
+}
