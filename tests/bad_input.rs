@@ -41,6 +41,9 @@ fn every_bad_input_case_has_its_message_and_exit_code() {
         ("binary", 2, "describe-vpcs.json: not UTF-8 text (invalid byte at offset 128)"),
         ("duplicate-ids", 0, ""),
         ("missing-reference", 0, ""),
+        ("cfn-invalid-yaml", 2, "template.yaml:12:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"),
+        ("cfn-ignore-without-reason", 2, "template.yaml:9:13: Vpc: the vpclint ignore of SUB001 needs a `reason`"),
+        ("cfn-invalid-cidr", 2, "template.yaml:12:7: Subnet: `CidrBlock` is not a valid CIDR block: \"10.0.300.0/24\""),
     ];
     let mut dirs: Vec<String> = std::fs::read_dir(root().join("fixtures/bad"))
         .unwrap()
