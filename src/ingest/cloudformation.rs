@@ -263,13 +263,43 @@ pub(crate) fn load_document(
     b.finish();
 }
 
-fn collect_resources(v: &Val, out: &mut HashSet<String>) {
+/// Types whose properties associate an Elastic IP (by `AllocationId`).
+const ASSOCIATES_ADDRESSES: &[&str] = &[
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EIPAssociation",
+    "AWS::EC2::Instance",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "AWS::GlobalAccelerator::EndpointGroup",
+];
+
+/// Every logical id a raw value names through `Ref`, `Fn::GetAtt` or `Fn::Sub`, in every branch.
+fn named_resources(v: &Value, out: &mut HashSet<String>) {
     match v {
-        Val::Resource(r) => {
-            out.insert(r.clone());
+        Value::Object(m) => {
+            for (k, arg) in m {
+                match (k.as_str(), arg) {
+                    ("Ref", Value::String(s)) => {
+                        out.insert(s.clone());
+                    }
+                    ("Fn::GetAtt", Value::String(s)) => {
+                        out.insert(s.split('.').next().unwrap_or_default().to_string());
+                    }
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        out.extend(a.first().and_then(Value::as_str).map(str::to_string));
+                    }
+                    ("Fn::Sub", _) => {
+                        let text = arg.as_str().or_else(|| arg.get(0).and_then(Value::as_str)).unwrap_or_default();
+                        for part in text.split("${").skip(1) {
+                            let name = part.split('}').next().unwrap_or_default();
+                            out.insert(name.split('.').next().unwrap_or_default().to_string());
+                        }
+                        named_resources(arg, out);
+                    }
+                    _ => named_resources(arg, out),
+                }
+            }
         }
-        Val::List(items) => items.iter().for_each(|i| collect_resources(i, out)),
-        Val::Map(m) => m.values().for_each(|i| collect_resources(i, out)),
+        Value::Array(items) => items.iter().for_each(|i| named_resources(i, out)),
         _ => {}
     }
 }
@@ -384,10 +414,16 @@ impl Builder<'_, '_> {
             },
         };
         let r = Res { logical, rtype, props, pointer };
-        let mut refs = HashSet::new();
-        collect_resources(&r.props, &mut refs);
-        refs.remove(logical);
-        self.referenced.extend(refs);
+        // Resources that take an Elastic IP by allocation: what they name is in use, whichever
+        // branch of an undecided `Fn::If` it is in (a DNS record that mentions it is not).
+        if ASSOCIATES_ADDRESSES.contains(&rtype) {
+            let mut refs = HashSet::new();
+            if let Some(p) = obj.get("Properties") {
+                named_resources(p, &mut refs);
+            }
+            refs.remove(logical);
+            self.referenced.extend(refs);
+        }
         self.metadata(&r, obj.get("Metadata"));
         let kind = self.build(&r);
         if let Some(k) = kind {
@@ -500,9 +536,10 @@ impl Builder<'_, '_> {
                 self.push(ResourceKind::EgressOnlyInternetGateway, igw, |d| &mut d.egress_only_internet_gateways)
             }
             "AWS::EC2::NatGateway" => {
-                let connectivity = match r.str("ConnectivityType").as_deref() {
-                    Some("private") => Connectivity::Private,
-                    _ => Connectivity::Public,
+                let connectivity = match (r.get("ConnectivityType"), r.str("ConnectivityType").as_deref()) {
+                    (_, Some("private")) => Connectivity::Private,
+                    (None, _) | (_, Some("public")) => Connectivity::Public,
+                    _ => Connectivity::Unknown,
                 };
                 let mut allocation_unknown = false;
                 let mut allocations = Vec::new();
@@ -924,13 +961,10 @@ impl Builder<'_, '_> {
             (Some(v), _) => match v.as_str().as_deref() {
                 Some("internal") => Scheme::Internal,
                 Some("internet-facing") => Scheme::InternetFacing,
-                // Not decided by the template: do not judge it as internet-facing.
-                _ => Scheme::Internal,
+                _ => Scheme::Unknown,
             },
         };
-        let origin = self.prop_origin(r, "Subnets");
-        let mut subnets: Vec<(Ref, Origin)> =
-            links(r.get("Subnets")).0.into_iter().map(|s| (Ref::new(s), origin.clone())).collect();
+        let mut subnets = self.subnet_list(r);
         if let Some(Val::List(maps)) = r.get("SubnetMappings") {
             let base = self.prop_origin(r, "SubnetMappings");
             for (i, m) in maps.iter().enumerate() {
@@ -952,12 +986,31 @@ impl Builder<'_, '_> {
         self.push(ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers)
     }
 
+    /// A load balancer's `Subnets`, each pointing at its own list entry. An entry the template
+    /// does not decide stays in the list as an unresolvable subnet, so rules know the list is
+    /// incomplete (one known zone does not make a single-zone load balancer).
+    fn subnet_list(&self, r: &Res<'_>) -> Vec<(Ref, Origin)> {
+        let base = self.prop_origin(r, "Subnets");
+        match r.get("Subnets") {
+            Some(Val::List(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| match Link::of(Some(v)) {
+                    Link::Known(s) => Some((Ref::new(s), base.at(i))),
+                    Link::Unknown => Some((Ref::new(UNDECIDED_SUBNET), base.at(i))),
+                    Link::Absent => None,
+                })
+                .collect(),
+            Some(Val::Unknown) => vec![(Ref::new(UNDECIDED_SUBNET), base)],
+            _ => Vec::new(),
+        }
+    }
+
     fn classic_load_balancer(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
         let scheme = match r.str("Scheme").as_deref() {
             None | Some("internet-facing") => Scheme::InternetFacing,
             _ => Scheme::Internal,
         };
-        let origin = self.prop_origin(r, "Subnets");
         let zones = match r.get("AvailabilityZones") {
             Some(Val::List(items)) => items.iter().filter_map(Val::display).collect(),
             _ => Vec::new(),
@@ -966,7 +1019,7 @@ impl Builder<'_, '_> {
             kind: LbKind::Classic,
             scheme,
             vpc: None,
-            subnets: links(r.get("Subnets")).0.into_iter().map(|s| (Ref::new(s), origin.clone())).collect(),
+            subnets: self.subnet_list(r),
             ip_address_type: None,
             security_groups: links(r.get("SecurityGroups")).0,
             zones,
@@ -1178,8 +1231,8 @@ impl Builder<'_, '_> {
                 d.network_acls[n].subnets.push((Ref::new(s.meta.id.clone()), s.meta.origin.clone()));
             }
         }
-        // Elastic IPs another resource names (a NAT gateway, a load balancer mapping, a DNS
-        // record) are in use even without an association.
+        // Elastic IPs a NAT gateway, a load balancer mapping or an instance takes by allocation
+        // are in use even without an association.
         for (logical, &e) in &self.eips {
             if self.referenced.contains(logical) && d.elastic_ips[e].association_id.is_none() {
                 d.elastic_ips[e].association_id = Some("(referenced in the template)".into());
@@ -1233,6 +1286,9 @@ fn forwarded_groups(actions: Option<&Val>) -> Vec<String> {
     }
     out
 }
+
+/// A subnet the template does not decide (a parameter with no value, an import).
+const UNDECIDED_SUBNET: &str = "(subnet not known before deployment)";
 
 /// A sentinel source for a rule whose source the template does not decide: an opaque set of
 /// addresses, as a prefix list is, so rules neither count it as the internet nor as nothing.

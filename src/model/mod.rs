@@ -280,6 +280,8 @@ pub struct InternetGateway {
 pub enum Connectivity {
     Public,
     Private,
+    /// Not decided by the input (a template parameter with no value): rules do not judge it.
+    Unknown,
 }
 
 #[derive(Clone, Debug)]
@@ -405,6 +407,8 @@ impl LbKind {
 pub enum Scheme {
     InternetFacing,
     Internal,
+    /// Not decided by the input (a template parameter with no value): rules do not judge it.
+    Unknown,
 }
 
 #[derive(Clone, Debug)]

@@ -20,6 +20,9 @@ pub static RULE: Rule = Rule {
 
 /// Who connects to the load balancer: the internet, or the VPC and its peers. `None`: unknown.
 fn clients(t: &Topology<'_>, lb: &LoadBalancer) -> Option<(Vec<AddrRange>, String)> {
+    if lb.scheme == Scheme::Unknown {
+        return None;
+    }
     if lb.scheme == Scheme::InternetFacing {
         let mut r = vec![AddrRange::of(&Family::V4.any())];
         if lb.ip_address_type.as_deref().is_some_and(|t| t.starts_with("dualstack")) {

@@ -376,7 +376,6 @@ impl<'a> Template<'a> {
             ("AWS::EC2::VPC", "CidrBlock") | ("AWS::EC2::Subnet", "CidrBlock") => echo("CidrBlock"),
             ("AWS::EC2::VPC", "VpcId") => Val::Resource(logical.to_string()),
             ("AWS::EC2::VPC", "DefaultNetworkAcl") => Val::Resource(format!("{logical} (default network ACL)")),
-            ("AWS::EC2::VPC", "MainRouteTableId") => Val::Resource(format!("{logical} (main route table)")),
             ("AWS::EC2::Subnet", "AvailabilityZone") => echo("AvailabilityZone"),
             ("AWS::EC2::Subnet" | "AWS::EC2::SecurityGroup" | "AWS::EC2::RouteTable", "VpcId") => echo("VpcId"),
             (
