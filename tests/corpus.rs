@@ -170,32 +170,8 @@ fn batfish_multi_account_same_cidr_loads_two_vpcs() {
 
 /// The Terraform plans listed in PROVENANCE.md, found under their source folder.
 fn plan_files(corpus: &Path) -> Vec<PathBuf> {
-    let provenance = std::fs::read_to_string(corpus.join("PROVENANCE.md")).expect("PROVENANCE.md");
-    let listed: std::collections::HashSet<String> = provenance
-        .lines()
-        .filter(|l| l.contains("| terraform-plan |"))
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split('`').next())
-        .map(str::to_string)
-        .collect();
-    let mut found = Vec::new();
-    fn walk(dir: &Path, corpus: &Path, listed: &std::collections::HashSet<String>, found: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, corpus, listed, found);
-            } else if let Ok(rel) = p.strip_prefix(corpus) {
-                // Staged paths are `<source>/<original path>`.
-                let original: PathBuf = rel.components().skip(1).collect();
-                if listed.contains(original.to_string_lossy().as_ref()) {
-                    found.push(p);
-                }
-            }
-        }
-    }
-    walk(corpus, corpus, &listed, &mut found);
-    found.sort();
-    assert_eq!(found.len(), listed.len(), "every listed plan is in the corpus");
+    let (found, listed) = listed_in_provenance(corpus, "terraform-plan");
+    assert_eq!(found.len(), listed, "every listed plan is in the corpus");
     found
 }
 

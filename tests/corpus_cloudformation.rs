@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use vpclint::ingest::Loaded;
 
@@ -22,34 +21,11 @@ fn corpus() -> Option<PathBuf> {
 
 /// The templates PROVENANCE.md lists, found under their source folder (`<source>/<original path>`).
 fn templates(corpus: &Path) -> Vec<PathBuf> {
-    let provenance = std::fs::read_to_string(corpus.join("PROVENANCE.md")).expect("PROVENANCE.md");
-    let listed: HashSet<String> = provenance
-        .lines()
-        .filter(|l| l.contains("| cloudformation |"))
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split('`').next())
-        .map(str::to_string)
-        .collect();
-    let mut found = Vec::new();
-    fn walk(dir: &Path, corpus: &Path, listed: &HashSet<String>, found: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, corpus, listed, found);
-            } else if let Ok(rel) = p.strip_prefix(corpus) {
-                let original: PathBuf = rel.components().skip(1).collect();
-                if listed.contains(original.to_string_lossy().as_ref()) {
-                    found.push(p);
-                }
-            }
-        }
-    }
-    walk(corpus, corpus, &listed, &mut found);
-    found.sort();
+    let (found, listed) = listed_in_provenance(corpus, "cloudformation");
     // PROVENANCE.md also describes a few templates the corpus does not ship (widdix lists ten,
     // stages two): say so rather than fail on files that are not there.
-    if found.len() < listed.len() {
-        eprintln!("{} listed templates are not in the corpus", listed.len() - found.len());
+    if found.len() < listed {
+        eprintln!("{} listed templates are not in the corpus", listed - found.len());
     }
     found
 }

@@ -10,7 +10,7 @@ pub mod intrinsics;
 pub mod yaml;
 
 use super::{ErrorLocation, InputError, LoadState, Loaded};
-use crate::model::net::{PortRange, Protocol, parse_cidr};
+use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
 use intrinsics::{Template, Val};
@@ -193,6 +193,7 @@ struct Builder<'t, 's> {
     target_groups: HashMap<String, usize>,
     tgw_tables: HashMap<String, usize>,
     instances: HashMap<String, usize>,
+    subnets: Vec<usize>,
     /// Listener logical id → its load balancer.
     listener_lbs: HashMap<String, String>,
     /// Subnets that give instances a public address at launch.
@@ -251,6 +252,7 @@ pub(crate) fn load_document(
         target_groups: HashMap::new(),
         tgw_tables: HashMap::new(),
         instances: HashMap::new(),
+        subnets: Vec::new(),
         listener_lbs: HashMap::new(),
         public_ip_subnets: HashSet::new(),
         referenced: HashSet::new(),
@@ -365,7 +367,7 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn push<T: super::terraform::HasMeta>(
+    fn push<T: super::HasMeta>(
         &mut self,
         kind: ResourceKind,
         item: T,
@@ -614,8 +616,7 @@ impl Builder<'_, '_> {
                 None
             }
             "AWS::EC2::NetworkAcl" => {
-                let mut entries = Vec::new();
-                implicit_denies(&mut entries, self.origin(r));
+                let entries = NaclEntry::implicit_denies(&self.origin(r));
                 let nacl = NetworkAcl {
                     vpc: r.link("VpcId").to_ref(),
                     is_default: false,
@@ -805,7 +806,9 @@ impl Builder<'_, '_> {
             ipv6_cidrs: ipv6.into_iter().collect(),
             meta: self.meta(r),
         };
-        self.push(ResourceKind::Subnet, subnet, |d| &mut d.subnets)
+        let kind = self.push(ResourceKind::Subnet, subnet, |d| &mut d.subnets);
+        self.subnets.extend(self.last_pushed);
+        kind
     }
 
     /// A route; `None` when its destination is not decided by the template.
@@ -891,13 +894,11 @@ impl Builder<'_, '_> {
         };
         let mut egress = rules("SecurityGroupEgress", true);
         // AWS gives a new group an allow-all egress rule unless the group lists its own.
-        if r.get("SecurityGroupEgress").is_none()
-            && let Some(any) = parse_cidr("0.0.0.0/0")
-        {
+        if r.get("SecurityGroupEgress").is_none() {
             egress.push(SgRule {
                 protocol: Protocol::All,
                 ports: None,
-                cidrs: vec![any],
+                cidrs: vec![Family::V4.any()],
                 prefix_lists: Vec::new(),
                 groups: Vec::new(),
                 origin: self.origin(r),
@@ -1071,21 +1072,10 @@ impl Builder<'_, '_> {
             };
             let mut entries = Vec::new();
             for egress in [false, true] {
-                for (number, any) in [(100, "0.0.0.0/0"), (101, "::/0")] {
-                    if let Some(cidr) = parse_cidr(any) {
-                        entries.push(NaclEntry {
-                            number,
-                            egress,
-                            protocol: Protocol::All,
-                            allow: true,
-                            cidr,
-                            ports: None,
-                            origin: origin.clone(),
-                        });
-                    }
-                }
+                entries.push(NaclEntry::all_traffic(100, egress, true, Family::V4, origin.clone()));
+                entries.push(NaclEntry::all_traffic(101, egress, true, Family::V6, origin.clone()));
             }
-            implicit_denies(&mut entries, origin.clone());
+            entries.extend(NaclEntry::implicit_denies(&origin));
             let nacl = NetworkAcl {
                 vpc: Some(Ref::new(logical.clone())),
                 is_default: true,
@@ -1105,6 +1095,7 @@ impl Builder<'_, '_> {
                 meta: meta("main route table"),
             };
             self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
+            Self::remember(&mut self.tables, &format!("{logical} (main route table)"), self.last_pushed);
             if self.last_pushed.is_some() {
                 self.loaded.design.stats.synthesized += 2;
             }
@@ -1198,32 +1189,25 @@ impl Builder<'_, '_> {
         let d = &mut self.loaded.design;
         // Main tables route the VPC's own blocks locally; subnets without an explicit network ACL
         // association use the default one.
-        for (logical, v) in &vpcs {
-            let local: Vec<Route> = d.vpcs[*v]
-                .cidrs
-                .iter()
-                .map(|c| Route {
-                    destination: Destination::Cidr(c.net),
-                    target: RouteTarget { kind: TargetKind::Local, id: "local".into(), idx: None },
-                    state: RouteState::Active,
-                    origin: c.origin.clone(),
-                    defined_by: None,
-                })
-                .collect();
-            let main_id = format!("{logical} (main route table)");
-            for t in d.route_tables.iter_mut().filter(|t| t.meta.document == doc) {
-                if t.meta.id == main_id || t.vpc.as_ref().is_some_and(|r| &r.id == logical) {
-                    let mut routes = local.clone();
-                    routes.append(&mut t.routes);
-                    t.routes = routes;
-                }
+        let local: HashMap<&str, Vec<Route>> = vpcs
+            .iter()
+            .map(|(l, v)| {
+                (l.as_str(), d.vpcs[*v].cidrs.iter().map(|c| Route::local(c.net, c.origin.clone())).collect())
+            })
+            .collect();
+        for &t in self.tables.values() {
+            let table = &mut d.route_tables[t];
+            if let Some(routes) = table.vpc.as_ref().and_then(|v| local.get(v.id.as_str())) {
+                let mut all = routes.clone();
+                all.append(&mut table.routes);
+                table.routes = all;
             }
         }
         let default_nacls: HashMap<String, usize> = vpcs
             .iter()
             .filter_map(|(l, _)| Some((l.clone(), *self.nacls.get(&format!("{l} (default network ACL)"))?)))
             .collect();
-        for s in d.subnets.iter().filter(|s| s.meta.document == doc) {
+        for s in self.subnets.iter().map(|&i| &d.subnets[i]) {
             if explicit_nacl.contains(&s.meta.id) {
                 continue;
             }
@@ -1239,8 +1223,8 @@ impl Builder<'_, '_> {
             }
         }
         let mut eip_instances: HashSet<String> = HashSet::new();
-        for e in d.elastic_ips.iter().filter(|e| e.meta.document == doc) {
-            eip_instances.extend(e.instance.clone());
+        for &e in self.eips.values() {
+            eip_instances.extend(d.elastic_ips[e].instance.clone());
         }
         for (logical, &i) in &self.instances {
             let inst = &mut d.instances[i];
@@ -1249,25 +1233,6 @@ impl Builder<'_, '_> {
                 inst.public_ip = Some("(Elastic IP)".into());
             } else if launch {
                 inst.public_ip = Some("(assigned at launch)".into());
-            }
-        }
-    }
-}
-
-/// Every network ACL ends with the implicit deny, listed or not.
-fn implicit_denies(entries: &mut Vec<NaclEntry>, origin: Origin) {
-    for egress in [false, true] {
-        for (number, any) in [(32767, "0.0.0.0/0"), (32768, "::/0")] {
-            if let Some(cidr) = parse_cidr(any) {
-                entries.push(NaclEntry {
-                    number,
-                    egress,
-                    protocol: Protocol::All,
-                    allow: false,
-                    cidr,
-                    ports: None,
-                    origin: origin.clone(),
-                });
             }
         }
     }

@@ -222,6 +222,35 @@ fn has_input_extension(path: &Path) -> bool {
     extension_is(path, &["json", "yaml", "yml", "template"])
 }
 
+/// Access to a resource's metadata, for de-duplication.
+pub(crate) trait HasMeta {
+    fn meta(&self) -> &crate::model::Meta;
+}
+
+macro_rules! has_meta {
+    ($($t:ty),*) => { $(impl HasMeta for $t { fn meta(&self) -> &crate::model::Meta { &self.meta } })* };
+}
+has_meta!(
+    crate::model::Vpc,
+    crate::model::Subnet,
+    crate::model::RouteTable,
+    crate::model::InternetGateway,
+    crate::model::NatGateway,
+    crate::model::ElasticIp,
+    crate::model::PeeringConnection,
+    crate::model::SecurityGroup,
+    crate::model::NetworkAcl,
+    crate::model::LoadBalancer,
+    crate::model::Listener,
+    crate::model::TargetGroup,
+    crate::model::NetworkInterface,
+    crate::model::Instance,
+    crate::model::TransitGateway,
+    crate::model::TransitGatewayAttachment,
+    crate::model::TransitGatewayRouteTable,
+    crate::model::VpcEndpoint
+);
+
 /// Per-load bookkeeping: which resources were already seen (for de-duplication).
 #[derive(Default)]
 pub(crate) struct LoadState {

@@ -6,7 +6,7 @@
 //! of the `configuration` expressions, through module inputs and outputs and `count.index` /
 //! `each.key`. What cannot be determined stays Unknown, which rules treat as "do not judge".
 
-use super::{ErrorLocation, InputError, LoadState, Loaded};
+use super::{ErrorLocation, HasMeta, InputError, LoadState, Loaded};
 use crate::model::net::{PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
@@ -1198,23 +1198,7 @@ impl Builder<'_, '_, '_> {
         entries.extend(self.nacl_entries(r, "egress", true));
         let is_default = r.rtype == "aws_default_network_acl";
         if !is_default {
-            // Every network ACL ends with the implicit deny, listed or not.
-            let origin = self.origin(r).at("address");
-            for egress in [false, true] {
-                for (number, any) in [(32767, "0.0.0.0/0"), (32768, "::/0")] {
-                    if let Some(cidr) = parse_cidr(any) {
-                        entries.push(NaclEntry {
-                            number,
-                            egress,
-                            protocol: Protocol::All,
-                            allow: false,
-                            cidr,
-                            ports: None,
-                            origin: origin.clone(),
-                        });
-                    }
-                }
-            }
+            entries.extend(NaclEntry::implicit_denies(&self.origin(r).at("address")));
         }
         let subnets = match plan.link(r, "subnet_ids", SUBNET) {
             Link::Known(v) => v.into_iter().map(|s| (Ref::new(s), self.attr_origin(r, "subnet_ids"))).collect(),
@@ -1453,17 +1437,7 @@ impl Builder<'_, '_, '_> {
                 continue; // an existing VPC: its main table is not in the plan
             }
             let vpc = &self.loaded.design.vpcs[v];
-            let routes = vpc
-                .cidrs
-                .iter()
-                .map(|c| Route {
-                    destination: Destination::Cidr(c.net),
-                    target: RouteTarget { kind: TargetKind::Local, id: "local".into(), idx: None },
-                    state: RouteState::Active,
-                    origin: c.origin.clone(),
-                    defined_by: None,
-                })
-                .collect();
+            let routes = vpc.cidrs.iter().map(|c| Route::local(c.net, c.origin.clone())).collect();
             let mut meta = vpc.meta.clone();
             meta.id = format!("{address} (main route table)");
             meta.name = None;
@@ -1572,35 +1546,6 @@ fn nacl_entry_from(
     };
     Ok(NaclEntry { number: number as u32, egress, protocol, allow, cidr, ports, origin })
 }
-
-/// Access to a resource's metadata, for de-duplication.
-pub(crate) trait HasMeta {
-    fn meta(&self) -> &Meta;
-}
-
-macro_rules! has_meta {
-    ($($t:ty),*) => { $(impl HasMeta for $t { fn meta(&self) -> &Meta { &self.meta } })* };
-}
-has_meta!(
-    Vpc,
-    Subnet,
-    RouteTable,
-    InternetGateway,
-    NatGateway,
-    ElasticIp,
-    PeeringConnection,
-    SecurityGroup,
-    NetworkAcl,
-    LoadBalancer,
-    Listener,
-    TargetGroup,
-    NetworkInterface,
-    Instance,
-    TransitGateway,
-    TransitGatewayAttachment,
-    TransitGatewayRouteTable,
-    VpcEndpoint
-);
 
 #[cfg(test)]
 mod tests {

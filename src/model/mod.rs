@@ -252,6 +252,19 @@ pub struct Route {
     pub defined_by: Option<String>,
 }
 
+impl Route {
+    /// The route AWS puts in every table of a VPC for each of its blocks.
+    pub fn local(net: IpNet, origin: Origin) -> Route {
+        Route {
+            destination: Destination::Cidr(net),
+            target: RouteTarget { kind: TargetKind::Local, id: "local".into(), idx: None },
+            state: RouteState::Active,
+            origin,
+            defined_by: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct RouteTable {
     pub meta: Meta,
@@ -371,6 +384,24 @@ pub struct NaclEntry {
     /// Only meaningful for TCP and UDP; `None` means all ports.
     pub ports: Option<PortRange>,
     pub origin: Origin,
+}
+
+impl NaclEntry {
+    /// An entry for all traffic of one family, in one direction.
+    pub fn all_traffic(number: u32, egress: bool, allow: bool, family: net::Family, origin: Origin) -> NaclEntry {
+        NaclEntry { number, egress, protocol: Protocol::All, allow, cidr: family.any(), ports: None, origin }
+    }
+
+    /// The final deny of every network ACL (`*`), IPv4 and IPv6, both directions: listed by AWS
+    /// or not, it applies.
+    pub fn implicit_denies(origin: &Origin) -> Vec<NaclEntry> {
+        let mut out = Vec::with_capacity(4);
+        for egress in [false, true] {
+            out.push(NaclEntry::all_traffic(32767, egress, false, net::Family::V4, origin.clone()));
+            out.push(NaclEntry::all_traffic(32768, egress, false, net::Family::V6, origin.clone()));
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug)]

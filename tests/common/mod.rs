@@ -41,3 +41,34 @@ pub fn cases(dir: &Path) -> Vec<PathBuf> {
 pub fn summary(findings: &[Finding]) -> Vec<(String, String, String)> {
     findings.iter().map(|f| (f.rule.id.to_string(), f.severity.to_string(), f.resource.clone())).collect()
 }
+
+/// The files PROVENANCE.md lists with `format` (`terraform-plan`, `cloudformation`), found under
+/// their source folder (staged paths are `<source>/<original path>`), sorted; and how many it lists.
+pub fn listed_in_provenance(corpus: &Path, format: &str) -> (Vec<PathBuf>, usize) {
+    let provenance = std::fs::read_to_string(corpus.join("PROVENANCE.md")).expect("PROVENANCE.md");
+    let marker = format!("| {format} |");
+    let listed: std::collections::HashSet<String> = provenance
+        .lines()
+        .filter(|l| l.contains(&marker))
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    fn walk(dir: &Path, corpus: &Path, listed: &std::collections::HashSet<String>, found: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, corpus, listed, found);
+            } else if let Ok(rel) = p.strip_prefix(corpus) {
+                let original: PathBuf = rel.components().skip(1).collect();
+                if listed.contains(original.to_string_lossy().as_ref()) {
+                    found.push(p);
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(corpus, corpus, &listed, &mut found);
+    found.sort();
+    (found, listed.len())
+}
