@@ -121,12 +121,13 @@ impl Origin {
         let seg = segment.to_string().replace('~', "~0").replace('/', "~1");
         Origin { file: self.file, pointer: format!("{}/{}", self.pointer, seg) }
     }
-    /// The deepest of `candidates` (tried in order) that exists in the file, else this origin.
+    /// The first of `candidates` (tried in order; `/` separates nested keys) that exists in the
+    /// file, else this origin.
     pub fn at_first(&self, sources: &Sources, candidates: &[&str]) -> Origin {
         let file = sources.get(self.file);
         candidates
             .iter()
-            .map(|c| self.at(c))
+            .map(|c| c.split('/').fold(self.clone(), |o, seg| o.at(seg)))
             .find(|o| file.span_of(&o.pointer).is_some())
             .unwrap_or_else(|| self.clone())
     }

@@ -167,3 +167,18 @@ fn usage_errors_exit_2() {
     assert_eq!(vpclint(&["check", "does/not/exist"]).status.code(), Some(2));
     assert_eq!(vpclint(&["--help"]).status.code(), Some(0));
 }
+
+#[test]
+fn a_template_is_judged_against_a_dump_of_its_own_account_only() {
+    let case = "fixtures/SG002/fail/cfn-source-group-parameter-missing-from-account";
+    let run = |account: &str| {
+        let parameter = format!("AWS::AccountId={account}");
+        vpclint(&["check", "--select", "SG002", "--format", "json", "--parameter", &parameter, case])
+    };
+    let same = run("111122223333");
+    assert_eq!(same.status.code(), Some(1), "{}", stdout(&same));
+    assert!(stdout(&same).contains("sg-0123456789abcdef0"));
+    // Deployed to another account, the dump says nothing about which groups exist there.
+    let other = run("444455556666");
+    assert_eq!(other.status.code(), Some(0), "{}", stdout(&other));
+}

@@ -229,6 +229,7 @@ impl Ctx<'_> {
         read: fn(&mut Ctx<'_>, Item<'_>) -> Res<()>,
     ) {
         self.loaded.design.kinds_present.insert(kind);
+        self.loaded.design.kinds_listed.insert(kind);
         for (i, v) in items.iter().enumerate() {
             let ptr = format!("{pointer}/{i}");
             let result = match v.as_object() {
@@ -444,7 +445,7 @@ fn read_vpc(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
             });
         }
     }
-    let vpc = Vpc { is_default: item.bool("IsDefault")?.unwrap_or(false), cidrs, meta };
+    let vpc = Vpc { is_default: item.bool("IsDefault")?.unwrap_or(false), cidrs, meta, undecided_blocks: Vec::new() };
     if c.fresh(ResourceKind::Vpc, &vpc.meta) {
         c.loaded.design.vpcs.push(vpc);
     }
@@ -1001,6 +1002,7 @@ fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
 
 fn read_reservations(c: &mut Ctx<'_>, pointer: &str, items: &[Value]) {
     c.loaded.design.kinds_present.insert(ResourceKind::Instance);
+    c.loaded.design.kinds_listed.insert(ResourceKind::Instance);
     for (i, v) in items.iter().enumerate() {
         let ptr = format!("{pointer}/{i}");
         let Some(obj) = v.as_object() else {
@@ -1045,6 +1047,7 @@ fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<String>) -> Res<
         subnet: item.str("SubnetId")?.map(Ref::new),
         private_ip: item.owned("PrivateIpAddress")?,
         public_ip: item.owned("PublicIpAddress")?,
+        public_ip_unknown: false,
         security_groups,
         state,
         meta: c.meta(&item, "InstanceId", owner, region)?,

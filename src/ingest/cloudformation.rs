@@ -128,6 +128,8 @@ enum Pending {
     VpcCidr {
         vpc: Link,
         cidr: Option<VpcCidr>,
+        /// The family of a block the template does not decide.
+        undecided: Option<Family>,
     },
     GatewayAttachment {
         igw: Link,
@@ -153,6 +155,20 @@ enum Pending {
         cidr: Option<IpNet>,
         attachment: Option<String>,
     },
+    /// A transit gateway route table association or propagation.
+    TgwTableLink {
+        table: Link,
+        attachment: Link,
+        propagation: bool,
+    },
+}
+
+/// Whether a transit gateway associates new attachments with its default route table, and
+/// propagates their routes into it (`None`: the template does not decide).
+#[derive(Clone, Copy)]
+struct TgwDefaults {
+    association: Option<bool>,
+    propagation: Option<bool>,
 }
 
 /// One resource of the template, with its evaluated properties.
@@ -192,12 +208,17 @@ struct Builder<'t, 's> {
     igws: HashMap<String, usize>,
     target_groups: HashMap<String, usize>,
     tgw_tables: HashMap<String, usize>,
+    /// Transit gateways of this template, by logical id.
+    tgws: BTreeMap<String, TgwDefaults>,
+    /// VPC attachments of this template: logical id and transit gateway.
+    tgw_attachments: Vec<(String, Link)>,
     instances: HashMap<String, usize>,
     subnets: Vec<usize>,
     /// Listener logical id → its load balancer.
     listener_lbs: HashMap<String, String>,
-    /// Subnets that give instances a public address at launch.
-    public_ip_subnets: HashSet<String>,
+    /// Subnets of this template, and whether they give instances a public address at launch
+    /// (`None`: the template does not decide).
+    launch_public_ip: HashMap<String, Option<bool>>,
     /// Every logical id some other resource's properties refer to.
     referenced: HashSet<String>,
     last_pushed: Option<usize>,
@@ -251,10 +272,12 @@ pub(crate) fn load_document(
         igws: HashMap::new(),
         target_groups: HashMap::new(),
         tgw_tables: HashMap::new(),
+        tgws: BTreeMap::new(),
+        tgw_attachments: Vec::new(),
         instances: HashMap::new(),
         subnets: Vec::new(),
         listener_lbs: HashMap::new(),
-        public_ip_subnets: HashSet::new(),
+        launch_public_ip: HashMap::new(),
         referenced: HashSet::new(),
         last_pushed: None,
         types: resources.iter().filter_map(|(k, v)| Some((k.clone(), v.get("Type")?.as_str()?.to_string()))).collect(),
@@ -400,6 +423,8 @@ impl Builder<'_, '_> {
         };
         if self.template.resource_condition(body) == Some(false) {
             *self.loaded.design.stats.condition_false.entry(rtype.to_string()).or_default() += 1;
+            let condition = obj.get("Condition").and_then(Value::as_str).unwrap_or_default();
+            self.loaded.design.not_created.insert((self.file, logical.to_string()), condition.to_string());
             return;
         }
         let props = match obj.get("Properties") {
@@ -432,6 +457,44 @@ impl Builder<'_, '_> {
             self.loaded.design.kinds_present.insert(k);
         } else if MERGED.contains(&rtype) {
             *self.loaded.design.stats.merged.entry(rtype.to_string()).or_default() += 1;
+        }
+    }
+
+    /// AWS creates a default route table with every transit gateway that associates or
+    /// propagates by default.
+    fn default_tgw_route_tables(&mut self) {
+        for (logical, defaults) in self.tgws.clone() {
+            if defaults.association != Some(true) && defaults.propagation != Some(true) {
+                continue;
+            }
+            let origin = Origin::new(self.file, format!("/Resources/{}", escape(&logical)));
+            let table = TransitGatewayRouteTable {
+                transit_gateway: Some(Ref::new(logical.clone())),
+                associations: Vec::new(),
+                propagations: Vec::new(),
+                routes: Vec::new(),
+                meta: self.synthesized_meta(&logical, "default route table", origin),
+            };
+            self.push(ResourceKind::TransitGatewayRouteTable, table, |d| &mut d.transit_gateway_route_tables);
+            Self::remember(&mut self.tgw_tables, &format!("{logical} (default route table)"), self.last_pushed);
+            if self.last_pushed.is_some() {
+                self.loaded.design.stats.synthesized += 1;
+            }
+        }
+    }
+
+    /// The identity of a resource AWS creates along with `logical`.
+    fn synthesized_meta(&self, logical: &str, what: &str, origin: Origin) -> Meta {
+        Meta {
+            id: format!("{logical} ({what})"),
+            account: self.account.clone(),
+            region: self.region.clone(),
+            name: None,
+            tags: Vec::new(),
+            origin,
+            id_key: "",
+            module_source: None,
+            document: Some(self.file),
         }
     }
 
@@ -481,8 +544,16 @@ impl Builder<'_, '_> {
                     Err(()) => return None,
                 };
                 let origin = self.prop_origin(r, prop);
-                self.pending
-                    .push(Pending::VpcCidr { vpc, cidr: cidr.map(|net| VpcCidr { net, associated: true, origin }) });
+                let undecided = match (&cidr, r.get("CidrBlock"), r.get("Ipv6CidrBlock")) {
+                    (Some(_), _, _) => None,
+                    (None, Some(_), _) => Some(Family::V4),
+                    (None, None, Some(_)) => Some(Family::V6),
+                    // An Amazon-provided or IPAM-allocated block.
+                    (None, None, None) if r.get("Ipv4IpamPoolId").is_some() => Some(Family::V4),
+                    (None, None, None) => Some(Family::V6),
+                };
+                let cidr = cidr.map(|net| VpcCidr { net, associated: true, origin });
+                self.pending.push(Pending::VpcCidr { vpc, cidr, undecided });
                 None
             }
             "AWS::EC2::Subnet" => self.subnet(r),
@@ -652,6 +723,16 @@ impl Builder<'_, '_> {
                 None
             }
             "AWS::EC2::TransitGateway" => {
+                // Both default to `enable`.
+                let enabled = |prop: &str| match r.get(prop) {
+                    None => Some(true),
+                    Some(v) => v.as_str().map(|s| s.eq_ignore_ascii_case("enable")),
+                };
+                let defaults = TgwDefaults {
+                    association: enabled("DefaultRouteTableAssociation"),
+                    propagation: enabled("DefaultRouteTablePropagation"),
+                };
+                self.tgws.insert(r.logical.to_string(), defaults);
                 let tgw = TransitGateway { state: None, meta: self.meta(r) };
                 self.push(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways)
             }
@@ -666,6 +747,7 @@ impl Builder<'_, '_> {
                     association: None,
                     meta: self.meta(r),
                 };
+                self.tgw_attachments.push((r.logical.to_string(), r.link("TransitGatewayId")));
                 self.push(ResourceKind::TransitGatewayVpcAttachment, att, |d| &mut d.transit_gateway_vpc_attachments)
             }
             "AWS::EC2::TransitGatewayRouteTable" => {
@@ -682,12 +764,11 @@ impl Builder<'_, '_> {
                 kind
             }
             "AWS::EC2::TransitGatewayRouteTableAssociation" | "AWS::EC2::TransitGatewayRouteTablePropagation" => {
-                if let (Some(table), Some(att)) =
-                    (r.link("TransitGatewayRouteTableId").known(), r.link("TransitGatewayAttachmentId").known())
-                {
-                    let propagation = r.rtype.ends_with("Propagation");
-                    self.loaded.design.tgw_table_links.push((table, att, propagation));
-                }
+                self.pending.push(Pending::TgwTableLink {
+                    table: r.link("TransitGatewayRouteTableId"),
+                    attachment: r.link("TransitGatewayAttachmentId"),
+                    propagation: r.rtype.ends_with("Propagation"),
+                });
                 None
             }
             "AWS::EC2::TransitGatewayRoute" => {
@@ -784,7 +865,9 @@ impl Builder<'_, '_> {
                 return None;
             }
         }
-        let vpc = Vpc { cidrs, is_default: false, meta: self.meta(r) };
+        // A block from an IPAM pool or an imported value is decided at deployment.
+        let undecided_blocks = if cidrs.is_empty() { vec![Family::V4] } else { Vec::new() };
+        let vpc = Vpc { cidrs, is_default: false, meta: self.meta(r), undecided_blocks };
         let kind = self.push(ResourceKind::Vpc, vpc, |d| &mut d.vpcs);
         Self::remember(&mut self.vpcs, r.logical, self.last_pushed);
         kind
@@ -796,9 +879,11 @@ impl Builder<'_, '_> {
             return None;
         };
         let ipv6 = self.cidr(r, "Ipv6CidrBlock").ok().flatten();
-        if r.get("MapPublicIpOnLaunch").and_then(Val::as_bool) == Some(true) {
-            self.public_ip_subnets.insert(r.logical.to_string());
-        }
+        let launch_public_ip = match r.get("MapPublicIpOnLaunch") {
+            None => Some(false),
+            Some(v) => v.as_bool(),
+        };
+        self.launch_public_ip.insert(r.logical.to_string(), launch_public_ip);
         let subnet = Subnet {
             vpc: r.link("VpcId").to_ref(),
             availability_zone: r.get("AvailabilityZone").and_then(Val::display).filter(|s| !s.is_empty()),
@@ -918,7 +1003,9 @@ impl Builder<'_, '_> {
 
     fn instance(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
         let mut subnet = r.link("SubnetId");
+        // `SecurityGroups` names groups of the default VPC (a template's groups by `Ref`).
         let mut groups = links(r.get("SecurityGroupIds")).0;
+        groups.extend(links(r.get("SecurityGroups")).0);
         let mut public = None;
         // The primary interface may be declared inline instead.
         if let Some(Val::List(enis)) = r.get("NetworkInterfaces")
@@ -936,6 +1023,7 @@ impl Builder<'_, '_> {
             subnet: subnet.to_ref(),
             private_ip: r.str("PrivateIpAddress"),
             public_ip: (public == Some(true)).then(|| "(assigned at launch)".to_string()),
+            public_ip_unknown: false,
             security_groups: groups,
             state: None,
             meta: self.meta(r),
@@ -1052,24 +1140,15 @@ impl Builder<'_, '_> {
     }
 
     fn finish(mut self) {
-        let doc = Some(self.file);
         // AWS creates a main route table and a default network ACL with every VPC.
         let mut vpcs: Vec<(String, usize)> = self.vpcs.iter().map(|(k, v)| (k.clone(), *v)).collect();
         vpcs.sort();
         for (logical, _) in &vpcs {
             let origin = Origin::new(self.file, format!("/Resources/{}", escape(logical)));
-            let (account, region) = (self.account.clone(), self.region.clone());
-            let meta = |what: &str| Meta {
-                id: format!("{logical} ({what})"),
-                account: account.clone(),
-                region: region.clone(),
-                name: None,
-                tags: Vec::new(),
-                origin: origin.clone(),
-                id_key: "",
-                module_source: None,
-                document: doc,
-            };
+            let (nacl_meta, table_meta) = (
+                self.synthesized_meta(logical, "default network ACL", origin.clone()),
+                self.synthesized_meta(logical, "main route table", origin.clone()),
+            );
             let mut entries = Vec::new();
             for egress in [false, true] {
                 entries.push(NaclEntry::all_traffic(100, egress, true, Family::V4, origin.clone()));
@@ -1082,7 +1161,7 @@ impl Builder<'_, '_> {
                 subnets: Vec::new(),
                 entries,
                 has_unknown_entries: false,
-                meta: meta("default network ACL"),
+                meta: nacl_meta,
             };
             self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
             Self::remember(&mut self.nacls, &format!("{logical} (default network ACL)"), self.last_pushed);
@@ -1092,7 +1171,7 @@ impl Builder<'_, '_> {
                 subnets: Vec::new(),
                 routes: Vec::new(),
                 has_unknown_routes: false,
-                meta: meta("main route table"),
+                meta: table_meta,
             };
             self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
             Self::remember(&mut self.tables, &format!("{logical} (main route table)"), self.last_pushed);
@@ -1103,8 +1182,11 @@ impl Builder<'_, '_> {
             self.loaded.design.kinds_present.insert(ResourceKind::NetworkAcl);
         }
 
+        self.default_tgw_route_tables();
+
         let find = |map: &HashMap<String, usize>, link: &Link| link.known().and_then(|l| map.get(&l).copied());
         let mut explicit_nacl: HashSet<String> = HashSet::new();
+        let mut explicit_tgw_association: HashSet<String> = HashSet::new();
         for p in std::mem::take(&mut self.pending) {
             let d = &mut self.loaded.design;
             match p {
@@ -1140,9 +1222,10 @@ impl Builder<'_, '_> {
                         }
                     }
                 }
-                Pending::VpcCidr { vpc, cidr } => {
-                    if let (Some(v), Some(c)) = (find(&self.vpcs, &vpc), cidr) {
-                        d.vpcs[v].cidrs.push(c);
+                Pending::VpcCidr { vpc, cidr, undecided } => {
+                    if let Some(v) = find(&self.vpcs, &vpc) {
+                        d.vpcs[v].cidrs.extend(cidr);
+                        d.vpcs[v].undecided_blocks.extend(undecided);
                     }
                 }
                 Pending::GatewayAttachment { igw, vpc } => {
@@ -1183,6 +1266,42 @@ impl Builder<'_, '_> {
                         d.transit_gateway_route_tables[t].routes.push((c, attachment.map(Ref::new)));
                     }
                 }
+                Pending::TgwTableLink { table, attachment, propagation } => {
+                    let Some(att) = attachment.known() else { continue };
+                    if !propagation {
+                        explicit_tgw_association.insert(att.clone());
+                    }
+                    match find(&self.tgw_tables, &table) {
+                        Some(t) => {
+                            let rt = &mut d.transit_gateway_route_tables[t];
+                            let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
+                            list.push(Ref::new(att));
+                        }
+                        // A table outside the template has a physical id.
+                        None => {
+                            if let Some(table) = table.known() {
+                                d.tgw_table_links.push((table, att, propagation));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Attachments not associated explicitly go to their transit gateway's default table, and
+        // propagate into it.
+        for (att, tgw) in std::mem::take(&mut self.tgw_attachments) {
+            let Some(tgw) = tgw.known() else { continue };
+            let (Some(defaults), Some(&t)) =
+                (self.tgws.get(&tgw), self.tgw_tables.get(&format!("{tgw} (default route table)")))
+            else {
+                continue;
+            };
+            let rt = &mut self.loaded.design.transit_gateway_route_tables[t];
+            if defaults.association == Some(true) && !explicit_tgw_association.contains(&att) {
+                rt.associations.push(Ref::new(att.clone()));
+            }
+            if defaults.propagation == Some(true) && !rt.propagations.iter().any(|r| r.id == att) {
+                rt.propagations.push(Ref::new(att));
             }
         }
 
@@ -1228,11 +1347,15 @@ impl Builder<'_, '_> {
         }
         for (logical, &i) in &self.instances {
             let inst = &mut d.instances[i];
-            let launch = inst.subnet.as_ref().is_some_and(|s| self.public_ip_subnets.contains(&s.id));
+            // Without a subnet of this template the instance lands in the default VPC's default
+            // subnet, or in one defined elsewhere: whether it gets an address is not known here.
+            let launch = inst.subnet.as_ref().and_then(|s| self.launch_public_ip.get(&s.id).copied()).flatten();
             if eip_instances.contains(logical) {
                 inst.public_ip = Some("(Elastic IP)".into());
-            } else if launch {
+            } else if launch == Some(true) {
                 inst.public_ip = Some("(assigned at launch)".into());
+            } else if launch.is_none() {
+                inst.public_ip_unknown = true;
             }
         }
     }
@@ -1278,6 +1401,12 @@ fn sg_rule_from(v: &Val, egress: bool, origin: Origin) -> Option<SgRule> {
     } else {
         (["CidrIp", "CidrIpv6"], "SourceSecurityGroupId", "SourcePrefixListId")
     };
+    // Underline the rule's source (or destination): that is what rules judge.
+    let source = cidr_keys
+        .into_iter()
+        .chain([group_key, list_key, "SourceSecurityGroupName"])
+        .find(|k| v.get(k).is_some_and(|x| !matches!(x, Val::NoValue | Val::Null)));
+    let origin = source.map_or_else(|| origin.clone(), |k| origin.at(k));
     let mut rule = SgRule { protocol, ports, cidrs: Vec::new(), prefix_lists: Vec::new(), groups: Vec::new(), origin };
     for k in cidr_keys {
         match v.get(k) {

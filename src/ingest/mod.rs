@@ -417,7 +417,7 @@ fn resolve_references(design: &mut Design) {
     .collect();
 
     let mut unresolved: BTreeMap<(ResourceKind, ResourceKind), usize> = BTreeMap::new();
-    let present = design.kinds_present.clone();
+    let present = design.kinds_listed.clone();
     macro_rules! resolve {
         ($items:expr, $idx:expr, $($field:ident).+) => {
             for item in $items.iter_mut() {

@@ -7,7 +7,7 @@
 //! `each.key`. What cannot be determined stays Unknown, which rules treat as "do not judge".
 
 use super::{ErrorLocation, HasMeta, InputError, LoadState, Loaded};
-use crate::model::net::{PortRange, Protocol, parse_cidr};
+use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
 use ipnet::IpNet;
@@ -553,7 +553,7 @@ enum Pending {
     DefaultTable { vpc: Link },
     NaclEntry { nacl: Link, entry: Option<NaclEntry> },
     NaclAssociation { nacl: Link, subnet: Link, origin: Origin },
-    VpcCidr { vpc: Link, cidr: Option<VpcCidr> },
+    VpcCidr { vpc: Link, cidr: Option<VpcCidr>, undecided: Option<Family> },
     IgwAttachment { igw: Link, vpc: Link },
     SgRule { group: Link, egress: bool, rule: SgRule },
     EipAssociation { eip: Link, instance: Option<String>, eni: Option<String> },
@@ -766,6 +766,7 @@ impl Builder<'_, '_, '_> {
                         (r.values.get("associate_public_ip_address") == Some(&Value::Bool(true)))
                             .then(|| "(assigned at launch)".to_string())
                     }),
+                    public_ip_unknown: false,
                     security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).ids(),
                     state: None,
                     meta: self.meta(r),
@@ -890,7 +891,12 @@ impl Builder<'_, '_, '_> {
         if let Ok(Some(net)) = self.cidr(r, r.values, "ipv6_cidr_block") {
             cidrs.push(VpcCidr { net, associated: true, origin: self.attr_origin(r, "ipv6_cidr_block") });
         }
-        let vpc = Vpc { cidrs, is_default: r.rtype == "aws_default_vpc", meta: self.meta(r) };
+        let undecided_blocks = [("cidr_block", Family::V4), ("ipv6_cidr_block", Family::V6)]
+            .into_iter()
+            .filter(|(attr, _)| Self::is_unknown(r, attr))
+            .map(|(_, family)| family)
+            .collect();
+        let vpc = Vpc { cidrs, is_default: r.rtype == "aws_default_vpc", meta: self.meta(r), undecided_blocks };
         let kind = self.push(ResourceKind::Vpc, vpc, |d| &mut d.vpcs);
         if let Some(i) = self.last_pushed {
             self.vpcs.insert(r.address.clone(), i);
@@ -905,7 +911,9 @@ impl Builder<'_, '_, '_> {
             Ok(c) => c.map(|net| VpcCidr { net, associated: true, origin: self.attr_origin(r, attr) }),
             Err(()) => return None,
         };
-        self.pending.push(Pending::VpcCidr { vpc, cidr });
+        let family = if r.rtype.contains("ipv6") { Family::V6 } else { Family::V4 };
+        let undecided = Self::is_unknown(r, attr).then_some(family);
+        self.pending.push(Pending::VpcCidr { vpc, cidr, undecided });
         None
     }
 
@@ -1359,9 +1367,10 @@ impl Builder<'_, '_, '_> {
                         d.network_acls[n].subnets.push((Ref::new(s), origin));
                     }
                 }
-                Pending::VpcCidr { vpc, cidr } => {
-                    if let (Some(v), Some(c)) = (Self::find(&self.vpcs, &vpc), cidr) {
-                        d.vpcs[v].cidrs.push(c);
+                Pending::VpcCidr { vpc, cidr, undecided } => {
+                    if let Some(v) = Self::find(&self.vpcs, &vpc) {
+                        d.vpcs[v].cidrs.extend(cidr);
+                        d.vpcs[v].undecided_blocks.extend(undecided);
                     }
                 }
                 Pending::IgwAttachment { igw, vpc } => {

@@ -138,12 +138,20 @@ pub struct Vpc {
     pub meta: Meta,
     pub cidrs: Vec<VpcCidr>,
     pub is_default: bool,
+    /// Families with a block the input does not decide (a template's imported value, an
+    /// Amazon-provided IPv6 block): the VPC's addresses of that family are not all known.
+    pub undecided_blocks: Vec<net::Family>,
 }
 
 impl Vpc {
     /// Blocks that hold addresses: the primary and every associated secondary, IPv4 and IPv6.
     pub fn active_cidrs(&self) -> impl Iterator<Item = &VpcCidr> {
         self.cidrs.iter().filter(|c| c.associated)
+    }
+
+    /// Whether every block of `family` is known, so an address outside them is outside the VPC.
+    pub fn knows_blocks(&self, family: net::Family) -> bool {
+        !self.undecided_blocks.contains(&family)
     }
 }
 
@@ -501,6 +509,9 @@ pub struct Instance {
     pub private_ip: Option<String>,
     /// A public IPv4 address (auto-assigned or an Elastic IP), where the input shows it.
     pub public_ip: Option<String>,
+    /// Whether the instance may get a public address the input does not show (a template's
+    /// instance in the default VPC, or in a subnet defined elsewhere).
+    pub public_ip_unknown: bool,
     pub security_groups: Vec<String>,
     pub state: Option<String>,
 }
@@ -610,9 +621,15 @@ pub struct Design {
     pub transit_gateway_route_tables: Vec<TransitGatewayRouteTable>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
     pub managed_prefix_lists: Vec<ManagedPrefixList>,
-    /// Kinds for which at least one input listed its resources (even an empty list): absence of
-    /// a resource of such a kind is a fact; of any other kind, it is unknown.
+    /// Kinds that at least one input models (an empty listing counts).
     pub kinds_present: std::collections::BTreeSet<ResourceKind>,
+    /// Kinds of which an account dump listed every resource (even an empty list): absence of a
+    /// resource of such a kind is a fact. A plan or template holds only its own resources, so
+    /// absence from it proves nothing.
+    pub kinds_listed: std::collections::BTreeSet<ResourceKind>,
+    /// Resources a template declares but does not create, because their condition is false:
+    /// (template, logical id) → the condition. A reference to one names nothing.
+    pub not_created: BTreeMap<(crate::source::FileId, String), String>,
     /// Transit gateway route table associations and propagations read from their own listings
     /// (table id, attachment id, is a propagation), merged into the tables once ingest is done.
     pub tgw_table_links: Vec<(String, String, bool)>,
@@ -684,8 +701,13 @@ impl Design {
             .chain(d.managed_prefix_lists.iter().map(|x| &x.meta))
     }
 
-    /// Whether the load listed resources of `kind` at all.
+    /// Whether the load models resources of `kind` at all.
     pub fn has(&self, kind: ResourceKind) -> bool {
         self.kinds_present.contains(&kind)
+    }
+
+    /// Whether an account dump listed every resource of `kind`, so one it lacks does not exist.
+    pub fn lists_all(&self, kind: ResourceKind) -> bool {
+        self.kinds_listed.contains(&kind)
     }
 }

@@ -68,7 +68,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             .finding(
                 Severity::Error,
                 &lb.meta,
-                listener.meta.origin.at_first(&d.sources, &["Port", "port", "LoadBalancerPort"]),
+                listener.meta.origin.at_first(&d.sources, &["Port", "Properties/Port", "port", "LoadBalancerPort"]),
                 format!("{protocol} {port}"),
                 format!(
                     "{} {} listens on {protocol} port {port}, but its security groups ({}) admit that port from none of \

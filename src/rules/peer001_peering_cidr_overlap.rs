@@ -39,18 +39,29 @@ fn side_blocks(t: &Topology<'_>, side: &PeerSide) -> Option<Vec<Block>> {
     (!blocks.is_empty()).then_some(blocks)
 }
 
-/// Account, region and id of a VPC.
-type VpcKey = (String, String, String);
+/// A stable identity for a side's VPC, whether or not the VPC itself is loaded. A loaded VPC is
+/// its index: two templates may both call their VPC `Vpc`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum VpcKey {
+    Loaded(usize),
+    /// Account, region and id of a VPC known only from the peering connection.
+    Elsewhere(String, String, String),
+}
 
-/// A stable identity for a side's VPC, whether or not the VPC itself is loaded.
-fn vpc_key(t: &Topology<'_>, side: &PeerSide) -> VpcKey {
+fn vpc_key(side: &PeerSide) -> VpcKey {
     match side.vpc.idx {
-        Some(v) => {
-            let m = &t.design.vpcs[v].meta;
-            (m.account.clone().unwrap_or_default(), m.region.clone().unwrap_or_default(), m.id.clone())
-        }
-        None => (side.owner.clone().unwrap_or_default(), side.region.clone().unwrap_or_default(), side.vpc.id.clone()),
+        Some(v) => VpcKey::Loaded(v),
+        None => VpcKey::Elsewhere(
+            side.owner.clone().unwrap_or_default(),
+            side.region.clone().unwrap_or_default(),
+            side.vpc.id.clone(),
+        ),
     }
+}
+
+/// The VPC's id and name when it is loaded, else the id the peering connection names.
+fn vpc_label(t: &Topology<'_>, side: &PeerSide) -> String {
+    side.vpc.idx.map_or_else(|| side.vpc.id.clone(), |v| t.design.vpcs[v].meta.label())
 }
 
 fn overlap_of(a: &IpNet, b: &IpNet) -> Option<String> {
@@ -66,13 +77,16 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         }
         check_pair(t, sink, pcx);
         let [a, b] = pcx.sides();
-        if vpc_key(t, a) != vpc_key(t, b) {
-            hubs.entry(vpc_key(t, a)).or_default().push((pi, b));
-            hubs.entry(vpc_key(t, b)).or_default().push((pi, a));
+        if vpc_key(a) != vpc_key(b) {
+            hubs.entry(vpc_key(a)).or_default().push((pi, b));
+            hubs.entry(vpc_key(b)).or_default().push((pi, a));
         }
     }
-    for ((_, _, hub_id), spokes) in &hubs {
-        check_spokes(t, sink, hub_id, spokes);
+    for spokes in hubs.values() {
+        let (pi, spoke) = spokes[0];
+        let [a, b] = t.design.peering_connections[pi].sides();
+        let hub = if std::ptr::eq(spoke, a) { b } else { a };
+        check_spokes(t, sink, &vpc_label(t, hub), spokes);
     }
 }
 
@@ -129,7 +143,7 @@ fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(
         let (sa, ba, sb, bb) = if sa < sb { (sa, ba, sb, bb) } else { (sb, bb, sa, ba) };
         let (pa, side_a) = spokes[sa];
         let (pb, side_b) = spokes[sb];
-        if side_a.vpc.id == side_b.vpc.id || reported.contains(&(sa, sb)) {
+        if vpc_key(side_a) == vpc_key(side_b) || reported.contains(&(sa, sb)) {
             continue;
         }
         reported.push((sa, sb));
@@ -137,21 +151,22 @@ fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(
         let (x, y) = (&xa[ba], &xb[bb]);
         let (pcx_a, pcx_b) = (&t.design.peering_connections[pa], &t.design.peering_connections[pb]);
         let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
+        let (name_a, name_b) = (vpc_label(t, side_a), vpc_label(t, side_b));
         let f = sink
             .finding(
                 Severity::Warning,
                 &pcx_b.meta,
                 pcx_b.meta.id_origin(),
-                format!("peers {hub_id} with {}", side_b.vpc.id),
+                format!("peers {hub_id} with {name_b}"),
                 format!(
-                    "VPCs {} ({}) and {} ({}) both peer with {hub_id} and overlap on {overlap}: {hub_id} can reach \
+                    "VPCs {} with {} and {} with {} both peer with {hub_id} and overlap on {overlap}: {hub_id} can reach \
                      both only through disjoint, more specific routes",
-                    side_a.vpc.id, x.net, side_b.vpc.id, y.net
+                    name_a, x.net, name_b, y.net
                 ),
             )
-            .label(pcx_a.meta.id_origin(), format!("peers {hub_id} with {}", side_a.vpc.id))
-            .label(x.origin.clone(), format!("{} block {}", side_a.vpc.id, x.net))
-            .label(y.origin.clone(), format!("{} block {}", side_b.vpc.id, y.net))
+            .label(pcx_a.meta.id_origin(), format!("peers {hub_id} with {name_a}"))
+            .label(x.origin.clone(), format!("{name_a} block {}", x.net))
+            .label(y.origin.clone(), format!("{name_b} block {}", y.net))
             .help(format!(
                 "re-address one of the spokes, or route only non-overlapping, more specific prefixes from {hub_id} \
                  to each of them"

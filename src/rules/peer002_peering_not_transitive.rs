@@ -3,7 +3,7 @@
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
 use crate::graph::Topology;
-use crate::model::net::{AddrRange, display_ranges, uncovered};
+use crate::model::net::{AddrRange, Family, display_ranges, uncovered};
 use crate::model::{Destination, PeerSide, RouteTable, TargetKind};
 use std::collections::BTreeSet;
 
@@ -55,6 +55,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 sink.emit(f);
                 continue;
             };
+            if peer.vpc.idx.is_some_and(|v| !t.design.vpcs[v].knows_blocks(Family::of(dest))) {
+                continue; // the peer has a block decided at deployment
+            }
             let peer_ranges: Vec<AddrRange> = match peer.vpc.idx {
                 Some(v) => t.design.vpcs[v].active_cidrs().map(|c| AddrRange::of(&c.net)).collect(),
                 None => peer.cidrs.iter().map(|(n, _)| AddrRange::of(n)).collect(),

@@ -90,12 +90,16 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                         ),
                     )
                     .label(back.meta.id_origin(), "peer route table without the return route")
-                    .help(format!(
-                        "add a route for {} via {} to {}",
-                        srcs.join(", "),
-                        pcx.meta.id,
-                        back.meta.id
-                    ))
+                    .help(if back.main && back.meta.document.is_some() {
+                        // A template cannot add routes to the main table AWS creates with its VPC.
+                        format!(
+                            "give the peer's subnets a route table of their own with a route for {} via {}",
+                            srcs.join(", "),
+                            pcx.meta.id
+                        )
+                    } else {
+                        format!("add a route for {} via {} to {}", srcs.join(", "), pcx.meta.id, back.meta.id)
+                    })
                     .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
                 sink.emit(f);
             }

@@ -3,7 +3,7 @@
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
 use crate::graph::Topology;
-use crate::model::{RouteState, TargetKind};
+use crate::model::{RouteState, RouteTable, TargetKind};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -17,16 +17,25 @@ pub static RULE: Rule = Rule {
 };
 
 /// Why a route's target cannot carry traffic, if it cannot.
-fn broken(t: &Topology<'_>, route: &crate::model::Route) -> Option<String> {
+fn broken(t: &Topology<'_>, table: &RouteTable, route: &crate::model::Route) -> Option<String> {
     let d = t.design;
     if route.state == RouteState::Blackhole {
         return Some(format!("is in state blackhole (its {} {} is gone)", route.target.kind.name(), route.target.id));
     }
     let kind = route.target.kind.resource_kind()?;
     let Some(i) = route.target.idx else {
-        // Absent from an input that lists this kind of resource: it does not exist.
+        if let Some(doc) = table.meta.document
+            && let Some(condition) = d.not_created.get(&(doc, route.target.id.clone()))
+        {
+            return Some(format!(
+                "goes to {} {}, which the template does not create (its condition {condition} is false)",
+                route.target.kind.name(),
+                route.target.id
+            ));
+        }
+        // Absent from an account dump that lists this kind of resource: it does not exist.
         return d
-            .has(kind)
+            .lists_all(kind)
             .then(|| format!("goes to {} {}, which does not exist", route.target.kind.name(), route.target.id));
     };
     let state = match route.target.kind {
@@ -49,7 +58,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             if route.target.kind == TargetKind::Local {
                 continue;
             }
-            let Some(why) = broken(t, route) else { continue };
+            let Some(why) = broken(t, table, route) else { continue };
             let subnets: Vec<String> =
                 t.subnets_using_table(ti).iter().map(|&s| t.design.subnets[s].meta.label()).collect();
             let users = match subnets.len() {

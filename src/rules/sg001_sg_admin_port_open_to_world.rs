@@ -40,8 +40,9 @@ pub const DEFAULT_PORTS: &[(u16, &str)] = &[
     (5601, "Kibana"),
 ];
 
-/// Something that uses a group: its kind, id, subnet, and whether it has a public IP.
-type User<'d> = (&'static str, &'d str, Option<usize>, bool);
+/// Something that uses a group: its kind, id, subnet, and whether it has a public IP (`None`:
+/// the input does not tell).
+type User<'d> = (&'static str, &'d str, Option<usize>, Option<bool>);
 
 /// How far the internet reaches something in a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,7 +73,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 "instance",
                 &i.meta.id,
                 i.subnet.as_ref().and_then(|s| s.idx),
-                i.public_ip.is_some(),
+                if i.public_ip.is_some() { Some(true) } else { (!i.public_ip_unknown).then_some(false) },
             ));
         }
     }
@@ -82,7 +83,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 "network interface",
                 &e.meta.id,
                 e.subnet.as_ref().and_then(|s| s.idx),
-                e.public_ip.is_some(),
+                Some(e.public_ip.is_some()),
             ));
         }
     }
@@ -149,6 +150,10 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                         Exposure::Exposed => {
                             format!("{kind} {id} has a public IP in a public subnet whose network ACL lets it in")
                         }
+                        Exposure::Unknown if public_ip.is_none() => format!(
+                            "{kind} {id} uses it, and whether it gets a public address (and the routes and network ACLs \
+                             on its way) is not in the input"
+                        ),
                         Exposure::Unknown => format!(
                             "{kind} {id} uses it, and whether the internet reaches it depends on routes or network ACLs not in the input"
                         ),
@@ -185,14 +190,21 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
 }
 
 /// Whether the internet reaches a resource in `subnet` on `port`.
-fn exposure(t: &Topology<'_>, subnet: Option<usize>, public_ip: bool, world: &[AddrRange], port: u16) -> Exposure {
-    if !public_ip {
+fn exposure(
+    t: &Topology<'_>,
+    subnet: Option<usize>,
+    public_ip: Option<bool>,
+    world: &[AddrRange],
+    port: u16,
+) -> Exposure {
+    if public_ip == Some(false) {
         return Exposure::Unreachable;
     }
     let Some(si) = subnet else { return Exposure::Unknown };
     match t.is_public(si) {
         Some(false) => return Exposure::Unreachable,
         None => return Exposure::Unknown,
+        Some(true) if public_ip.is_none() => return Exposure::Unknown,
         Some(true) => {}
     }
     let Some(ni) = t.network_acl(si) else { return Exposure::Unknown };

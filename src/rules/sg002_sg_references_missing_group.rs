@@ -28,7 +28,15 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         .collect();
     // A template references its own groups by logical id, and the account's by id: those are
     // judged when a dump of the account is loaded with it.
-    let template = |g: &&crate::model::SecurityGroup| g.meta.document.is_some() && !covered.is_empty();
+    // A template that does not name its account or region (`--parameter AWS::AccountId=…`) is
+    // taken to deploy where a loaded dump was taken.
+    let template = |g: &&crate::model::SecurityGroup| {
+        let (account, region) = (g.meta.account.as_deref(), g.meta.region.as_deref());
+        g.meta.document.is_some()
+            && covered
+                .iter()
+                .any(|(a, r)| account.is_none_or(|x| Some(x) == *a) && region.is_none_or(|x| Some(x) == *r))
+    };
     for sg in d.security_groups.iter().filter(|g| from_dump(g) || template(g)) {
         let scope = (sg.meta.account.as_deref(), sg.meta.region.as_deref());
         if !covered.contains(&scope) && sg.meta.document.is_none() {
@@ -41,6 +49,13 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     if other_account || t.security_group(&g.id).is_some() {
                         continue;
                     }
+                    let why = if sg.meta.document.is_some() {
+                        "which neither the template nor the account dump loaded with it has: the stack cannot create \
+                         the rule (a deleted group, or a mistyped id)"
+                    } else {
+                        "which is not in this account and region: the rule admits nothing (a stale reference to a \
+                         deleted group)"
+                    };
                     let f = sink
                         .finding(
                             Severity::Error,
@@ -48,8 +63,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                             rule.origin.clone(),
                             format!("references {}", g.id),
                             format!(
-                                "security group {} has an {dir} rule that references {}, which is not in this account and \
-                                 region: the rule admits nothing (a stale reference to a deleted group)",
+                                "security group {} has an {dir} rule that references {}, {why}",
                                 sg.meta.label(),
                                 g.id
                             ),

@@ -2,7 +2,7 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::graph::Topology;
-use crate::model::net::AddrRange;
+use crate::model::net::{AddrRange, Family};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -26,6 +26,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             subnet.cidr.iter().map(|n| (n, "CidrBlock")).chain(subnet.ipv6_cidrs.iter().map(|n| (n, "Ipv6CidrBlock")))
         {
             let r = AddrRange::of(net);
+            if !vpc.knows_blocks(Family::of(net)) {
+                continue; // it may lie in a block decided at deployment
+            }
             if vpc.active_cidrs().any(|c| AddrRange::of(&c.net).contains(&r)) {
                 continue;
             }
@@ -41,7 +44,8 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             } else {
                 format!(" ({} contains it but is no longer associated)", inactive.join(", "))
             };
-            let at = subnet.meta.origin.at_first(&d.sources, &[key, "cidr_block", "ipv6_cidr_block"]);
+            let in_template = format!("Properties/{key}");
+            let at = subnet.meta.origin.at_first(&d.sources, &[key, &in_template, "cidr_block", "ipv6_cidr_block"]);
             let f = sink
                 .finding(
                     Severity::Error,

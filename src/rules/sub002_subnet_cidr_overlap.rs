@@ -3,6 +3,7 @@
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::graph::Topology;
 use crate::model::net::{AddrRange, overlapping_pairs};
+use ipnet::IpNet;
 use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {
@@ -16,19 +17,37 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// The VPC a subnet is in: loaded, or known only by the id the subnet names (a template or plan
+/// that adds subnets to an existing VPC).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum VpcKey<'d> {
+    Loaded(usize),
+    Elsewhere(Option<&'d str>, Option<&'d str>, &'d str),
+}
+
+/// A block of a subnet: its range, the subnet, the block.
+type Block = (AddrRange, (usize, IpNet));
+
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    let mut by_vpc: BTreeMap<usize, Vec<(AddrRange, usize)>> = BTreeMap::new();
+    let mut by_vpc: BTreeMap<VpcKey<'_>, Vec<Block>> = BTreeMap::new();
     for (si, s) in d.subnets.iter().enumerate() {
-        let Some(v) = s.vpc.as_ref().and_then(|r| r.idx) else { continue };
-        for net in s.cidr.iter().chain(s.ipv6_cidrs.iter()) {
-            by_vpc.entry(v).or_default().push((AddrRange::of(net), si));
-        }
+        let Some(vpc) = &s.vpc else { continue };
+        let key = match vpc.idx {
+            Some(v) => VpcKey::Loaded(v),
+            None => VpcKey::Elsewhere(s.meta.account.as_deref(), s.meta.region.as_deref(), &vpc.id),
+        };
+        let items = by_vpc.entry(key).or_default();
+        items.extend(s.cidr.iter().chain(s.ipv6_cidrs.iter()).map(|net| (AddrRange::of(net), (si, *net))));
     }
     for items in by_vpc.values() {
-        for (i, j) in overlapping_pairs(items) {
-            let (a, b) = (&d.subnets[items[i].1], &d.subnets[items[j].1]);
-            let (first, second) = if a.meta.id <= b.meta.id { (a, b) } else { (b, a) };
+        // Tag by subnet alone: two blocks of one subnet never overlap.
+        let tagged: Vec<(AddrRange, usize)> = items.iter().map(|(r, (si, _))| (*r, *si)).collect();
+        for (i, j) in overlapping_pairs(&tagged) {
+            let ((sa, na), (sb, nb)) = (items[i].1, items[j].1);
+            let (a, b) = (&d.subnets[sa], &d.subnets[sb]);
+            let ((first, first_net), (second, second_net)) =
+                if a.meta.id <= b.meta.id { ((a, na), (b, nb)) } else { ((b, nb), (a, na)) };
             let overlap = items[i].0.intersect(&items[j].0).map(|r| r.to_string()).unwrap_or_default();
             let f = sink
                 .finding(
@@ -37,11 +56,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     second.meta.id_origin(),
                     format!("overlaps {}", first.meta.id),
                     format!(
-                        "subnets {} ({}) and {} ({}) of the same VPC overlap on {overlap}",
+                        "subnets {} with {first_net} and {} with {second_net} of the same VPC overlap on {overlap}",
                         first.meta.label(),
-                        first.cidr.map(|c| c.to_string()).unwrap_or_default(),
                         second.meta.label(),
-                        second.cidr.map(|c| c.to_string()).unwrap_or_default()
                     ),
                 )
                 .label(first.meta.id_origin(), "overlapping subnet")

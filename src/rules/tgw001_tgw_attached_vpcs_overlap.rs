@@ -3,7 +3,8 @@
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::graph::Topology;
 use crate::model::net::{AddrRange, overlapping_pairs};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::source::FileId;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -16,28 +17,54 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// A transit gateway route table: loaded, or known only by the id an attachment names.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum TableKey<'d> {
+    Loaded(usize),
+    Elsewhere(&'d str),
+}
+
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    // attachment id → VPC index
-    let mut vpc_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in d.transit_gateway_attachments.iter().chain(d.transit_gateway_vpc_attachments.iter()) {
+    let attachments = || d.transit_gateway_attachments.iter().chain(d.transit_gateway_vpc_attachments.iter());
+    // A template's logical ids mean something only inside it: look there first, then among the
+    // physical ids every input shares.
+    let mut vpc_of: HashMap<(Option<FileId>, &str), usize> = HashMap::new();
+    for a in attachments() {
         if let Some(v) = a.vpc.as_ref().and_then(|r| r.idx) {
-            vpc_of.insert(a.meta.id.as_str(), v);
+            vpc_of.insert((a.meta.document, a.meta.id.as_str()), v);
         }
     }
-    // route table id → attachments that associate with or propagate into it
-    let mut members: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for rt in &d.transit_gateway_route_tables {
-        let set = members.entry(rt.meta.id.as_str()).or_default();
-        set.extend(rt.associations.iter().chain(rt.propagations.iter()).map(|r| r.id.as_str()));
+    let mut table_of: HashMap<(Option<FileId>, &str), usize> = HashMap::new();
+    for (i, rt) in d.transit_gateway_route_tables.iter().enumerate() {
+        table_of.entry((rt.meta.document, rt.meta.id.as_str())).or_insert(i);
     }
-    for a in d.transit_gateway_attachments.iter().chain(d.transit_gateway_vpc_attachments.iter()) {
-        if let Some(rt) = &a.association {
-            members.entry(rt.as_str()).or_default().insert(a.meta.id.as_str());
-        }
+    let scoped = |map: &HashMap<(Option<FileId>, &str), usize>, doc: Option<FileId>, id: &str| {
+        map.get(&(doc, id)).or_else(|| map.get(&(None, id))).copied()
+    };
+    // route table → VPCs attached to it by association or propagation
+    let mut members: BTreeMap<TableKey<'_>, BTreeSet<usize>> = BTreeMap::new();
+    for (i, rt) in d.transit_gateway_route_tables.iter().enumerate() {
+        let set = members.entry(TableKey::Loaded(i)).or_default();
+        set.extend(
+            rt.associations
+                .iter()
+                .chain(rt.propagations.iter())
+                .filter_map(|r| scoped(&vpc_of, rt.meta.document, &r.id)),
+        );
     }
-    for (rt_id, attachments) in members {
-        let vpcs: BTreeSet<usize> = attachments.iter().filter_map(|a| vpc_of.get(a).copied()).collect();
+    for a in attachments() {
+        let (Some(rt), Some(v)) = (&a.association, scoped(&vpc_of, a.meta.document, &a.meta.id)) else { continue };
+        let key = scoped(&table_of, a.meta.document, rt).map_or(TableKey::Elsewhere(rt), TableKey::Loaded);
+        members.entry(key).or_default().insert(v);
+    }
+    for (key, vpcs) in members {
+        let (rt_id, table) = match key {
+            TableKey::Loaded(i) => {
+                (d.transit_gateway_route_tables[i].meta.label(), Some(&d.transit_gateway_route_tables[i]))
+            }
+            TableKey::Elsewhere(id) => (id.to_string(), None),
+        };
         let blocks: Vec<(AddrRange, usize, &crate::model::VpcCidr)> =
             vpcs.iter().flat_map(|&v| d.vpcs[v].active_cidrs().map(move |c| (AddrRange::of(&c.net), v, c))).collect();
         let items: Vec<(AddrRange, usize)> = blocks.iter().map(|(r, v, _)| (*r, *v)).collect();
@@ -49,7 +76,6 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             }
             let (va, vb) = (&d.vpcs[a.1], &d.vpcs[b.1]);
             let overlap = a.0.intersect(&b.0).map(|r| r.to_string()).unwrap_or_default();
-            let table = d.transit_gateway_route_tables.iter().find(|r| r.meta.id == rt_id);
             let mut f = sink
                 .finding(
                     Severity::Error,
@@ -57,7 +83,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     b.2.origin.clone(),
                     format!("{} overlaps {}", b.2.net, va.meta.id),
                     format!(
-                        "VPCs {} ({}) and {} ({}) are both routed by transit gateway route table {rt_id} and overlap on \
+                        "VPCs {} with {} and {} with {} are both routed by transit gateway route table {rt_id} and overlap on \
                          {overlap}: the table can send that range to only one of them",
                         va.meta.label(),
                         a.2.net,
