@@ -282,7 +282,18 @@ pub(crate) fn load_document(
         last_pushed: None,
         types: resources.iter().filter_map(|(k, v)| Some((k.clone(), v.get("Type")?.as_str()?.to_string()))).collect(),
     };
-    for (logical, body) in resources {
+    // In the order the template writes them (a parsed object is sorted by key), so that "first"
+    // and "second" in diagnostics follow the file. Templates are small: the outline is cheap.
+    let source = b.loaded.design.sources.get(file);
+    let mut ordered: Vec<(usize, &String, &Value)> = resources
+        .iter()
+        .map(|(k, v)| {
+            let at = source.span_of(&format!("/Resources/{}", escape(k))).map_or(usize::MAX, |r| r.start);
+            (at, k, v)
+        })
+        .collect();
+    ordered.sort_by_key(|&(at, k, _)| (at, k));
+    for (_, logical, body) in ordered {
         b.resource(logical, body);
     }
     b.finish();

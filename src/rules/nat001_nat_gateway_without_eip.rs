@@ -38,7 +38,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             )
             .label(at, "no address here has an `AllocationId`")
             .help(
-                "allocate an Elastic IP and give it to the NAT gateway (`--allocation-id`, Terraform `allocation_id`), \
+                "allocate an Elastic IP and give it to the NAT gateway (`--allocation-id`, Terraform `allocation_id`, CloudFormation `AllocationId`), \
                  or make the gateway private (`--connectivity-type private`, Terraform `connectivity_type = \"private\"`) \
                  if it only serves private networks",
             );
