@@ -1,91 +1,22 @@
-//! Throughput of `vpclint check` on generated AWS CLI dumps, next to a bare serde_json parse of the
-//! same bytes. Run with `cargo bench`; prints a table (see README, "Benchmarks").
+//! `vpclint check` on generated organisation-sized estates, phase by phase, next to a bare
+//! `serde_json::from_slice::<Value>` over the same bytes; then the whole process (wall time and
+//! peak RSS), a pre-commit-sized input, and Terraform plans. Prints Markdown tables (README,
+//! "Benchmarks").
+//!
+//! `cargo bench` runs 10k, 100k and 1M resources; `cargo bench -- 100000` stops at 100k.
 
-use serde_json::{Value, json};
+#[path = "generator/mod.rs"]
+mod generator;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
+use vpclint::config::Config;
+use vpclint::graph::Topology;
 use vpclint::ingest::{self, Input};
-use vpclint::report::{Outcome, json as json_report};
-
-/// One region of one account with `vpcs` VPCs, in one merged `describe-*` file.
-fn generate(account: usize, vpcs: usize) -> Value {
-    let acct = format!("{:012}", 100000000000usize + account);
-    let (mut v, mut s, mut rt, mut igw, mut nat, mut eip, mut pcx, mut acl, mut lb, mut sg) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for i in 0..vpcs {
-        let vpc = format!("vpc-{account:05x}{i:012x}");
-        let (a, b) = ((i / 256) % 256, i % 256);
-        let cidr = format!("10.{a}.{b}.0/24");
-        // every 50th VPC overlaps its neighbour: a PEER001 finding per 50 VPCs
-        let second = if i % 50 == 49 {
-            format!("10.{}.{}.0/25", ((i - 1) / 256) % 256, (i - 1) % 256)
-        } else {
-            format!("100.{a}.{b}.0/24")
-        };
-        v.push(json!({"VpcId": vpc, "OwnerId": acct, "CidrBlock": cidr, "IsDefault": false,
-            "CidrBlockAssociationSet": [
-                {"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}},
-                {"CidrBlock": second, "CidrBlockState": {"State": "associated"}}],
-            "Tags": [{"Key": "Name", "Value": format!("vpc-{i}")}]}));
-        let igw_id = format!("igw-{account:05x}{i:012x}");
-        igw.push(json!({"InternetGatewayId": igw_id, "Attachments": [{"State": "available", "VpcId": vpc}]}));
-        let mut subnets = vec![];
-        for k in 0..4 {
-            let id = format!("subnet-{account:05x}{i:010x}{k:02x}");
-            s.push(json!({"SubnetId": id, "VpcId": vpc, "OwnerId": acct, "AvailabilityZone": format!("us-east-1{}", ["a", "b"][k % 2]),
-                "CidrBlock": format!("10.{a}.{b}.{}/26", k * 64)}));
-            subnets.push(id);
-        }
-        let nat_id = format!("nat-{account:05x}{i:012x}");
-        let eip_id = format!("eipalloc-{account:05x}{i:012x}");
-        eip.push(json!({"AllocationId": eip_id, "PublicIp": "198.51.100.1", "Domain": "vpc"}));
-        // every 100th NAT gateway has no EIP: NAT001
-        let addresses = if i % 100 == 7 { json!([]) } else { json!([{"AllocationId": eip_id}]) };
-        nat.push(json!({"NatGatewayId": nat_id, "SubnetId": subnets[0], "VpcId": vpc, "State": "available",
-            "ConnectivityType": "public", "NatGatewayAddresses": addresses}));
-        let peer = format!("pcx-{account:05x}{i:012x}");
-        let next = format!("vpc-{account:05x}{:012x}", (i + 1) % vpcs);
-        let (na, nb) = ((((i + 1) % vpcs) / 256) % 256, ((i + 1) % vpcs) % 256);
-        pcx.push(json!({"VpcPeeringConnectionId": peer, "Status": {"Code": "active"},
-            "RequesterVpcInfo": {"VpcId": vpc, "OwnerId": acct, "Region": "us-east-1", "CidrBlock": cidr},
-            "AccepterVpcInfo": {"VpcId": next, "OwnerId": acct, "Region": "us-east-1", "CidrBlock": format!("10.{na}.{nb}.0/24")}}));
-        let local = json!({"DestinationCidrBlock": cidr, "GatewayId": "local", "State": "active"});
-        rt.push(json!({"RouteTableId": format!("rtb-{account:05x}{i:010x}01"), "VpcId": vpc,
-            "Associations": [{"Main": true}, {"Main": false, "SubnetId": subnets[0]}, {"Main": false, "SubnetId": subnets[1]}],
-            "Routes": [local, {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": igw_id, "State": "active"}]}));
-        // every 20th VPC routes a transitive range through its peering: PEER002
-        let far = if i % 20 == 3 { "10.255.0.0/16".to_string() } else { format!("10.{na}.{nb}.0/24") };
-        rt.push(json!({"RouteTableId": format!("rtb-{account:05x}{i:010x}02"), "VpcId": vpc,
-            "Associations": [{"Main": false, "SubnetId": subnets[2]}, {"Main": false, "SubnetId": subnets[3]}],
-            "Routes": [local, {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat_id, "State": "active"},
-                       {"DestinationCidrBlock": far, "VpcPeeringConnectionId": peer, "State": "active"}]}));
-        let mut entries = vec![];
-        for (n, port) in [22u16, 80, 443, 3306, 5432, 6379, 8080, 8443, 9000, 9090].iter().enumerate() {
-            entries.push(json!({"RuleNumber": 100 + n * 10, "Egress": false, "Protocol": "6", "RuleAction": "allow",
-                "CidrBlock": "10.0.0.0/8", "PortRange": {"From": port, "To": port}}));
-        }
-        // every 10th NACL forgets the low half of the ephemeral range: NACL001 warning
-        let from = if i % 10 == 5 { 32768 } else { 1024 };
-        entries.push(json!({"RuleNumber": 90, "Egress": true, "Protocol": "6", "RuleAction": "deny", "CidrBlock": "192.0.2.0/24", "PortRange": {"From": 0, "To": 65535}}));
-        entries.push(json!({"RuleNumber": 100, "Egress": true, "Protocol": "6", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": from, "To": 65535}}));
-        entries.push(json!({"RuleNumber": 110, "Egress": true, "Protocol": "6", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 443, "To": 443}}));
-        entries.push(json!({"RuleNumber": 200, "Egress": false, "Protocol": "6", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 1024, "To": 65535}}));
-        for egress in [false, true] {
-            entries.push(json!({"RuleNumber": 32767, "Egress": egress, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"}));
-        }
-        acl.push(json!({"NetworkAclId": format!("acl-{account:05x}{i:012x}"), "VpcId": vpc, "IsDefault": false,
-            "Associations": subnets.iter().map(|s| json!({"SubnetId": s})).collect::<Vec<_>>(), "Entries": entries}));
-        sg.push(json!({"GroupId": format!("sg-{account:05x}{i:012x}"), "VpcId": vpc, "GroupName": "web",
-            "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
-            "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}));
-        // internet-facing ALB; every 25th sits in the NAT-routed subnets: LB001
-        let lb_subnets = if i % 25 == 11 { [&subnets[2], &subnets[3]] } else { [&subnets[0], &subnets[1]] };
-        lb.push(json!({"LoadBalancerArn": format!("arn:aws:elasticloadbalancing:us-east-1:{acct}:loadbalancer/app/lb{i}/{i:016x}"),
-            "LoadBalancerName": format!("lb{i}"), "Scheme": "internet-facing", "Type": "application", "VpcId": vpc,
-            "IpAddressType": "ipv4", "AvailabilityZones": lb_subnets.iter().map(|s| json!({"SubnetId": s})).collect::<Vec<_>>()}));
-    }
-    json!({"Vpcs": v, "Subnets": s, "RouteTables": rt, "InternetGateways": igw, "NatGateways": nat, "Addresses": eip,
-        "VpcPeeringConnections": pcx, "NetworkAcls": acl, "LoadBalancers": lb, "SecurityGroups": sg})
-}
+use vpclint::report::{Outcome, human, json as json_report};
+use vpclint::rules::{self, REGISTRY};
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -99,50 +30,159 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, last.expect("at least one run"))
 }
 
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1e3)
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read dir").filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() { files_under(&p, out) } else { out.push(p) }
+    }
+}
+
+/// Wall time and peak RSS (KB, from `/usr/bin/time`) of one `vpclint check` process.
+fn process(args: &[&str]) -> Option<(Duration, u64)> {
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%e %M")
+        .arg(env!("CARGO_BIN_EXE_vpclint"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let last = String::from_utf8_lossy(&out.stderr).lines().last()?.to_string();
+    let wall = start.elapsed();
+    let (_, kb) = last.split_once(' ')?;
+    Some((wall, kb.trim().parse().ok()?))
+}
+
+/// Scaling exponent between two (size, time) points: 1.0 is linear.
+fn exponent(a: (usize, Duration), b: (usize, Duration)) -> f64 {
+    (b.1.as_secs_f64() / a.1.as_secs_f64()).ln() / (b.0 as f64 / a.0 as f64).ln()
+}
+
+/// Rule families, by id prefix.
+const FAMILIES: &[&str] = &["EIP", "LB", "NACL", "NAT", "PEER", "RT", "SG", "SUB", "TGW"];
+
 fn main() {
-    // `cargo bench -- <filter>` passes arguments; a number limits the largest scale (in VPCs).
-    let max: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(4000);
-    println!("| VPCs | resources | MB | serde_json parse | vpclint check | ratio | resources/s | findings |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let dir = std::env::temp_dir().join(format!("vpclint-bench-{}", std::process::id()));
-    for vpcs in [250, 1000, 4000].into_iter().filter(|&n| n <= max) {
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut bytes_total = 0;
-        let accounts = 4;
-        let mut files = vec![];
-        for a in 0..accounts {
-            let path = dir.join(format!("{:012}", 100000000000usize + a)).join("us-east-1");
-            std::fs::create_dir_all(&path).expect("temp dir");
-            let text = serde_json::to_vec_pretty(&generate(a, vpcs / accounts)).expect("serialise");
-            bytes_total += text.len();
-            std::fs::write(path.join("dump.json"), &text).expect("write");
-            files.push(text);
-        }
-        let runs = if vpcs >= 4000 { 3 } else { 5 };
+    // `cargo bench -- <n>` limits the largest scale (in resources).
+    let max: usize = std::env::args().skip(1).find_map(|a| a.replace('_', "").parse().ok()).unwrap_or(1_000_000);
+    let scales: Vec<usize> = [10_000, 100_000, 1_000_000].into_iter().filter(|&n| n <= max).collect();
+    let root = std::env::temp_dir().join(format!("vpclint-bench-{}", std::process::id()));
+    let config = Config::default();
+    let mut phase_rows = Vec::new();
+    let mut e2e_rows = Vec::new();
+    let mut points: Vec<(usize, Duration)> = Vec::new();
+    for &n in &scales {
+        let dir = root.join(format!("aws-{n}"));
+        let written = generator::write_aws(&dir, generator::Scale::for_resources(n)).expect("generate");
+        let mb = written.bytes as f64 / 1e6;
+        let mut paths = Vec::new();
+        files_under(&dir, &mut paths);
+        paths.sort();
+        let runs = if n >= 1_000_000 { 1 } else { 3 };
+
+        // The baseline: read and parse every file into a `Value`, nothing else.
         let (parse, _) = best_of(runs, || {
-            files.iter().map(|f| serde_json::from_slice::<Value>(f).map(|_| 1).unwrap_or(0)).sum::<usize>()
+            paths
+                .iter()
+                .map(|p| serde_json::from_slice::<Value>(&std::fs::read(p).expect("read")).map_or(0, |_| 1))
+                .sum::<usize>()
         });
-        let (check, (resources, findings)) = best_of(runs, || {
-            let loaded = ingest::load(&[Input::Path(dir.clone())], &mut std::io::empty());
-            let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
-            let outcome = Outcome { design: &loaded.design, findings, errors: Vec::new() };
-            let rendered = json_report::render(&outcome);
-            std::hint::black_box(rendered);
-            (loaded.design.resource_count(), outcome.findings.len())
+        let (ingest_time, loaded) = best_of(runs, || ingest::load(&[Input::Path(dir.clone())], &mut std::io::empty()));
+        let design = &loaded.design;
+        let resources = design.resource_count();
+        let (graph, topology) = best_of(runs, || Topology::build(design));
+        let mut family_times = Vec::new();
+        for family in FAMILIES {
+            let selected: Vec<&'static rules::Rule> = REGISTRY
+                .iter()
+                .filter(|r| r.meta.id.strip_prefix(family).is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit())))
+                .copied()
+                .collect();
+            let (t, _) = best_of(runs, || rules::run(&topology, &selected, &config.options).len());
+            family_times.push((family, t));
+        }
+        let (check, findings) = best_of(runs, || vpclint::check(design, &config));
+        let outcome = Outcome { design, findings, errors: Vec::new() };
+        let (render_json, _) = best_of(runs, || json_report::render(&outcome).len());
+        let (render_human, _) =
+            best_of(runs, || human::render_findings(&outcome, human::Style { color: false, width: 120 }).len());
+        let total = ingest_time + check + render_json;
+        points.push((resources, total));
+        let families: Vec<String> = family_times.iter().map(|(f, t)| format!("{f} {}", ms(*t))).collect();
+        phase_rows.push(format!(
+            "| {resources} | {mb:.0} | {} | {} | {} | {} | {} | {} / {} | {} |",
+            ms(parse),
+            ms(ingest_time),
+            ms(graph),
+            families.join(", "),
+            ms(check),
+            ms(render_json),
+            ms(render_human),
+            outcome.findings.len(),
+        ));
+        drop(topology);
+        drop(outcome);
+        drop(loaded);
+        let dir_arg = dir.display().to_string();
+        let run = process(&["check", "--format", "json", "--fail-on", "never", &dir_arg]);
+        let (wall, rss) = run.map_or(("n/a".into(), "n/a".into()), |(w, kb)| {
+            (ms(w), format!("{:.0} MB ({:.1}x input)", kb as f64 / 1e3, kb as f64 * 1e3 / written.bytes as f64))
         });
-        let mb = bytes_total as f64 / 1e6;
+        e2e_rows.push(format!(
+            "| {resources} | {mb:.0} | {} ({:.0} MB/s) | {} ({:.0} MB/s) | {:.2} | {:.0} | {wall} | {rss} |",
+            ms(parse),
+            mb / parse.as_secs_f64(),
+            ms(total),
+            mb / total.as_secs_f64(),
+            parse.as_secs_f64() / total.as_secs_f64(),
+            resources as f64 / total.as_secs_f64(),
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    println!("### AWS CLI dumps, end to end (in process: load, check, JSON report)\n");
+    println!(
+        "| resources | MB | bare serde_json parse | vpclint | parse / vpclint | resources/s | process wall | peak RSS |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    e2e_rows.iter().for_each(|r| println!("{r}"));
+    for w in points.windows(2) {
+        println!("\nscaling exponent {} → {}: {:.2}", w[0].0, w[1].0, exponent(w[0], w[1]));
+    }
+    println!("\n### Phases (ms)\n");
+    println!(
+        "| resources | MB | parse (baseline) | ingest | graph | rules by family | check | render JSON / human | findings |"
+    );
+    println!("|---:|---:|---:|---:|---:|---|---:|---:|---:|");
+    phase_rows.iter().for_each(|r| println!("{r}"));
+
+    // A pre-commit run: a small input, the whole process, best of 20.
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/examples/moto-3tier");
+    let small = (0..20).filter_map(|_| process(&["check", "--fail-on", "never", fixture])).min();
+    if let Some((wall, kb)) = small {
         println!(
-            "| {vpcs} | {resources} | {mb:.1} | {:.1} ms | {:.1} ms | {:.2} | {:.0} | {findings} |",
-            parse.as_secs_f64() * 1e3,
-            check.as_secs_f64() * 1e3,
-            parse.as_secs_f64() / check.as_secs_f64(),
-            resources as f64 / check.as_secs_f64(),
+            "\npre-commit input (fixtures/examples/moto-3tier): {} ms wall, {:.0} MB peak RSS",
+            ms(wall),
+            kb as f64 / 1e3
         );
     }
-    // VPCLINT_BENCH_KEEP=1 keeps the largest generated dump for inspection.
-    if std::env::var_os("VPCLINT_BENCH_KEEP").is_some() {
-        eprintln!("kept {}", dir.display());
-    } else {
+
+    // Terraform plans at the same scales (up to 100k: one plan per account and region).
+    println!("\n### Terraform plans, whole process\n");
+    println!("| resources | MB | process wall | peak RSS |");
+    println!("|---:|---:|---:|---:|");
+    for &n in scales.iter().filter(|&&n| n <= 100_000) {
+        let dir = root.join(format!("tf-{n}"));
+        let written = generator::write_terraform(&dir, generator::Scale::for_resources(n)).expect("generate");
+        let dir_arg = dir.display().to_string();
+        if let Some((wall, kb)) = process(&["check", "--format", "json", "--fail-on", "never", &dir_arg]) {
+            println!("| ~{n} | {:.0} | {} ms | {:.0} MB |", written.bytes as f64 / 1e6, ms(wall), kb as f64 / 1e3);
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -21,11 +21,29 @@ pub struct SourceFile {
     pub yaml: bool,
     spans: OnceLock<Option<SpanTree>>,
     lines: OnceLock<Arc<[usize]>>,
+    /// Characters before every [`CHAR_CHUNK`]-th byte, so columns on very long lines (a
+    /// `terraform show -json` plan is one line) cost a chunk, not the line.
+    chars: OnceLock<Arc<[usize]>>,
+}
+
+const CHAR_CHUNK: usize = 4096;
+
+/// Characters that start in `bytes` (UTF-8: every byte that is not a continuation byte).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceFile {
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> Self {
-        SourceFile { name, path, text: text.into(), yaml: false, spans: OnceLock::new(), lines: OnceLock::new() }
+        SourceFile {
+            name,
+            path,
+            text: text.into(),
+            yaml: false,
+            spans: OnceLock::new(),
+            lines: OnceLock::new(),
+            chars: OnceLock::new(),
+        }
     }
 
     /// Byte range of the value at `pointer` (RFC 6901). For a member of an object whose value is
@@ -57,9 +75,30 @@ impl SourceFile {
         let lines = self.line_starts();
         let line = lines.partition_point(|&start| start <= offset).max(1);
         let start = lines[line - 1];
-        let end = offset.min(self.text.len());
-        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count()) + 1;
-        (line, col)
+        let end = offset.min(self.text.len()).max(start);
+        let bytes = self.text.as_bytes();
+        let col = if end - start <= CHAR_CHUNK {
+            chars_in(&bytes[start..end])
+        } else {
+            self.chars_before(end) - self.chars_before(start)
+        };
+        (line, col + 1)
+    }
+
+    /// Characters before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let chunks = self.chars.get_or_init(|| {
+            let mut total = 0;
+            let mut out = vec![0];
+            for chunk in bytes.chunks(CHAR_CHUNK) {
+                total += chars_in(chunk);
+                out.push(total);
+            }
+            out.into()
+        });
+        let chunk = offset / CHAR_CHUNK;
+        chunks[chunk] + chars_in(&bytes[chunk * CHAR_CHUNK..offset])
     }
 
     /// Byte offset of a 1-based line and 1-based byte column (as serde_json reports them),
@@ -251,6 +290,17 @@ impl SpanTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        // One line of 30,000 bytes with multi-byte characters throughout, as a plan's values can be.
+        let text: String = (0..3000).map(|i| if i % 7 == 0 { "\"é€😀\"," } else { "\"abcd\"," }).collect();
+        let f = SourceFile::new("t.json".into(), None, format!("[\n{text}\n]"));
+        for offset in (2..text.len()).filter(|&o| text.is_char_boundary(o - 2)).step_by(997) {
+            let naive = f.text[2..offset].chars().count() + 1;
+            assert_eq!(f.line_col(offset), (2, naive), "offset {offset}");
+        }
+    }
 
     #[test]
     fn resolves_pointers_to_byte_ranges() {

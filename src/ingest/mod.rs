@@ -83,13 +83,39 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
     files.dedup();
 
     let mut state = LoadState { parameters: options.parameters.clone(), ..LoadState::default() };
-    for path in files {
-        let name = path.display().to_string();
-        match read_file(&path).and_then(|bytes| decode(&name, bytes)) {
-            Ok(text) => load_text(SourceFile::new(name, Some(path.clone()), text), &mut state, &mut loaded),
-            Err(e) => loaded.errors.push(e),
+    // Files are read and parsed on worker threads while this one models them, in path order (so
+    // the result does not depend on the thread count). Each worker holds at most one parsed file
+    // ahead, which bounds the memory parsing ahead costs.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(files.len().max(1));
+    std::thread::scope(|scope| {
+        let receivers: Vec<_> = (0..workers)
+            .map(|w| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(SourceFile, Parsed), InputError>>(1);
+                let mine: Vec<PathBuf> = files.iter().skip(w).step_by(workers).cloned().collect();
+                scope.spawn(move || {
+                    for path in mine {
+                        let name = path.display().to_string();
+                        let read = read_file(&path).and_then(|bytes| decode(&name, bytes)).map(|text| {
+                            let file = SourceFile::new(name, Some(path.clone()), text);
+                            let parsed = parse_text(&file);
+                            (file, parsed)
+                        });
+                        if tx.send(read).is_err() {
+                            return;
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for i in 0..files.len() {
+            match receivers[i % workers].recv() {
+                Ok(Ok((file, parsed))) => load_parsed(file, parsed, &mut state, &mut loaded),
+                Ok(Err(e)) => loaded.errors.push(e),
+                Err(_) => break, // a worker stopped: it cannot without sending, short of a panic
+            }
         }
-    }
+    });
     if read_stdin {
         let mut bytes = Vec::new();
         match stdin.read_to_end(&mut bytes) {
@@ -300,8 +326,20 @@ fn mentions_cloudformation(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
 }
 
-fn load_text(mut file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
-    let scope = aws_cli::PathScope::from_path(file.path.as_deref());
+/// A file parsed into a value (YAML converted), or where it is not valid.
+struct Parsed {
+    yaml: bool,
+    value: Result<serde_json::Value, InputError>,
+}
+
+fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
+    let parsed = parse_text(&file);
+    load_parsed(file, parsed, state, loaded);
+}
+
+/// The parsing half of loading a file, which needs nothing but the file (so it can run on a
+/// worker thread).
+fn parse_text(file: &SourceFile) -> Parsed {
     let name = file.name.clone();
     let error_at = |offset: usize, message: String| InputError {
         file: None,
@@ -310,8 +348,8 @@ fn load_text(mut file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
         message,
         help: None,
     };
-    let yaml = is_yaml(&file);
-    let parsed = if file.text.trim().is_empty() {
+    let yaml = is_yaml(file);
+    let value = if file.text.trim().is_empty() {
         Err(InputError {
             help: Some(
                 "expected the JSON output of an AWS CLI describe-* command, `terraform show -json`, or a \
@@ -321,7 +359,6 @@ fn load_text(mut file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
             ..error_at(0, "empty file".into())
         })
     } else if yaml {
-        file.yaml = true;
         match cloudformation::yaml::parse(&file.text) {
             Ok(docs) if docs.len() == 1 => Ok(docs[0].to_json()),
             Ok(_) => Ok(serde_json::Value::Null),
@@ -332,6 +369,14 @@ fn load_text(mut file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
         serde_json::from_str::<serde_json::Value>(&file.text)
             .map_err(|e| error_at(file.offset_of(e.line(), e.column()), format!("invalid JSON: {e}")))
     };
+    Parsed { yaml, value }
+}
+
+fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, loaded: &mut Loaded) {
+    let scope = aws_cli::PathScope::from_path(file.path.as_deref());
+    let name = file.name.clone();
+    let Parsed { yaml, value: parsed } = parsed;
+    file.yaml = yaml;
     let id = loaded.design.sources.add(file);
     loaded.design.stats.files_loaded += 1;
     match parsed {

@@ -54,6 +54,8 @@ struct Plan<'a> {
     by_aws_id: HashMap<String, String>,
     /// Config module path (names only, joined by '.') → module config object.
     modules: HashMap<String, &'a Value>,
+    /// (config module path, `type.name`) → the resource's configuration.
+    config_resources: HashMap<(String, String), &'a Value>,
     /// Data source address → recorded id.
     data_ids: HashMap<String, String>,
     root_variables: Option<&'a Map<String, Value>>,
@@ -162,9 +164,8 @@ impl<'a> Plan<'a> {
     }
 
     fn config_resource(&self, res: &Res<'a>) -> Option<&'a Value> {
-        let module = self.config_module(&res.module)?;
         let wanted = format!("{}.{}", res.rtype, res.name);
-        module.get("resources")?.as_array()?.iter().find(|r| r.get("address").and_then(Value::as_str) == Some(&wanted))
+        self.config_resources.get(&(config_path(&res.module), wanted)).copied()
     }
 
     /// Whether the configuration writes `attr` at all. A block attribute that is unknown but not
@@ -405,6 +406,7 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
         instances: HashMap::new(),
         by_aws_id: HashMap::new(),
         modules: HashMap::new(),
+        config_resources: HashMap::new(),
         data_ids: HashMap::new(),
         root_variables: root.get("variables").and_then(Value::as_object),
         region: root
@@ -415,6 +417,13 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
     };
     if let Some(cfg) = root.get("configuration").and_then(|c| c.get("root_module")) {
         walk_config(cfg, String::new(), &mut plan.modules);
+        for (path, module) in &plan.modules {
+            for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(address) = r.get("address").and_then(Value::as_str) {
+                    plan.config_resources.entry((path.clone(), address.to_string())).or_insert(r);
+                }
+            }
+        }
     }
 
     // Where each resource is written: planned_values (plan) or values (state).
