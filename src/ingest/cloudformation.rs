@@ -226,6 +226,15 @@ struct Builder<'t, 's> {
     types: HashMap<String, String>,
 }
 
+/// What AWS creates along with a template's VPC or transit gateway, named after it.
+const MAIN_TABLE: &str = "main route table";
+const DEFAULT_NACL: &str = "default network ACL";
+const DEFAULT_TGW_TABLE: &str = "default route table";
+
+fn synthesized_id(logical: &str, what: &str) -> String {
+    format!("{logical} ({what})")
+}
+
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
@@ -407,12 +416,7 @@ impl Builder<'_, '_> {
         item: T,
         arena: fn(&mut Design) -> &mut Vec<T>,
     ) -> Option<ResourceKind> {
-        self.last_pushed = None;
-        if self.state.first_sighting(&mut self.loaded.design, kind, item.meta()) {
-            let list = arena(&mut self.loaded.design);
-            self.last_pushed = Some(list.len());
-            list.push(item);
-        }
+        self.last_pushed = self.state.push_first(&mut self.loaded.design, kind, item, arena);
         Some(kind)
     }
 
@@ -484,10 +488,10 @@ impl Builder<'_, '_> {
                 associations: Vec::new(),
                 propagations: Vec::new(),
                 routes: Vec::new(),
-                meta: self.synthesized_meta(&logical, "default route table", origin),
+                meta: self.synthesized_meta(&logical, DEFAULT_TGW_TABLE, origin),
             };
             self.push(ResourceKind::TransitGatewayRouteTable, table, |d| &mut d.transit_gateway_route_tables);
-            Self::remember(&mut self.tgw_tables, &format!("{logical} (default route table)"), self.last_pushed);
+            Self::remember(&mut self.tgw_tables, &synthesized_id(&logical, DEFAULT_TGW_TABLE), self.last_pushed);
             if self.last_pushed.is_some() {
                 self.loaded.design.stats.synthesized += 1;
             }
@@ -497,7 +501,7 @@ impl Builder<'_, '_> {
     /// The identity of a resource AWS creates along with `logical`.
     fn synthesized_meta(&self, logical: &str, what: &str, origin: Origin) -> Meta {
         Meta {
-            id: format!("{logical} ({what})"),
+            id: synthesized_id(logical, what),
             account: self.account.clone(),
             region: self.region.clone(),
             name: None,
@@ -1157,8 +1161,8 @@ impl Builder<'_, '_> {
         for (logical, _) in &vpcs {
             let origin = Origin::new(self.file, format!("/Resources/{}", escape(logical)));
             let (nacl_meta, table_meta) = (
-                self.synthesized_meta(logical, "default network ACL", origin.clone()),
-                self.synthesized_meta(logical, "main route table", origin.clone()),
+                self.synthesized_meta(logical, DEFAULT_NACL, origin.clone()),
+                self.synthesized_meta(logical, MAIN_TABLE, origin.clone()),
             );
             let mut entries = Vec::new();
             for egress in [false, true] {
@@ -1175,7 +1179,7 @@ impl Builder<'_, '_> {
                 meta: nacl_meta,
             };
             self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
-            Self::remember(&mut self.nacls, &format!("{logical} (default network ACL)"), self.last_pushed);
+            Self::remember(&mut self.nacls, &synthesized_id(logical, DEFAULT_NACL), self.last_pushed);
             let table = RouteTable {
                 vpc: Some(Ref::new(logical.clone())),
                 main: true,
@@ -1185,7 +1189,7 @@ impl Builder<'_, '_> {
                 meta: table_meta,
             };
             self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
-            Self::remember(&mut self.tables, &format!("{logical} (main route table)"), self.last_pushed);
+            Self::remember(&mut self.tables, &synthesized_id(logical, MAIN_TABLE), self.last_pushed);
             if self.last_pushed.is_some() {
                 self.loaded.design.stats.synthesized += 2;
             }
@@ -1303,7 +1307,7 @@ impl Builder<'_, '_> {
         for (att, tgw) in std::mem::take(&mut self.tgw_attachments) {
             let Some(tgw) = tgw.known() else { continue };
             let (Some(defaults), Some(&t)) =
-                (self.tgws.get(&tgw), self.tgw_tables.get(&format!("{tgw} (default route table)")))
+                (self.tgws.get(&tgw), self.tgw_tables.get(&synthesized_id(&tgw, DEFAULT_TGW_TABLE)))
             else {
                 continue;
             };
@@ -1335,7 +1339,7 @@ impl Builder<'_, '_> {
         }
         let default_nacls: HashMap<String, usize> = vpcs
             .iter()
-            .filter_map(|(l, _)| Some((l.clone(), *self.nacls.get(&format!("{l} (default network ACL)"))?)))
+            .filter_map(|(l, _)| Some((l.clone(), *self.nacls.get(&synthesized_id(l, DEFAULT_NACL))?)))
             .collect();
         for s in self.subnets.iter().map(|&i| &d.subnets[i]) {
             if explicit_nacl.contains(&s.meta.id) {

@@ -309,6 +309,22 @@ impl LoadState {
             }
         }
     }
+
+    /// Add `item` to its arena unless it was seen already; its index when added.
+    pub(crate) fn push_first<T: HasMeta>(
+        &mut self,
+        design: &mut Design,
+        kind: ResourceKind,
+        item: T,
+        arena: fn(&mut Design) -> &mut Vec<T>,
+    ) -> Option<usize> {
+        if !self.first_sighting(design, kind, item.meta()) {
+            return None;
+        }
+        let list = arena(design);
+        list.push(item);
+        Some(list.len() - 1)
+    }
 }
 
 /// Whether a file is YAML: by extension, else (`.template`, standard input) by its first character.
@@ -462,7 +478,7 @@ fn resolve_references(design: &mut Design) {
     .collect();
 
     let mut unresolved: BTreeMap<(ResourceKind, ResourceKind), usize> = BTreeMap::new();
-    let present = design.kinds_listed.clone();
+    let listed = design.kinds_listed.clone();
     macro_rules! resolve {
         ($items:expr, $idx:expr, $($field:ident).+) => {
             for item in $items.iter_mut() {
@@ -475,7 +491,7 @@ fn resolve_references(design: &mut Design) {
                 let sc = scope(&item.meta);
                 if let Some(r) = item.$($field).+.as_mut() {
                     pick(&$idx, r, &sc);
-                    if r.idx.is_none() && present.contains(&$to) {
+                    if r.idx.is_none() && listed.contains(&$to) {
                         *unresolved.entry(($from, $to)).or_default() += 1;
                     }
                 }
@@ -506,7 +522,7 @@ fn resolve_references(design: &mut Design) {
         let sc = scope(&t.meta);
         for (s, _) in t.subnets.iter_mut() {
             pick(&subnets, s, &sc);
-            if s.idx.is_none() && present.contains(&ResourceKind::Subnet) {
+            if s.idx.is_none() && listed.contains(&ResourceKind::Subnet) {
                 *unresolved.entry((ResourceKind::RouteTable, ResourceKind::Subnet)).or_default() += 1;
             }
         }

@@ -878,12 +878,7 @@ impl Builder<'_, '_, '_> {
     where
         T: HasMeta,
     {
-        self.last_pushed = None;
-        if self.state.first_sighting(&mut self.loaded.design, kind, item.meta()) {
-            let list = arena(&mut self.loaded.design);
-            self.last_pushed = Some(list.len());
-            list.push(item);
-        }
+        self.last_pushed = self.state.push_first(&mut self.loaded.design, kind, item, arena);
         Some(kind)
     }
 

@@ -68,9 +68,11 @@ fn overlap_of(a: &IpNet, b: &IpNet) -> Option<String> {
     AddrRange::of(a).intersect(&AddrRange::of(b)).map(|r| r.to_string())
 }
 
+/// A VPC's side of a peering connection, and its spokes: (peering index, spoke side).
+type Hub<'d> = (&'d PeerSide, Vec<(usize, &'d PeerSide)>);
+
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
-    // hub VPC → its spokes: (peering index, spoke side)
-    let mut hubs: BTreeMap<VpcKey, Vec<(usize, &PeerSide)>> = BTreeMap::new();
+    let mut hubs: BTreeMap<VpcKey, Hub<'_>> = BTreeMap::new();
     for (pi, pcx) in t.design.peering_connections.iter().enumerate() {
         if pcx.is_defunct() {
             continue;
@@ -78,14 +80,11 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         check_pair(t, sink, pcx);
         let [a, b] = pcx.sides();
         if vpc_key(a) != vpc_key(b) {
-            hubs.entry(vpc_key(a)).or_default().push((pi, b));
-            hubs.entry(vpc_key(b)).or_default().push((pi, a));
+            hubs.entry(vpc_key(a)).or_insert_with(|| (a, Vec::new())).1.push((pi, b));
+            hubs.entry(vpc_key(b)).or_insert_with(|| (b, Vec::new())).1.push((pi, a));
         }
     }
-    for spokes in hubs.values() {
-        let (pi, spoke) = spokes[0];
-        let [a, b] = t.design.peering_connections[pi].sides();
-        let hub = if std::ptr::eq(spoke, a) { b } else { a };
+    for (hub, spokes) in hubs.values() {
         check_spokes(t, sink, &vpc_label(t, hub), spokes);
     }
 }
