@@ -1,11 +1,15 @@
 //! Source files and origins: where each resource came from, and (lazily) where that is in the text.
 //!
 //! Ingest records a JSON pointer per resource; byte ranges are only computed when a diagnostic needs
-//! one, by parsing the file once more with `jsonc-parser` (which keeps ranges on every node).
+//! one, by parsing the file once more with `jsonc-parser` (which keeps ranges on every node). In a
+//! large file only the containers on the way to the value are read: big ones are split into their
+//! members' ranges with serde_json's raw values (a fast pass that builds nothing), and only the
+//! small container at the end is outlined.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Index of a file in [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,6 +24,8 @@ pub struct SourceFile {
     /// YAML (a CloudFormation template), not JSON: pointers resolve through a YAML outline.
     pub yaml: bool,
     spans: OnceLock<Option<SpanTree>>,
+    /// For large JSON files: containers on the way to located values, by their start offset.
+    containers: Mutex<HashMap<usize, Arc<Container>>>,
     lines: OnceLock<Arc<[usize]>>,
     /// Characters before every [`CHAR_CHUNK`]-th byte, so columns on very long lines (a
     /// `terraform show -json` plan is one line) cost a chunk, not the line.
@@ -41,6 +47,7 @@ impl SourceFile {
             text: text.into(),
             yaml: false,
             spans: OnceLock::new(),
+            containers: Mutex::new(HashMap::new()),
             lines: OnceLock::new(),
             chars: OnceLock::new(),
         }
@@ -56,11 +63,83 @@ impl SourceFile {
             let (a, b) = (a.parse::<usize>().ok()?, b.parse::<usize>().ok()?);
             return (a <= b && b <= self.text.len()).then_some(a..b);
         }
+        if !self.yaml && self.text.len() > OUTLINE_LIMIT {
+            return self.span_in_large(pointer, OUTLINE_LIMIT);
+        }
         let tree = self
             .spans
             .get_or_init(|| if self.yaml { SpanTree::parse_yaml(&self.text) } else { SpanTree::parse(&self.text) })
             .as_ref()?;
         tree.resolve(pointer)
+    }
+
+    /// [`Self::span_of`] in a large JSON file: containers over `limit` bytes are split into their
+    /// members, the first one under it is outlined, and the rest of the pointer resolved there.
+    fn span_in_large(&self, pointer: &str, limit: usize) -> Option<Range<usize>> {
+        let text = &*self.text;
+        let leading = text.len() - text.trim_start().len();
+        let trailing = text.trim_end().len();
+        let mut value = leading..trailing;
+        // Range of the member (key: value) that led to `value`, if it was reached through a key.
+        let mut member: Option<Range<usize>> = None;
+        let mut rest = pointer;
+        while !rest.is_empty() {
+            let container = self.container(value.clone(), limit)?;
+            let Container::Split(children) = &*container else {
+                let Container::Outline(tree) = &*container else { return None };
+                let found = tree.resolve(rest)?;
+                return Some(found.start + value.start..found.end + value.start);
+            };
+            let after = rest.strip_prefix('/')?;
+            let (raw, next) = after.split_once('/').map_or((after, ""), |(seg, _)| (seg, &after[seg.len()..]));
+            let seg = raw.replace("~1", "/").replace("~0", "~");
+            match children {
+                Children::Object(members) => {
+                    let (_, key, child) = members.iter().find(|(k, _, _)| *k == seg)?;
+                    member = Some(key.start..child.end);
+                    value = child.clone();
+                }
+                Children::Array(elements) => {
+                    value = elements.get(seg.parse::<usize>().ok()?)?.clone();
+                    member = None;
+                }
+            }
+            rest = next;
+        }
+        let is_container = matches!(text.as_bytes().get(value.start), Some(b'{' | b'['));
+        Some(match (is_container, member) {
+            (false, Some(m)) => m,
+            (false, None) => value,
+            (true, Some(m)) => m.start..value.start.max(m.start + 1).min(m.end),
+            (true, None) => value.start..value.start + 1,
+        })
+    }
+
+    /// The container at `range`: split into members when over `limit` bytes, else outlined.
+    fn container(&self, range: Range<usize>, limit: usize) -> Option<Arc<Container>> {
+        let mut memo = self.containers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = memo.get(&range.start) {
+            return Some(found.clone());
+        }
+        let slice = self.text.get(range.clone())?;
+        let container = if slice.len() > limit {
+            let mut de = serde_json::Deserializer::from_str(slice);
+            let children = <Children as serde::Deserialize>::deserialize(&mut de).ok()?;
+            // Addresses in memory, made offsets into the text.
+            let origin = self.text.as_ptr() as usize;
+            let offsets = |r: &Range<usize>| r.start - origin..r.end - origin;
+            Container::Split(match children {
+                Children::Object(members) => Children::Object(
+                    members.into_iter().map(|(k, key, value)| (k, offsets(&key), offsets(&value))).collect(),
+                ),
+                Children::Array(elements) => Children::Array(elements.iter().map(offsets).collect()),
+            })
+        } else {
+            Container::Outline(SpanTree::parse(slice)?)
+        };
+        let container = Arc::new(container);
+        memo.insert(range.start, container.clone());
+        Some(container)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -169,6 +248,82 @@ impl Origin {
             .map(|c| c.split('/').fold(self.clone(), |o, seg| o.at(seg)))
             .find(|o| file.span_of(&o.pointer).is_some())
             .unwrap_or_else(|| self.clone())
+    }
+}
+
+/// Files (and containers) up to this size are outlined whole; larger ones are split level by level.
+const OUTLINE_LIMIT: usize = 256 * 1024;
+
+/// A container of a large file, as far as locating values needs it.
+#[derive(Debug)]
+enum Container {
+    Split(Children),
+    Outline(SpanTree),
+}
+
+/// Members of a container and their ranges: for objects, the key (with quotes) and the value; for
+/// arrays, each element. Read from borrowed slices, the ranges are first memory addresses.
+#[derive(Debug)]
+enum Children {
+    Object(Vec<(String, Range<usize>, Range<usize>)>),
+    Array(Vec<Range<usize>>),
+}
+
+impl<'de> serde::Deserialize<'de> for Children {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, SeqAccess, Visitor};
+        use serde_json::value::RawValue;
+        struct ChildrenVisitor;
+        /// A key, borrowed from the text when it has no escapes (so its position is known).
+        struct Key<'a>(std::borrow::Cow<'a, str>);
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct KeyVisitor;
+                impl<'de> Visitor<'de> for KeyVisitor {
+                    type Value = Key<'de>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a key")
+                    }
+                    fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                        Ok(Key(v.into()))
+                    }
+                    fn visit_str<E: Error>(self, v: &str) -> Result<Key<'de>, E> {
+                        Ok(Key(v.to_string().into()))
+                    }
+                }
+                deserializer.deserialize_str(KeyVisitor)
+            }
+        }
+        impl<'de> Visitor<'de> for ChildrenVisitor {
+            type Value = Children;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object or an array")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Children, A::Error> {
+                let mut members = Vec::new();
+                while let Some(Key(key)) = map.next_key()? {
+                    let value: &RawValue = map.next_value()?;
+                    let v = value.get();
+                    let v_start = v.as_ptr() as usize;
+                    let key_range = match &key {
+                        std::borrow::Cow::Borrowed(k) => k.as_ptr() as usize - 1..k.as_ptr() as usize + k.len() + 1,
+                        // An escaped key: its place is not known, so the value's start stands in.
+                        std::borrow::Cow::Owned(_) => v_start..v_start,
+                    };
+                    members.push((key.into_owned(), key_range, v_start..v_start + v.len()));
+                }
+                Ok(Children::Object(members))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Children, A::Error> {
+                let mut elements = Vec::new();
+                while let Some(value) = seq.next_element::<&RawValue>()? {
+                    let v = value.get();
+                    elements.push(v.as_ptr() as usize..v.as_ptr() as usize + v.len());
+                }
+                Ok(Children::Array(elements))
+            }
+        }
+        deserializer.deserialize_any(ChildrenVisitor)
     }
 }
 
@@ -314,6 +469,51 @@ mod tests {
         assert_eq!(&text[r], "\"Value\": \"x\"");
         assert!(f.span_of("/Vpcs/1").is_none());
         assert!(f.span_of("/Nope").is_none());
+    }
+
+    /// Every pointer of `value`, escaped per RFC 6901.
+    fn pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    pointers(v, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    #[test]
+    fn large_files_locate_values_as_an_outline_does() {
+        let items: Vec<String> = (0..40)
+            .map(|i| {
+                format!(
+                    "{{\"Id\": \"x-{i}\", \"a/b\": {i}, \"t~x\": [true, null, {{\"é\": \"v\"}}], \"Nested\": {{\"Deep\": [[{i}], {{}}]}}, \"Empty\": []}}"
+                )
+            })
+            .collect();
+        let text =
+            format!(" {{\"data\": {{\"Items\": [\n{}\n], \"Count\": 40}}, \"Next\": null}}\n", items.join(",\n"));
+        let f = SourceFile::new("t.json".into(), None, text.clone());
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut all = Vec::new();
+        pointers(&value, String::new(), &mut all);
+        all.extend(["/data/Items/40".into(), "/Nope".into(), "/data/Items/x".into(), "/Next/0".into()]);
+        for limit in [0, 64, 600] {
+            let large = SourceFile::new("t.json".into(), None, text.clone());
+            for p in &all {
+                assert_eq!(large.span_in_large(p, limit), f.span_of(p), "{p} (limit {limit})");
+            }
+        }
+        // A key with a JSON escape: found, underlined at its value.
+        let f = SourceFile::new("t.json".into(), None, r#"{"a\"b": {"c": 1}}"#.into());
+        assert_eq!(f.span_in_large("/a\"b/c", 0).map(|r| &f.text[r]), Some(r#""c": 1"#));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::model::net::{PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
 use ipnet::IpNet;
-use serde_json::{Map, Value};
+use serde_json_borrow::{ObjectAsVec as Map, Value};
 use std::path::Path;
 
 /// Account and region implied by a path laid out as `…/<account-id>/<region>/…`
@@ -93,24 +93,25 @@ pub(crate) fn load_document(
     let mut prefix = String::new();
     // boto3 recordings (placebo) wrap the response: {"status_code": 200, "data": {...}}.
     if root.contains_key("status_code")
-        && let Some(data) = root.get("data").and_then(Value::as_object)
+        && let Some(data) = member(root, "data").and_then(Value::as_object)
     {
         root = data;
         prefix = "/data".into();
     }
     let mut ctx = Ctx { file, scope, state, loaded, recognised: 0 };
-    let mut keys: Vec<&String> = root.keys().collect();
-    keys.sort();
+    let mut keys: Vec<&str> = root.keys().collect();
+    keys.sort_unstable();
+    keys.dedup();
     for key in keys {
-        let value = &root[key];
+        let Some(value) = member(root, key) else { continue };
         let pointer = format!("{prefix}/{}", escape(key));
-        if METADATA_KEYS.contains(&key.as_str()) {
-            *ctx.loaded.design.stats.metadata_keys.entry(key.clone()).or_default() += 1;
+        if METADATA_KEYS.contains(&key) {
+            *ctx.loaded.design.stats.metadata_keys.entry(key.to_string()).or_default() += 1;
             continue;
         }
         let Some(reader) = reader_for(key) else {
-            let n = value.as_array().map_or(1, Vec::len);
-            *ctx.loaded.design.stats.unmodelled_keys.entry(key.clone()).or_default() += n;
+            let n = value.as_array().map_or(1, <[Value]>::len);
+            *ctx.loaded.design.stats.unmodelled_keys.entry(key.to_string()).or_default() += n;
             continue;
         };
         ctx.recognised += 1;
@@ -125,8 +126,11 @@ pub(crate) fn load_document(
     if ctx.recognised > 0 {
         ctx.loaded.recognised += 1;
     }
-    if ctx.recognised == 0 && !root.keys().all(|k| METADATA_KEYS.contains(&k.as_str())) {
-        let keys: Vec<&str> = root.keys().map(String::as_str).take(5).collect();
+    if ctx.recognised == 0 && !root.keys().all(|k| METADATA_KEYS.contains(&k)) {
+        let mut keys: Vec<&str> = root.keys().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.truncate(5);
         ctx.loaded.design.stats.files_skipped.push((
             ctx.loaded.design.sources.get(file).name.clone(),
             format!("no AWS network resources (top-level keys: {})", keys.join(", ")),
@@ -134,7 +138,12 @@ pub(crate) fn load_document(
     }
 }
 
-type Reader = fn(&mut Ctx<'_>, &str, &[Value]);
+/// The value of `key` in `obj`. With a repeated key the last one counts, as in serde_json.
+fn member<'v, 'a>(obj: &'v Map<'a>, key: &str) -> Option<&'v Value<'a>> {
+    obj.as_vec().iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+type Reader = fn(&mut Ctx<'_>, &str, &[Value<'_>]);
 
 fn reader_for(key: &str) -> Option<Reader> {
     Some(match key {
@@ -181,12 +190,12 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-fn kind_of(v: &Value) -> &'static str {
+fn kind_of(v: &Value<'_>) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
-        Value::String(_) => "a string",
+        Value::Str(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
@@ -224,7 +233,7 @@ impl Ctx<'_> {
     fn each(
         &mut self,
         pointer: &str,
-        items: &[Value],
+        items: &[Value<'_>],
         kind: ResourceKind,
         read: fn(&mut Ctx<'_>, Item<'_>) -> Res<()>,
     ) {
@@ -283,7 +292,7 @@ impl Ctx<'_> {
 
 /// One JSON object of the input, with its pointer, and typed accessors that report wrong shapes.
 struct Item<'a> {
-    obj: &'a Map<String, Value>,
+    obj: &'a Map<'a>,
     ptr: String,
 }
 
@@ -291,15 +300,15 @@ impl<'a> Item<'a> {
     fn at(&self, key: &str) -> String {
         format!("{}/{}", self.ptr, escape(key))
     }
-    fn wrong(&self, key: &str, expected: &str, v: &Value) -> FieldError {
+    fn wrong(&self, key: &str, expected: &str, v: &Value<'_>) -> FieldError {
         FieldError { pointer: self.at(key), message: format!("`{key}` must be {expected}, found {}", kind_of(v)) }
     }
     /// A string field; missing, null and "" are all absent.
     fn str(&self, key: &str) -> Res<Option<&'a str>> {
-        match self.obj.get(key) {
+        match member(self.obj, key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Value::Str(s)) if s.is_empty() => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s)),
             Some(v) => Err(self.wrong(key, "a string", v)),
         }
     }
@@ -311,22 +320,22 @@ impl<'a> Item<'a> {
         Ok(self.str(key)?.map(str::to_string))
     }
     fn bool(&self, key: &str) -> Res<Option<bool>> {
-        match self.obj.get(key) {
+        match member(self.obj, key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(Value::Str(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::Str(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
             Some(v) => Err(self.wrong(key, "a boolean", v)),
         }
     }
     fn int(&self, key: &str) -> Res<Option<i64>> {
-        match self.obj.get(key) {
+        match member(self.obj, key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| FieldError {
                 pointer: self.at(key),
                 message: format!("`{key}` must be an integer, found {n}"),
             }),
-            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| FieldError {
+            Some(Value::Str(s)) => s.trim().parse().map(Some).map_err(|_| FieldError {
                 pointer: self.at(key),
                 message: format!("`{key}` must be an integer, found \"{s}\""),
             }),
@@ -345,14 +354,14 @@ impl<'a> Item<'a> {
         }
     }
     fn obj(&self, key: &str) -> Res<Option<Item<'a>>> {
-        match self.obj.get(key) {
+        match member(self.obj, key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Object(o)) => Ok(Some(Item { obj: o, ptr: self.at(key) })),
             Some(v) => Err(self.wrong(key, "an object", v)),
         }
     }
-    fn arr(&self, key: &str) -> Res<&'a [Value]> {
-        match self.obj.get(key) {
+    fn arr(&self, key: &str) -> Res<&'a [Value<'a>]> {
+        match member(self.obj, key) {
             None | Some(Value::Null) => Ok(&[]),
             Some(Value::Array(a)) => Ok(a),
             Some(v) => Err(self.wrong(key, "an array", v)),
@@ -379,7 +388,7 @@ impl<'a> Item<'a> {
             .enumerate()
             .filter(|(_, v)| !v.is_null())
             .map(|(i, v)| match v {
-                Value::String(s) => Ok(s.clone()),
+                Value::Str(s) => Ok(s.to_string()),
                 v => Err(FieldError {
                     pointer: format!("{base}/{i}"),
                     message: format!("elements of `{key}` must be strings, found {}", kind_of(v)),
@@ -1000,7 +1009,7 @@ fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     Ok(())
 }
 
-fn read_reservations(c: &mut Ctx<'_>, pointer: &str, items: &[Value]) {
+fn read_reservations(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
     c.loaded.design.kinds_present.insert(ResourceKind::Instance);
     c.loaded.design.kinds_listed.insert(ResourceKind::Instance);
     for (i, v) in items.iter().enumerate() {
@@ -1142,7 +1151,7 @@ fn read_endpoint(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
 }
 
 /// `describe-target-health`, one listing per target group (as `TargetHealthByGroup`).
-fn read_target_health(c: &mut Ctx<'_>, pointer: &str, items: &[Value]) {
+fn read_target_health(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
     for (i, v) in items.iter().enumerate() {
         let ptr = format!("{pointer}/{i}");
         let Some(obj) = v.as_object() else { continue };
@@ -1166,7 +1175,7 @@ fn read_target_health(c: &mut Ctx<'_>, pointer: &str, items: &[Value]) {
 
 /// Transit gateway route table associations or propagations listed on their own; entries that
 /// do not name their route table cannot be placed and are counted as not modelled.
-fn read_tgw_links(c: &mut Ctx<'_>, pointer: &str, items: &[Value], propagation: bool) {
+fn read_tgw_links(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>], propagation: bool) {
     for (i, v) in items.iter().enumerate() {
         let Some(obj) = v.as_object() else { continue };
         let item = Item { obj, ptr: format!("{pointer}/{i}") };

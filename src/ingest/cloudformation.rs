@@ -20,11 +20,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Whether a parsed document is a CloudFormation template: it says so, or its `Resources` map
 /// holds entries typed `AWS::…` (or `Custom::…`, `Alexa::…`).
-pub fn detect(root: &Map<String, Value>) -> bool {
+pub fn detect(root: &serde_json_borrow::Value<'_>) -> bool {
+    let Some(root) = root.as_object() else { return false };
     root.contains_key("AWSTemplateFormatVersion")
-        || root.get("Resources").and_then(Value::as_object).is_some_and(|r| {
-            !r.is_empty() && r.values().any(|v| v.get("Type").and_then(Value::as_str).is_some_and(|t| t.contains("::")))
-        })
+        || root
+            .get("Resources")
+            .and_then(|r| r.as_object())
+            .is_some_and(|r| r.values().any(|v| v.get("Type").as_str().is_some_and(|t| t.contains("::"))))
 }
 
 /// A rule silenced on a resource by its template `Metadata` (`vpclint: {ignore: [{rule, reason}]}`).

@@ -342,10 +342,22 @@ fn mentions_cloudformation(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
 }
 
-/// A file parsed into a value (YAML converted), or where it is not valid.
+/// A file parsed into the form its reader takes, or where it is not valid.
 struct Parsed {
     yaml: bool,
-    value: Result<serde_json::Value, InputError>,
+    document: Result<Document, InputError>,
+}
+
+/// A parsed document, told apart by content.
+enum Document {
+    Terraform(serde_json::Value),
+    CloudFormation(serde_json::Value),
+    /// AWS CLI output (or anything else in JSON, which its reader reports on). Read as a borrowed
+    /// tree whose strings point into the text: a dump is millions of small strings, and copying
+    /// each of them into its own allocation cost more than the parse itself.
+    Listing(serde_json_borrow::OwnedValue),
+    /// YAML that is not a CloudFormation template.
+    OtherYaml,
 }
 
 fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
@@ -365,7 +377,7 @@ fn parse_text(file: &SourceFile) -> Parsed {
         help: None,
     };
     let yaml = is_yaml(file);
-    let value = if file.text.trim().is_empty() {
+    let document = if file.text.trim().is_empty() {
         Err(InputError {
             help: Some(
                 "expected the JSON output of an AWS CLI describe-* command, `terraform show -json`, or a \
@@ -376,41 +388,64 @@ fn parse_text(file: &SourceFile) -> Parsed {
         })
     } else if yaml {
         match cloudformation::yaml::parse(&file.text) {
-            Ok(docs) if docs.len() == 1 => Ok(docs[0].to_json()),
-            Ok(_) => Ok(serde_json::Value::Null),
+            Ok(docs) if docs.len() == 1 => {
+                let value = docs[0].to_json();
+                Ok(if cloudformation::detect(&serde_json_borrow::Value::from(&value)) {
+                    Document::CloudFormation(value)
+                } else {
+                    Document::OtherYaml
+                })
+            }
+            Ok(_) => Ok(Document::OtherYaml),
             Err(e) if mentions_cloudformation(&file.text) => Err(error_at(e.offset, e.message)),
-            Err(_) => Ok(serde_json::Value::Null),
+            Err(_) => Ok(Document::OtherYaml),
         }
     } else {
-        serde_json::from_str::<serde_json::Value>(&file.text)
-            .map_err(|e| error_at(file.offset_of(e.line(), e.column()), format!("invalid JSON: {e}")))
+        match serde_json_borrow::OwnedValue::from_string(file.text.to_string()) {
+            Ok(owned) => {
+                let root = owned.get_value();
+                Ok(if terraform::detect(root) {
+                    Document::Terraform(root.into())
+                } else if cloudformation::detect(root) {
+                    Document::CloudFormation(root.into())
+                } else {
+                    Document::Listing(owned)
+                })
+            }
+            // The borrowed parse wraps serde_json's error (with its line and column) in an io::Error.
+            Err(e) => Err(match e.into_inner().and_then(|inner| inner.downcast::<serde_json::Error>().ok()) {
+                Some(e) => error_at(file.offset_of(e.line(), e.column()), format!("invalid JSON: {e}")),
+                None => error_at(0, "invalid JSON".into()),
+            }),
+        }
     };
-    Parsed { yaml, value }
+    Parsed { yaml, document }
 }
 
 fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, loaded: &mut Loaded) {
     let scope = aws_cli::PathScope::from_path(file.path.as_deref());
     let name = file.name.clone();
-    let Parsed { yaml, value: parsed } = parsed;
-    file.yaml = yaml;
+    file.yaml = parsed.yaml;
     let id = loaded.design.sources.add(file);
     loaded.design.stats.files_loaded += 1;
-    match parsed {
-        Ok(value) => match value.as_object() {
-            Some(root) if !yaml && terraform::detect(root) => {
-                loaded.recognised += 1;
+    match parsed.document {
+        Ok(Document::Terraform(value)) => {
+            loaded.recognised += 1;
+            if let Some(root) = value.as_object() {
                 terraform::load_document(id, root, state, loaded)
             }
-            Some(root) if cloudformation::detect(root) => {
-                loaded.recognised += 1;
-                let parameters = state.parameters.clone();
+        }
+        Ok(Document::CloudFormation(value)) => {
+            loaded.recognised += 1;
+            let parameters = state.parameters.clone();
+            if let Some(root) = value.as_object() {
                 cloudformation::load_document(id, root, &parameters, state, loaded)
             }
-            _ if yaml => {
-                loaded.design.stats.files_skipped.push((name, "YAML, but not a CloudFormation template".into()));
-            }
-            _ => aws_cli::load_document(id, &value, &scope, state, loaded),
-        },
+        }
+        Ok(Document::Listing(owned)) => aws_cli::load_document(id, owned.get_value(), &scope, state, loaded),
+        Ok(Document::OtherYaml) => {
+            loaded.design.stats.files_skipped.push((name, "YAML, but not a CloudFormation template".into()));
+        }
         Err(mut err) => {
             err.file = Some(id);
             loaded.errors.push(err);

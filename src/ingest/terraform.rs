@@ -15,10 +15,12 @@ use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
 /// Whether a parsed document is Terraform JSON output.
-pub fn detect(root: &Map<String, Value>) -> bool {
+pub fn detect(root: &serde_json_borrow::Value<'_>) -> bool {
+    let Some(root) = root.as_object() else { return false };
     root.contains_key("planned_values")
         || root.contains_key("resource_changes")
-        || (root.contains_key("format_version") && root.get("values").is_some_and(|v| v.get("root_module").is_some()))
+        || (root.contains_key("format_version")
+            && root.get("values").and_then(|v| v.as_object()).is_some_and(|v| v.contains_key("root_module")))
 }
 
 /// One managed resource as the plan or state describes it after the change.
