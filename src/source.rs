@@ -202,6 +202,9 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    /// Entries that stand for files that could not be read, so that every file of a load has
+    /// the id it was given before reading.
+    unread: usize,
 }
 
 impl Sources {
@@ -209,17 +212,24 @@ impl Sources {
         self.files.push(file);
         FileId(self.files.len() as u32 - 1)
     }
+    /// Take the next id for a file that could not be read.
+    pub fn add_unread(&mut self, name: String) -> FileId {
+        self.unread += 1;
+        self.add(SourceFile::new(name, None, String::new()))
+    }
+    /// The id the next file added will have.
+    pub fn next_id(&self) -> FileId {
+        FileId(self.files.len() as u32)
+    }
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
-    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
-    }
+    /// Files read.
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.files.len() - self.unread
     }
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len() == 0
     }
 }
 

@@ -170,3 +170,23 @@ fn stdin_bad_input_is_located_too() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("<stdin>:1:11: invalid JSON"), "{}", text(&o));
 }
+
+#[test]
+fn a_file_that_cannot_be_read_does_not_shift_the_places_of_later_files() {
+    let dir = scratch("unreadable-first");
+    std::fs::copy(root().join("fixtures/bad/invalid-utf8/describe-vpcs.json"), dir.join("a.json")).unwrap();
+    std::fs::copy(
+        root().join("fixtures/NAT001/fail/public-no-addresses/describe-nat-gateways.json"),
+        dir.join("b.json"),
+    )
+    .unwrap();
+    let o = vpclint(&["check", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let finding = &doc["findings"][0];
+    assert_eq!(finding["rule"], "NAT001", "{doc}");
+    assert!(finding["file"].as_str().unwrap().ends_with("b.json"), "{doc}");
+    assert_eq!((finding["line"].as_u64(), finding["column"].as_u64()), (Some(6), Some(13)), "{doc}");
+    assert!(doc["input_errors"][0]["file"].as_str().unwrap().ends_with("a.json"), "{doc}");
+    assert_eq!(doc["summary"]["files"], 1, "only b.json was read");
+}

@@ -1,6 +1,6 @@
 //! AWS CLI / boto3 `describe-*` output: files are recognised by their top-level keys, never by name.
 
-use super::{ErrorLocation, InputError, LoadState, Loaded};
+use super::{ErrorLocation, HasMeta, InputError, LoadState, Loaded};
 use crate::model::net::{PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
@@ -71,19 +71,18 @@ fn arn_scope(arn: &str) -> (Option<String>, Option<String>) {
 /// Keys that describe a response, not resources.
 const METADATA_KEYS: &[&str] = &["ResponseMetadata", "NextToken", "Marker", "NextMarker", "IsTruncated"];
 
-/// Read one parsed JSON document into the design.
-pub(crate) fn load_document(
-    file: FileId,
-    value: &Value,
-    scope: &PathScope,
-    state: &mut LoadState,
-    loaded: &mut Loaded,
-) {
-    let name = loaded.design.sources.get(file).name.clone();
+/// Read one parsed JSON document: what it holds, ready to merge into a load.
+pub(crate) fn read_listing(file: FileId, name: &str, value: &Value<'_>, scope: &PathScope) -> Listing {
+    let mut ctx = Ctx { file, name, scope, loaded: Loaded::default(), pending: Vec::new(), recognised: 0 };
+    read_document(&mut ctx, value);
+    Listing { loaded: ctx.loaded, pending: ctx.pending }
+}
+
+fn read_document(ctx: &mut Ctx<'_>, value: &Value<'_>) {
     let Some(mut root) = value.as_object() else {
-        loaded.errors.push(InputError {
-            file: Some(file),
-            path: name,
+        ctx.loaded.errors.push(InputError {
+            file: Some(ctx.file),
+            path: ctx.name.to_string(),
             location: ErrorLocation::Pointer(String::new()),
             message: format!("expected a JSON object of AWS CLI output, found {}", kind_of(value)),
             help: Some("vpclint reads the output of `aws ec2 describe-*` and `aws elbv2 describe-*`".into()),
@@ -98,7 +97,6 @@ pub(crate) fn load_document(
         root = data;
         prefix = "/data".into();
     }
-    let mut ctx = Ctx { file, scope, state, loaded, recognised: 0 };
     let mut keys: Vec<&str> = root.keys().collect();
     keys.sort_unstable();
     keys.dedup();
@@ -121,7 +119,7 @@ pub(crate) fn load_document(
             }
             continue;
         };
-        reader(&mut ctx, &pointer, items);
+        reader(ctx, &pointer, items);
     }
     if ctx.recognised > 0 {
         ctx.loaded.recognised += 1;
@@ -131,10 +129,11 @@ pub(crate) fn load_document(
         keys.sort_unstable();
         keys.dedup();
         keys.truncate(5);
-        ctx.loaded.design.stats.files_skipped.push((
-            ctx.loaded.design.sources.get(file).name.clone(),
-            format!("no AWS network resources (top-level keys: {})", keys.join(", ")),
-        ));
+        ctx.loaded
+            .design
+            .stats
+            .files_skipped
+            .push((ctx.name.to_string(), format!("no AWS network resources (top-level keys: {})", keys.join(", "))));
     }
 }
 
@@ -203,10 +202,38 @@ fn kind_of(v: &Value<'_>) -> &'static str {
 
 struct Ctx<'a> {
     file: FileId,
+    name: &'a str,
     scope: &'a PathScope,
-    state: &'a mut LoadState,
-    loaded: &'a mut Loaded,
+    /// Errors, statistics and links; its design's resource lists stay empty.
+    loaded: Loaded,
+    pending: Vec<Pending>,
     recognised: usize,
+}
+
+/// A resource read from a listing, waiting to be added to the design (or counted as a duplicate).
+type Pending = Box<dyn FnOnce(&mut LoadState, &mut Design) + Send>;
+
+/// What one AWS CLI file holds, read on its own (on a worker thread) and merged into the load in
+/// file order, so that the result is the same whichever thread read it.
+pub(crate) struct Listing {
+    loaded: Loaded,
+    pending: Vec<Pending>,
+}
+
+impl Listing {
+    pub(crate) fn merge_into(self, state: &mut LoadState, loaded: &mut Loaded) {
+        for add in self.pending {
+            add(state, &mut loaded.design);
+        }
+        let Loaded { design, errors, recognised, .. } = self.loaded;
+        loaded.errors.extend(errors);
+        loaded.recognised += recognised;
+        loaded.design.kinds_present.extend(design.kinds_present);
+        loaded.design.kinds_listed.extend(design.kinds_listed);
+        loaded.design.tgw_table_links.extend(design.tgw_table_links);
+        loaded.design.target_registrations.extend(design.target_registrations);
+        loaded.design.stats.absorb(design.stats);
+    }
 }
 
 /// A field that could not be read: where, and why.
@@ -219,10 +246,9 @@ type Res<T> = Result<T, FieldError>;
 
 impl Ctx<'_> {
     fn error(&mut self, pointer: &str, message: String) {
-        let path = self.loaded.design.sources.get(self.file).name.clone();
         self.loaded.errors.push(InputError {
             file: Some(self.file),
-            path,
+            path: self.name.to_string(),
             location: ErrorLocation::Pointer(pointer.to_string()),
             message,
             help: None,
@@ -285,8 +311,17 @@ impl Ctx<'_> {
         Origin::new(self.file, pointer.to_string())
     }
 
-    fn fresh(&mut self, kind: ResourceKind, meta: &Meta) -> bool {
-        self.state.first_sighting(&mut self.loaded.design, kind, meta)
+    /// Keep `item` for the design, unless an earlier file (or item) defined it already: that is
+    /// decided when the listing is merged, in file order.
+    fn keep<T: HasMeta + Send + 'static>(
+        &mut self,
+        kind: ResourceKind,
+        item: T,
+        arena: fn(&mut Design) -> &mut Vec<T>,
+    ) {
+        self.pending.push(Box::new(move |state, design| {
+            state.push_first(design, kind, item, arena);
+        }));
     }
 }
 
@@ -455,9 +490,7 @@ fn read_vpc(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         }
     }
     let vpc = Vpc { is_default: item.bool("IsDefault")?.unwrap_or(false), cidrs, meta, undecided_blocks: Vec::new() };
-    if c.fresh(ResourceKind::Vpc, &vpc.meta) {
-        c.loaded.design.vpcs.push(vpc);
-    }
+    c.keep(ResourceKind::Vpc, vpc, |d| &mut d.vpcs);
     Ok(())
 }
 
@@ -478,9 +511,7 @@ fn read_subnet(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         ipv6_cidrs,
         meta,
     };
-    if c.fresh(ResourceKind::Subnet, &subnet.meta) {
-        c.loaded.design.subnets.push(subnet);
-    }
+    c.keep(ResourceKind::Subnet, subnet, |d| &mut d.subnets);
     Ok(())
 }
 
@@ -559,9 +590,7 @@ fn read_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let routes = item.objs("Routes")?.iter().map(|r| read_route(c, r)).collect::<Res<Vec<_>>>()?;
     let table =
         RouteTable { vpc: item.str("VpcId")?.map(Ref::new), main, subnets, routes, has_unknown_routes: false, meta };
-    if c.fresh(ResourceKind::RouteTable, &table.meta) {
-        c.loaded.design.route_tables.push(table);
-    }
+    c.keep(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
     Ok(())
 }
 
@@ -580,9 +609,7 @@ fn read_igw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         attachments: read_attachments(&item)?,
         meta: c.meta(&item, "InternetGatewayId", item.owned("OwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::InternetGateway, &igw.meta) {
-        c.loaded.design.internet_gateways.push(igw);
-    }
+    c.keep(ResourceKind::InternetGateway, igw, |d| &mut d.internet_gateways);
     Ok(())
 }
 
@@ -591,9 +618,7 @@ fn read_eigw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         attachments: read_attachments(&item)?,
         meta: c.meta(&item, "EgressOnlyInternetGatewayId", None, None)?,
     };
-    if c.fresh(ResourceKind::EgressOnlyInternetGateway, &igw.meta) {
-        c.loaded.design.egress_only_internet_gateways.push(igw);
-    }
+    c.keep(ResourceKind::EgressOnlyInternetGateway, igw, |d| &mut d.egress_only_internet_gateways);
     Ok(())
 }
 
@@ -623,9 +648,7 @@ fn read_nat(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         allocation_unknown: false,
         meta: c.meta(&item, "NatGatewayId", None, None)?,
     };
-    if c.fresh(ResourceKind::NatGateway, &nat.meta) {
-        c.loaded.design.nat_gateways.push(nat);
-    }
+    c.keep(ResourceKind::NatGateway, nat, |d| &mut d.nat_gateways);
     Ok(())
 }
 
@@ -638,9 +661,7 @@ fn read_address(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         association_id: item.owned("AssociationId")?,
         meta: c.meta(&item, id_key, item.owned("NetworkInterfaceOwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::ElasticIp, &eip.meta) {
-        c.loaded.design.elastic_ips.push(eip);
-    }
+    c.keep(ResourceKind::ElasticIp, eip, |d| &mut d.elastic_ips);
     Ok(())
 }
 
@@ -689,9 +710,7 @@ fn read_peering(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     meta.account = requester.owner.clone().or(meta.account);
     meta.region = requester.region.clone().or(meta.region);
     let pcx = PeeringConnection { meta, status: status.to_ascii_lowercase(), requester, accepter };
-    if c.fresh(ResourceKind::PeeringConnection, &pcx.meta) {
-        c.loaded.design.peering_connections.push(pcx);
-    }
+    c.keep(ResourceKind::PeeringConnection, pcx, |d| &mut d.peering_connections);
     Ok(())
 }
 
@@ -749,9 +768,7 @@ fn read_sg(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         egress: read_sg_rules(c, &item, "IpPermissionsEgress")?,
         meta: c.meta(&item, "GroupId", item.owned("OwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::SecurityGroup, &sg.meta) {
-        c.loaded.design.security_groups.push(sg);
-    }
+    c.keep(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups);
     Ok(())
 }
 
@@ -829,9 +846,7 @@ fn read_nacl(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         has_unknown_entries: false,
         meta: c.meta(&item, "NetworkAclId", item.owned("OwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::NetworkAcl, &nacl.meta) {
-        c.loaded.design.network_acls.push(nacl);
-    }
+    c.keep(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
     Ok(())
 }
 
@@ -882,9 +897,7 @@ fn read_elbv2(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         zones,
         meta,
     };
-    if c.fresh(ResourceKind::LoadBalancer, &lb.meta) {
-        c.loaded.design.load_balancers.push(lb);
-    }
+    c.keep(ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers);
     Ok(())
 }
 
@@ -925,13 +938,14 @@ fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
             });
         }
     }
-    if c.fresh(ResourceKind::LoadBalancer, &lb.meta) {
-        c.loaded.design.load_balancers.push(lb);
-        c.loaded.design.listeners.extend(listeners);
-    } else if !listeners.is_empty() {
-        // The load balancer was loaded already, with its listeners: these repeat them.
-        *c.loaded.design.stats.duplicates.entry(ResourceKind::Listener).or_default() += listeners.len();
-    }
+    c.pending.push(Box::new(move |state, design| {
+        if state.push_first(design, ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers).is_some() {
+            design.listeners.extend(listeners);
+        } else if !listeners.is_empty() {
+            // The load balancer was loaded already, with its listeners: these repeat them.
+            *design.stats.duplicates.entry(ResourceKind::Listener).or_default() += listeners.len();
+        }
+    }));
     Ok(())
 }
 
@@ -947,9 +961,7 @@ fn read_target_group(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         targets: Vec::new(),
         meta: c.meta(&item, "TargetGroupArn", account, region)?,
     };
-    if c.fresh(ResourceKind::TargetGroup, &tg.meta) {
-        c.loaded.design.target_groups.push(tg);
-    }
+    c.keep(ResourceKind::TargetGroup, tg, |d| &mut d.target_groups);
     Ok(())
 }
 
@@ -962,9 +974,7 @@ fn read_listener(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         port: item.port("Port")?,
         meta: c.meta(&item, "ListenerArn", account, region)?,
     };
-    if c.fresh(ResourceKind::Listener, &l.meta) {
-        c.loaded.design.listeners.push(l);
-    }
+    c.keep(ResourceKind::Listener, l, |d| &mut d.listeners);
     Ok(())
 }
 
@@ -1003,9 +1013,7 @@ fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         security_groups,
         meta,
     };
-    if c.fresh(ResourceKind::NetworkInterface, &eni.meta) {
-        c.loaded.design.network_interfaces.push(eni);
-    }
+    c.keep(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces);
     Ok(())
 }
 
@@ -1061,9 +1069,7 @@ fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<String>) -> Res<
         state,
         meta: c.meta(&item, "InstanceId", owner, region)?,
     };
-    if c.fresh(ResourceKind::Instance, &inst.meta) {
-        c.loaded.design.instances.push(inst);
-    }
+    c.keep(ResourceKind::Instance, inst, |d| &mut d.instances);
     Ok(())
 }
 
@@ -1073,9 +1079,7 @@ fn read_tgw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         state: item.owned("State")?,
         meta: c.meta(&item, "TransitGatewayId", item.owned("OwnerId")?.or(account), region)?,
     };
-    if c.fresh(ResourceKind::TransitGateway, &tgw.meta) {
-        c.loaded.design.transit_gateways.push(tgw);
-    }
+    c.keep(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways);
     Ok(())
 }
 
@@ -1097,9 +1101,7 @@ fn read_tgw_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         association,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("ResourceOwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::TransitGatewayAttachment, &att.meta) {
-        c.loaded.design.transit_gateway_attachments.push(att);
-    }
+    c.keep(ResourceKind::TransitGatewayAttachment, att, |d| &mut d.transit_gateway_attachments);
     Ok(())
 }
 
@@ -1115,9 +1117,7 @@ fn read_tgw_vpc_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         association: None,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("VpcOwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::TransitGatewayVpcAttachment, &att.meta) {
-        c.loaded.design.transit_gateway_vpc_attachments.push(att);
-    }
+    c.keep(ResourceKind::TransitGatewayVpcAttachment, att, |d| &mut d.transit_gateway_vpc_attachments);
     Ok(())
 }
 
@@ -1129,9 +1129,7 @@ fn read_tgw_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         routes: Vec::new(),
         meta: c.meta(&item, "TransitGatewayRouteTableId", None, None)?,
     };
-    if c.fresh(ResourceKind::TransitGatewayRouteTable, &rt.meta) {
-        c.loaded.design.transit_gateway_route_tables.push(rt);
-    }
+    c.keep(ResourceKind::TransitGatewayRouteTable, rt, |d| &mut d.transit_gateway_route_tables);
     Ok(())
 }
 
@@ -1144,9 +1142,7 @@ fn read_endpoint(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         route_tables: item.strs("RouteTableIds")?.into_iter().map(Ref::new).collect(),
         meta: c.meta(&item, "VpcEndpointId", item.owned("OwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::VpcEndpoint, &ep.meta) {
-        c.loaded.design.vpc_endpoints.push(ep);
-    }
+    c.keep(ResourceKind::VpcEndpoint, ep, |d| &mut d.vpc_endpoints);
     Ok(())
 }
 
@@ -1201,9 +1197,7 @@ fn read_prefix_list(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         family: item.owned("AddressFamily")?,
         meta: c.meta(&item, "PrefixListId", item.owned("OwnerId")?, None)?,
     };
-    if c.fresh(ResourceKind::ManagedPrefixList, &pl.meta) {
-        c.loaded.design.managed_prefix_lists.push(pl);
-    }
+    c.keep(ResourceKind::ManagedPrefixList, pl, |d| &mut d.managed_prefix_lists);
     Ok(())
 }
 

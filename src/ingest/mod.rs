@@ -91,13 +91,14 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
         let receivers: Vec<_> = (0..workers)
             .map(|w| {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(SourceFile, Parsed), InputError>>(1);
-                let mine: Vec<PathBuf> = files.iter().skip(w).step_by(workers).cloned().collect();
+                // File `i` gets id `i`: an unreadable one takes its id too (see below).
+                let mine: Vec<(usize, PathBuf)> = files.iter().cloned().enumerate().skip(w).step_by(workers).collect();
                 scope.spawn(move || {
-                    for path in mine {
+                    for (i, path) in mine {
                         let name = path.display().to_string();
                         let read = read_file(&path).and_then(|bytes| decode(&name, bytes)).map(|text| {
                             let file = SourceFile::new(name, Some(path.clone()), text);
-                            let parsed = parse_text(&file);
+                            let parsed = parse_text(&file, FileId(i as u32));
                             (file, parsed)
                         });
                         if tx.send(read).is_err() {
@@ -111,7 +112,10 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
         for i in 0..files.len() {
             match receivers[i % workers].recv() {
                 Ok(Ok((file, parsed))) => load_parsed(file, parsed, &mut state, &mut loaded),
-                Ok(Err(e)) => loaded.errors.push(e),
+                Ok(Err(e)) => {
+                    loaded.design.sources.add_unread(e.path.clone());
+                    loaded.errors.push(e)
+                }
                 Err(_) => break, // a worker stopped: it cannot without sending, short of a panic
             }
         }
@@ -274,7 +278,8 @@ has_meta!(
     crate::model::TransitGateway,
     crate::model::TransitGatewayAttachment,
     crate::model::TransitGatewayRouteTable,
-    crate::model::VpcEndpoint
+    crate::model::VpcEndpoint,
+    crate::model::ManagedPrefixList
 );
 
 /// Per-load bookkeeping: which resources were already seen (for de-duplication).
@@ -352,22 +357,21 @@ struct Parsed {
 enum Document {
     Terraform(serde_json::Value),
     CloudFormation(serde_json::Value),
-    /// AWS CLI output (or anything else in JSON, which its reader reports on). Read as a borrowed
-    /// tree whose strings point into the text: a dump is millions of small strings, and copying
-    /// each of them into its own allocation cost more than the parse itself.
-    Listing(serde_json_borrow::OwnedValue),
+    /// AWS CLI output (or anything else in JSON, which its reader reports on), already read: it
+    /// needs nothing from other files until it is merged.
+    Listing(Box<aws_cli::Listing>),
     /// YAML that is not a CloudFormation template.
     OtherYaml,
 }
 
 fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
-    let parsed = parse_text(&file);
+    let parsed = parse_text(&file, loaded.design.sources.next_id());
     load_parsed(file, parsed, state, loaded);
 }
 
-/// The parsing half of loading a file, which needs nothing but the file (so it can run on a
-/// worker thread).
-fn parse_text(file: &SourceFile) -> Parsed {
+/// The half of loading a file that needs nothing but the file and the id it will have (so it can
+/// run on a worker thread): parsing, and reading AWS CLI listings.
+fn parse_text(file: &SourceFile, id: FileId) -> Parsed {
     let name = file.name.clone();
     let error_at = |offset: usize, message: String| InputError {
         file: None,
@@ -401,29 +405,22 @@ fn parse_text(file: &SourceFile) -> Parsed {
             Err(_) => Ok(Document::OtherYaml),
         }
     } else {
-        match serde_json_borrow::OwnedValue::from_string(file.text.to_string()) {
-            Ok(owned) => {
-                let root = owned.get_value();
-                Ok(if terraform::detect(root) {
-                    Document::Terraform(root.into())
-                } else if cloudformation::detect(root) {
-                    Document::CloudFormation(root.into())
-                } else {
-                    Document::Listing(owned)
-                })
+        // A borrowed tree, whose strings point into the text: a dump is millions of small strings,
+        // and copying each into its own allocation cost more than the parse itself.
+        match serde_json::from_str::<serde_json_borrow::Value>(&file.text) {
+            Ok(root) if terraform::detect(&root) => Ok(Document::Terraform((&root).into())),
+            Ok(root) if cloudformation::detect(&root) => Ok(Document::CloudFormation((&root).into())),
+            Ok(root) => {
+                let scope = aws_cli::PathScope::from_path(file.path.as_deref());
+                Ok(Document::Listing(Box::new(aws_cli::read_listing(id, &file.name, &root, &scope))))
             }
-            // The borrowed parse wraps serde_json's error (with its line and column) in an io::Error.
-            Err(e) => Err(match e.into_inner().and_then(|inner| inner.downcast::<serde_json::Error>().ok()) {
-                Some(e) => error_at(file.offset_of(e.line(), e.column()), format!("invalid JSON: {e}")),
-                None => error_at(0, "invalid JSON".into()),
-            }),
+            Err(e) => Err(error_at(file.offset_of(e.line(), e.column()), format!("invalid JSON: {e}"))),
         }
     };
     Parsed { yaml, document }
 }
 
 fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, loaded: &mut Loaded) {
-    let scope = aws_cli::PathScope::from_path(file.path.as_deref());
     let name = file.name.clone();
     file.yaml = parsed.yaml;
     let id = loaded.design.sources.add(file);
@@ -442,7 +439,7 @@ fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, load
                 cloudformation::load_document(id, root, &parameters, state, loaded)
             }
         }
-        Ok(Document::Listing(owned)) => aws_cli::load_document(id, owned.get_value(), &scope, state, loaded),
+        Ok(Document::Listing(listing)) => listing.merge_into(state, loaded),
         Ok(Document::OtherYaml) => {
             loaded.design.stats.files_skipped.push((name, "YAML, but not a CloudFormation template".into()));
         }

@@ -596,6 +596,45 @@ pub struct Stats {
     pub condition_false: BTreeMap<String, usize>,
 }
 
+impl Stats {
+    /// Add the statistics of another part of the same load.
+    pub fn absorb(&mut self, other: Stats) {
+        fn sum<K: Ord>(into: &mut BTreeMap<K, usize>, from: BTreeMap<K, usize>) {
+            for (k, n) in from {
+                *into.entry(k).or_default() += n;
+            }
+        }
+        let Stats {
+            files_loaded,
+            files_skipped,
+            unmodelled_keys,
+            metadata_keys,
+            duplicates,
+            duplicate_origins,
+            unresolved,
+            rejected,
+            destroyed,
+            merged,
+            synthesized,
+            data_sources,
+            condition_false,
+        } = other;
+        self.files_loaded += files_loaded;
+        self.files_skipped.extend(files_skipped);
+        sum(&mut self.unmodelled_keys, unmodelled_keys);
+        sum(&mut self.metadata_keys, metadata_keys);
+        sum(&mut self.duplicates, duplicates);
+        self.duplicate_origins.extend(duplicate_origins);
+        sum(&mut self.unresolved, unresolved);
+        sum(&mut self.rejected, rejected);
+        self.destroyed += destroyed;
+        sum(&mut self.merged, merged);
+        self.synthesized += synthesized;
+        sum(&mut self.data_sources, data_sources);
+        sum(&mut self.condition_false, condition_false);
+    }
+}
+
 /// Everything one load produced.
 #[derive(Debug, Default)]
 pub struct Design {
