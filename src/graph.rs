@@ -2,7 +2,7 @@
 //! rule needs (effective route table, network ACL) computed once.
 
 use crate::analysis::routing;
-use crate::model::net::Family;
+use crate::model::net::{AddrRange, Family};
 use crate::model::{Design, ResourceKind, Route, TargetKind};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -57,13 +57,20 @@ pub enum DefaultRoute<'d> {
 pub struct Topology<'d> {
     pub design: &'d Design,
     pub graph: DiGraph<Node, Edge>,
-    nodes: HashMap<Node, NodeIndex>,
+    /// Where each kind's nodes start: resources are added kind by kind, in arena order, so a
+    /// node is found by arithmetic instead of through a map of a million entries.
+    first_node: Vec<(ResourceKind, usize, usize)>,
     subnet_tables: Vec<Option<EffectiveTable>>,
     subnet_nacls: Vec<Option<usize>>,
     main_tables: Vec<Option<usize>>,
     groups: HashMap<&'d str, usize>,
     /// Route table → subnets that use it (explicitly or as the main table).
     table_users: Vec<Vec<usize>>,
+    /// VPC → its route tables.
+    vpc_tables: Vec<Vec<usize>>,
+    /// Active VPC blocks by (family, start), each with the highest end of the blocks up to it:
+    /// the VPCs that own part of a range are found by binary search.
+    vpc_blocks: Vec<(AddrRange, usize, u128)>,
 }
 
 impl<'d> Topology<'d> {
@@ -71,22 +78,36 @@ impl<'d> Topology<'d> {
         let mut t = Topology {
             design,
             graph: DiGraph::new(),
-            nodes: HashMap::new(),
+            first_node: Vec::new(),
             subnet_tables: vec![None; design.subnets.len()],
             subnet_nacls: vec![None; design.subnets.len()],
             main_tables: vec![None; design.vpcs.len()],
             groups: HashMap::new(),
             table_users: vec![Vec::new(); design.route_tables.len()],
+            vpc_tables: vec![Vec::new(); design.vpcs.len()],
+            vpc_blocks: Vec::new(),
         };
         for (i, sg) in design.security_groups.iter().enumerate() {
             t.groups.entry(sg.meta.id.as_str()).or_insert(i);
         }
         for (kind, count) in design.counts() {
+            t.first_node.push((kind, t.graph.node_count(), count));
             for index in 0..count {
-                let node = Node { kind, index };
-                let ix = t.graph.add_node(node);
-                t.nodes.insert(node, ix);
+                t.graph.add_node(Node { kind, index });
             }
+        }
+        for (vi, vpc) in design.vpcs.iter().enumerate() {
+            t.vpc_blocks.extend(vpc.active_cidrs().map(|c| (AddrRange::of(&c.net), vi, 0)));
+        }
+        t.vpc_blocks.sort_unstable_by_key(|&(r, vi, _)| (r.family, r.start, r.end, vi));
+        let mut reach: Option<(Family, u128)> = None;
+        for (r, _, highest) in &mut t.vpc_blocks {
+            let top = match reach {
+                Some((family, end)) if family == r.family => end.max(r.end),
+                _ => r.end,
+            };
+            reach = Some((r.family, top));
+            *highest = top;
         }
         use ResourceKind as K;
         for (i, s) in design.subnets.iter().enumerate() {
@@ -96,6 +117,9 @@ impl<'d> Topology<'d> {
         }
         for (i, rt) in design.route_tables.iter().enumerate() {
             let vpc = rt.vpc.as_ref().and_then(|r| r.idx);
+            if let Some(v) = vpc {
+                t.vpc_tables[v].push(i);
+            }
             if let (true, Some(v)) = (rt.main, vpc) {
                 // Several main tables for one VPC cannot happen in AWS; keep the first deterministically.
                 t.main_tables[v].get_or_insert(i);
@@ -181,16 +205,21 @@ impl<'d> Topology<'d> {
         t
     }
 
+    fn node(&self, node: Node) -> Option<NodeIndex> {
+        let &(_, first, count) = self.first_node.iter().find(|(kind, _, _)| *kind == node.kind)?;
+        (node.index < count).then(|| NodeIndex::new(first + node.index))
+    }
+
     fn link(&mut self, from: (ResourceKind, usize), to: (ResourceKind, usize), edge: Edge) {
-        let a = self.nodes.get(&Node { kind: from.0, index: from.1 }).copied();
-        let b = self.nodes.get(&Node { kind: to.0, index: to.1 }).copied();
+        let a = self.node(Node { kind: from.0, index: from.1 });
+        let b = self.node(Node { kind: to.0, index: to.1 });
         if let (Some(a), Some(b)) = (a, b) {
             self.graph.add_edge(a, b, edge);
         }
     }
 
     fn neighbours(&self, from: Node, edge: impl Fn(&Edge) -> bool, kind: ResourceKind) -> Vec<usize> {
-        let Some(&ix) = self.nodes.get(&from) else { return Vec::new() };
+        let Some(ix) = self.node(from) else { return Vec::new() };
         let mut out: Vec<usize> = self
             .graph
             .edges_directed(ix, petgraph::Direction::Outgoing)
@@ -265,6 +294,31 @@ impl<'d> Topology<'d> {
         }
     }
 
+    /// Route tables of a VPC.
+    pub fn tables_of(&self, vpc: usize) -> &[usize] {
+        self.vpc_tables.get(vpc).map_or(&[], Vec::as_slice)
+    }
+
+    /// VPCs with an active block that shares addresses with `range`, in index order.
+    pub fn vpcs_overlapping(&self, range: &AddrRange) -> Vec<usize> {
+        let blocks = &self.vpc_blocks;
+        // Blocks of the family that start at or before the range's end; going back from the last
+        // of them, stop where no block so far reaches the range's start.
+        let end = blocks.partition_point(|(r, _, _)| (r.family, r.start) <= (range.family, range.end));
+        let mut out: Vec<usize> = Vec::new();
+        for &(r, vi, highest) in blocks[..end].iter().rev() {
+            if r.family != range.family || highest < range.start {
+                break;
+            }
+            if r.end >= range.start {
+                out.push(vi);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Subnets of a VPC.
     pub fn subnets_of(&self, vpc: usize) -> Vec<usize> {
         self.neighbours(Node { kind: ResourceKind::Vpc, index: vpc }, |e| *e == Edge::Contains, ResourceKind::Subnet)
@@ -306,5 +360,49 @@ impl<'d> Topology<'d> {
         .into_iter()
         .filter(|&g| self.igw_attached_to(g, vpc))
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_vpcs_that_own_part_of_a_range() {
+        let vpc = |id: &str, blocks: &[&str]| {
+            let set: Vec<String> = blocks
+                .iter()
+                .map(|b| format!(r#"{{"CidrBlock": "{b}", "CidrBlockState": {{"State": "associated"}}}}"#))
+                .collect();
+            format!(
+                r#"{{"VpcId": "{id}", "CidrBlock": "{}", "CidrBlockAssociationSet": [{}]}}"#,
+                blocks[0],
+                set.join(",")
+            )
+        };
+        let vpcs = [
+            vpc("vpc-a", &["10.0.0.0/8"]),
+            vpc("vpc-b", &["10.1.0.0/16", "192.168.0.0/24"]),
+            vpc("vpc-c", &["10.2.0.0/16"]),
+            vpc("vpc-d", &["172.16.0.0/12"]),
+            vpc("vpc-e", &["10.1.128.0/17"]),
+        ];
+        let text = format!(r#"{{"Vpcs": [{}]}}"#, vpcs.join(","));
+        let loaded = crate::ingest::load_bytes("vpcs.json", text.as_bytes());
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let t = Topology::build(&loaded.design);
+        let ids = |cidr: &str| -> Vec<&str> {
+            t.vpcs_overlapping(&AddrRange::of(&cidr.parse().unwrap()))
+                .into_iter()
+                .map(|v| loaded.design.vpcs[v].meta.id.as_str())
+                .collect()
+        };
+        assert_eq!(ids("10.1.200.0/24"), ["vpc-a", "vpc-b", "vpc-e"]);
+        assert_eq!(ids("10.2.0.0/15"), ["vpc-a", "vpc-c"]);
+        assert_eq!(ids("11.0.0.0/8"), Vec::<&str>::new());
+        assert_eq!(ids("0.0.0.0/0"), ["vpc-a", "vpc-b", "vpc-c", "vpc-d", "vpc-e"]);
+        assert_eq!(ids("192.168.0.128/25"), ["vpc-b"]);
+        assert_eq!(ids("::/0"), Vec::<&str>::new());
+        assert_eq!(t.tables_of(0), &[] as &[usize]);
     }
 }

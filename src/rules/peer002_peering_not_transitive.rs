@@ -134,10 +134,12 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
     let mut notes = Vec::new();
     let peers_of_peer: BTreeSet<usize> =
         peer.vpc.idx.map(|p| t.peers(p).into_iter().map(|(_, v)| v).collect()).unwrap_or_default();
-    for (vi, vpc) in d.vpcs.iter().enumerate() {
+    let owners: BTreeSet<usize> = outside.iter().flat_map(|o| t.vpcs_overlapping(o)).collect();
+    for vi in owners {
         if Some(vi) == own_vpc || Some(vi) == peer.vpc.idx {
             continue;
         }
+        let vpc = &d.vpcs[vi];
         let hit: Vec<AddrRange> = vpc
             .active_cidrs()
             .flat_map(|c| outside.iter().filter_map(move |o| o.intersect(&AddrRange::of(&c.net))))
@@ -155,7 +157,7 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
     // Only when no VPC of the load owns the addresses: what the peer itself does with them.
     if let (true, Some(p)) = (notes.is_empty(), peer.vpc.idx) {
         let mut gateways: BTreeSet<String> = BTreeSet::new();
-        for rt in d.route_tables.iter().filter(|rt| rt.vpc.as_ref().and_then(|r| r.idx) == Some(p)) {
+        for rt in t.tables_of(p).iter().map(|&i| &d.route_tables[i]) {
             for o in outside {
                 for cidr in o.to_cidrs() {
                     if let Some(r) = routing::lookup(rt, &cidr)
