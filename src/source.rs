@@ -20,7 +20,8 @@ pub struct FileId(pub u32);
 pub struct SourceFile {
     pub name: String,
     pub path: Option<PathBuf>,
-    pub text: Arc<str>,
+    /// The text as read (an `Arc<str>` would copy it once more).
+    pub text: Arc<String>,
     /// YAML (a CloudFormation template), not JSON: pointers resolve through a YAML outline.
     pub yaml: bool,
     spans: OnceLock<Option<SpanTree>>,
@@ -44,7 +45,7 @@ impl SourceFile {
         SourceFile {
             name,
             path,
-            text: text.into(),
+            text: Arc::new(text),
             yaml: false,
             spans: OnceLock::new(),
             containers: Mutex::new(HashMap::new()),

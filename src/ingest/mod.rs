@@ -285,13 +285,14 @@ has_meta!(
 /// Per-load bookkeeping: which resources were already seen (for de-duplication).
 #[derive(Default)]
 pub(crate) struct LoadState {
-    /// (kind, account, region, template, id) → where it was first defined.
-    seen: HashMap<SeenKey, crate::source::Origin>,
+    /// Resources by id: for each, (kind, account, region, template) and where it was first
+    /// defined. Looked up by the id alone, so checking a resource copies nothing.
+    seen: rustc_hash::FxHashMap<String, Vec<(SeenScope, crate::source::Origin)>>,
     /// CloudFormation parameter values given by the user.
     parameters: Vec<(String, String)>,
 }
 
-type SeenKey = (ResourceKind, Option<String>, Option<String>, Option<FileId>, String);
+type SeenScope = (ResourceKind, Option<String>, Option<String>, Option<FileId>);
 
 impl LoadState {
     /// True the first time a resource is seen; later copies are counted as duplicates.
@@ -301,13 +302,20 @@ impl LoadState {
         kind: ResourceKind,
         meta: &crate::model::Meta,
     ) -> bool {
-        let key = (kind, meta.account.clone(), meta.region.clone(), meta.document, meta.id.clone());
-        match self.seen.get(&key) {
+        let same = |(k, account, region, document): &SeenScope| {
+            *k == kind && *account == meta.account && *region == meta.region && *document == meta.document
+        };
+        let entries = match self.seen.get_mut(meta.id.as_str()) {
+            Some(entries) => entries,
+            None => self.seen.entry(meta.id.clone()).or_default(),
+        };
+        match entries.iter().find(|(scope, _)| same(scope)) {
             None => {
-                self.seen.insert(key, meta.origin.clone());
+                let scope = (kind, meta.account.clone(), meta.region.clone(), meta.document);
+                entries.push((scope, meta.origin.clone()));
                 true
             }
-            Some(first) => {
+            Some((_, first)) => {
                 *design.stats.duplicates.entry(kind).or_default() += 1;
                 design.stats.duplicate_origins.push((kind, meta.id.clone(), first.clone(), meta.origin.clone()));
                 false
@@ -452,11 +460,11 @@ fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, load
 
 /// Resolve every [`Ref`] to an arena index, preferring a resource of the same account and region.
 fn resolve_references(design: &mut Design) {
-    type Index = HashMap<String, Vec<(Option<String>, Option<String>, Option<FileId>, usize)>>;
+    type Index = rustc_hash::FxHashMap<String, Vec<(Option<String>, Option<String>, Option<FileId>, usize)>>;
     /// Where a reference is made from: account, region and (for template ids) the template.
     type Scope = (Option<String>, Option<String>, Option<FileId>);
     fn index<'a>(metas: impl Iterator<Item = &'a crate::model::Meta>) -> Index {
-        let mut map: Index = HashMap::new();
+        let mut map = Index::default();
         for (i, m) in metas.enumerate() {
             map.entry(m.id.clone()).or_default().push((m.account.clone(), m.region.clone(), m.document, i));
         }

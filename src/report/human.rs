@@ -61,12 +61,12 @@ impl Diagnostic for Rendered {
 /// line and column.
 #[derive(Debug)]
 struct Excerpt {
-    text: Arc<str>,
+    text: Arc<String>,
     lines: Arc<[usize]>,
 }
 
 impl Excerpt {
-    fn new(text: Arc<str>) -> Excerpt {
+    fn new(text: Arc<String>) -> Excerpt {
         let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         Excerpt { text, lines }
     }
