@@ -27,10 +27,29 @@ pub struct SourceFile {
     spans: OnceLock<Option<SpanTree>>,
     /// For large JSON files: containers on the way to located values, by their start offset.
     containers: Mutex<HashMap<usize, Arc<Container>>>,
-    lines: OnceLock<Arc<[usize]>>,
-    /// Characters before every [`CHAR_CHUNK`]-th byte, so columns on very long lines (a
-    /// `terraform show -json` plan is one line) cost a chunk, not the line.
-    chars: OnceLock<Arc<[usize]>>,
+    lines: OnceLock<Arc<LineIndex>>,
+}
+
+/// Lines and columns of a text. Per [`CHAR_CHUNK`] bytes it keeps what placing an offset needs,
+/// so that costs a chunk, not the file or the line: a `terraform show -json` plan is one line, and a
+/// dump is millions of lines, whose starts alone would take 8 bytes each.
+#[derive(Debug)]
+pub struct LineIndex {
+    pub text: Arc<String>,
+    chunks: Vec<Chunk>,
+}
+
+/// What is known at the start of a chunk of the text.
+#[derive(Debug, Clone, Copy)]
+struct Chunk {
+    /// Characters before the chunk.
+    chars: usize,
+    /// Newlines before the chunk.
+    newlines: usize,
+    /// Start of the line the chunk starts in.
+    line_start: usize,
+    /// End (the newline, or the end of the text) of the line the chunk's last byte is on.
+    line_end: usize,
 }
 
 const CHAR_CHUNK: usize = 4096;
@@ -50,7 +69,6 @@ impl SourceFile {
             spans: OnceLock::new(),
             containers: Mutex::new(HashMap::new()),
             lines: OnceLock::new(),
-            chars: OnceLock::new(),
         }
     }
 
@@ -143,42 +161,14 @@ impl SourceFile {
         Some(container)
     }
 
+    /// The file's line index (computed once).
+    pub fn lines(&self) -> Arc<LineIndex> {
+        self.lines.get_or_init(|| Arc::new(LineIndex::new(self.text.clone()))).clone()
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
-    /// Byte offsets where lines start (computed once per file).
-    pub fn line_starts(&self) -> Arc<[usize]> {
-        self.lines
-            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
-            .clone()
-    }
-
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let lines = self.line_starts();
-        let line = lines.partition_point(|&start| start <= offset).max(1);
-        let start = lines[line - 1];
-        let end = offset.min(self.text.len()).max(start);
-        let bytes = self.text.as_bytes();
-        let col = if end - start <= CHAR_CHUNK {
-            chars_in(&bytes[start..end])
-        } else {
-            self.chars_before(end) - self.chars_before(start)
-        };
-        (line, col + 1)
-    }
-
-    /// Characters before byte `offset`.
-    fn chars_before(&self, offset: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let chunks = self.chars.get_or_init(|| {
-            let mut total = 0;
-            let mut out = vec![0];
-            for chunk in bytes.chunks(CHAR_CHUNK) {
-                total += chars_in(chunk);
-                out.push(total);
-            }
-            out.into()
-        });
-        let chunk = offset / CHAR_CHUNK;
-        chunks[chunk] + chars_in(&bytes[chunk * CHAR_CHUNK..offset])
+        self.lines().line_col(offset)
     }
 
     /// Byte offset of a 1-based line and 1-based byte column (as serde_json reports them),
@@ -196,6 +186,90 @@ impl SourceFile {
             offset += l.len();
         }
         self.text.len()
+    }
+}
+
+impl LineIndex {
+    pub fn new(text: Arc<String>) -> LineIndex {
+        let chunks = {
+            let bytes = text.as_bytes();
+            let mut out: Vec<Chunk> = Vec::with_capacity(bytes.len() / CHAR_CHUNK + 1);
+            let (mut chars, mut newlines, mut line_start) = (0, 0, 0);
+            for (i, chunk) in bytes.chunks(CHAR_CHUNK).enumerate() {
+                out.push(Chunk { chars, newlines, line_start, line_end: 0 });
+                chars += chars_in(chunk);
+                newlines += chunk.iter().filter(|&&b| b == b'\n').count();
+                if let Some(last) = chunk.iter().rposition(|&b| b == b'\n') {
+                    line_start = i * CHAR_CHUNK + last + 1;
+                }
+            }
+            // Line ends, from the back: where the line holding each chunk's last byte ends.
+            let mut line_end = bytes.len();
+            for (i, c) in out.iter_mut().enumerate().rev() {
+                let from = i * CHAR_CHUNK;
+                let to = (from + CHAR_CHUNK).min(bytes.len());
+                c.line_end = line_end;
+                if let Some(first) = bytes[from..to].iter().position(|&b| b == b'\n') {
+                    line_end = from + first;
+                }
+            }
+            out
+        };
+        LineIndex { text, chunks }
+    }
+
+    /// The chunk holding `offset` (the last one for the end of the text).
+    fn chunk_of(&self, offset: usize) -> (usize, Chunk) {
+        let i = (offset / CHAR_CHUNK).min(self.chunks.len().saturating_sub(1));
+        let none = Chunk { chars: 0, newlines: 0, line_start: 0, line_end: 0 };
+        (i * CHAR_CHUNK, self.chunks.get(i).copied().unwrap_or(none))
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let (from, chunk) = self.chunk_of(offset);
+        chunk.newlines + self.text.as_bytes()[from..offset].iter().filter(|&&b| b == b'\n').count()
+    }
+
+    /// Start of the line holding byte `offset`.
+    pub fn line_start_at(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let (from, chunk) = self.chunk_of(offset);
+        match self.text.as_bytes()[from..offset].iter().rposition(|&b| b == b'\n') {
+            Some(i) => from + i + 1,
+            None => chunk.line_start,
+        }
+    }
+
+    /// End of the line holding byte `offset`: its newline, or the end of the text.
+    pub fn line_end_at(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let (from, chunk) = self.chunk_of(offset);
+        let to = (from + CHAR_CHUNK).min(self.text.len());
+        match self.text.as_bytes()[offset..to].iter().position(|&b| b == b'\n') {
+            Some(i) => offset + i,
+            None => chunk.line_end.max(offset),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let end = offset.min(self.text.len());
+        let start = self.line_start_at(end);
+        let bytes = self.text.as_bytes();
+        let col = if end - start <= CHAR_CHUNK {
+            chars_in(&bytes[start..end])
+        } else {
+            self.chars_before(end) - self.chars_before(start)
+        };
+        (self.line_index(end) + 1, col + 1)
+    }
+
+    /// Characters before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let (from, chunk) = self.chunk_of(offset);
+        chunk.chars + chars_in(&self.text.as_bytes()[from..offset])
     }
 }
 
@@ -525,6 +599,36 @@ mod tests {
         // A key with a JSON escape: found, underlined at its value.
         let f = SourceFile::new("t.json".into(), None, r#"{"a\"b": {"c": 1}}"#.into());
         assert_eq!(f.span_in_large("/a\"b/c", 0).map(|r| &f.text[r]), Some(r#""c": 1"#));
+    }
+
+    #[test]
+    fn line_index_agrees_with_counting_across_chunks() {
+        // Short lines, a line spanning several chunks, multi-byte characters, blank lines, and a
+        // trailing newline.
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(&"é".repeat(i % 9));
+            text.push_str(&format!("line {i}\n"));
+            if i == 150 {
+                text.push_str(&"x€".repeat(6000));
+            }
+            if i % 50 == 0 {
+                text.push('\n');
+            }
+        }
+        let index = LineIndex::new(Arc::new(text.clone()));
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)).step_by(7) {
+            let before = &text[..offset];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+            assert_eq!(index.line_index(offset), before.matches('\n').count(), "line of {offset}");
+            assert_eq!(index.line_start_at(offset), start, "start of {offset}");
+            assert_eq!(index.line_end_at(offset), end, "end of {offset}");
+            let col = text[start..offset].chars().count() + 1;
+            assert_eq!(index.line_col(offset), (before.matches('\n').count() + 1, col), "{offset}");
+        }
+        let empty = LineIndex::new(Arc::new(String::new()));
+        assert_eq!((empty.line_col(0), empty.line_start_at(0), empty.line_end_at(0)), ((1, 1), 0, 0));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::{Outcome, locate, locate_error};
 use crate::rules::{Finding, Severity};
-use crate::source::{FileId, Sources};
+use crate::source::{FileId, LineIndex, Sources};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, NamedSource,
     SourceCode, SourceSpan, SpanContents,
@@ -61,22 +61,30 @@ impl Diagnostic for Rendered {
 /// line and column.
 #[derive(Debug)]
 struct Excerpt {
-    text: Arc<String>,
-    lines: Arc<[usize]>,
+    lines: Arc<LineIndex>,
 }
 
 impl Excerpt {
-    fn new(text: Arc<String>) -> Excerpt {
-        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Excerpt { text, lines }
+    fn new(text: String) -> Excerpt {
+        Excerpt { lines: Arc::new(LineIndex::new(Arc::new(text))) }
     }
-    /// The 0-based line holding byte `offset`.
-    fn line_of(&self, offset: usize) -> usize {
-        self.lines.partition_point(|&s| s <= offset).saturating_sub(1)
+    /// Start of the line `back` lines before the one starting at `line_start`.
+    fn back(&self, mut line_start: usize, back: usize) -> (usize, usize) {
+        let mut moved = 0;
+        while moved < back && line_start > 0 {
+            line_start = self.lines.line_start_at(line_start - 1);
+            moved += 1;
+        }
+        (line_start, moved)
     }
-    /// End of line `line`, without its newline.
-    fn line_end(&self, line: usize) -> usize {
-        self.lines.get(line + 1).map_or(self.text.len(), |&next| next.saturating_sub(1).max(self.lines[line]))
+    /// End of the line `ahead` lines after the one ending at `line_end`.
+    fn ahead(&self, mut line_end: usize, ahead: usize) -> (usize, usize) {
+        let mut moved = 0;
+        while moved < ahead && line_end < self.lines.text.len() {
+            line_end = self.lines.line_end_at(line_end + 1);
+            moved += 1;
+        }
+        (line_end, moved)
     }
 }
 
@@ -92,28 +100,29 @@ impl SourceCode for Excerpt {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text: &'a str = &self.text;
+        let text: &'a str = &self.lines.text;
         let (start, end) = (span.offset(), span.offset() + span.len());
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let first_line = self.line_of(start);
-        let last_line = self.line_of(end.saturating_sub(1).max(start));
-        let line_start = self.lines[first_line];
-        let long = self.line_end(first_line) - line_start > LONG_LINE;
+        let last = end.saturating_sub(1).max(start);
+        let first_line = self.lines.line_index(start);
+        let spanned = self.lines.line_index(last) - first_line + 1;
+        let line_start = self.lines.line_start_at(start);
+        let long = self.lines.line_end_at(start) - line_start > LONG_LINE;
         let wide = context_lines_before + context_lines_after > 0;
         let (mut from, mut to, line, count) = if long {
             // A window on the one long line.
-            let line_end = self.line_end(last_line);
+            let line_end = self.lines.line_end_at(last);
             let from = if wide { start.saturating_sub(WINDOW).max(line_start) } else { start };
             let to = if wide { (end + WINDOW).min(line_end) } else { end };
             (from, to, first_line, 1)
         } else if wide {
-            let first = first_line.saturating_sub(context_lines_before);
-            let last = (last_line + context_lines_after).min(self.lines.len() - 1);
-            (self.lines[first], self.line_end(last), first, last - first + 1)
+            let (from, before) = self.back(line_start, context_lines_before);
+            let (to, after) = self.ahead(self.lines.line_end_at(last), context_lines_after);
+            (from, to, first_line - before, before + spanned + after)
         } else {
-            (start, end, first_line, last_line - first_line + 1)
+            (start, end, first_line, spanned)
         };
         while !text.is_char_boundary(from) {
             from -= 1;
@@ -121,22 +130,20 @@ impl SourceCode for Excerpt {
         while to < text.len() && !text.is_char_boundary(to) {
             to += 1;
         }
-        let column = text[self.lines[line]..from.max(self.lines[line])].chars().count();
+        let shown_line_start = self.lines.line_start_at(from);
+        let column = text[shown_line_start..from].chars().count();
         Ok(Box::new(MietteSpanContents::new(&text.as_bytes()[from..to], (from, to - from).into(), line, column, count)))
     }
 }
 
 fn on_long_line(sources: &Sources, file: FileId, offset: usize) -> bool {
-    let f = sources.get(file);
-    let lines = f.line_starts();
-    let l = lines.partition_point(|&s| s <= offset).saturating_sub(1);
-    let end = lines.get(l + 1).copied().unwrap_or(f.text.len());
-    end - lines[l] > LONG_LINE
+    let lines = sources.get(file).lines();
+    lines.line_end_at(offset) - lines.line_start_at(offset) > LONG_LINE
 }
 
 fn named_source(sources: &Sources, id: FileId) -> NamedSource<Excerpt> {
     let f = sources.get(id);
-    NamedSource::new(&f.name, Excerpt { text: f.text.clone(), lines: f.line_starts() }).with_language("json")
+    NamedSource::new(&f.name, Excerpt { lines: f.lines() }).with_language("json")
 }
 
 fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
@@ -239,7 +246,7 @@ pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
 pub fn render_message(style: Style, message: &str, source: Option<(String, String, std::ops::Range<usize>)>) -> String {
     let (source, labels) = match source {
         Some((name, text, span)) => (
-            Some(NamedSource::new(name, Excerpt::new(text.into())).with_language("toml")),
+            Some(NamedSource::new(name, Excerpt::new(text)).with_language("toml")),
             vec![LabeledSpan::new_primary_with_span(Some("here".into()), SourceSpan::from(span))],
         ),
         None => (None, Vec::new()),
