@@ -6,6 +6,7 @@ use crate::model::*;
 use crate::source::{FileId, Origin};
 use ipnet::IpNet;
 use serde_json_borrow::{ObjectAsVec as Map, Value};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Account and region implied by a path laid out as `…/<account-id>/<region>/…`
@@ -73,14 +74,14 @@ const METADATA_KEYS: &[&str] = &["ResponseMetadata", "NextToken", "Marker", "Nex
 
 /// Read one parsed JSON document: what it holds, ready to merge into a load.
 pub(crate) fn read_listing(file: FileId, name: &str, value: &Value<'_>, scope: &PathScope) -> Listing {
-    let mut ctx = Ctx { file, name, scope, loaded: Loaded::default(), pending: Vec::new(), recognised: 0 };
+    let mut ctx = Ctx { file, name, scope, listing: Listing::default(), recognised: 0 };
     read_document(&mut ctx, value);
-    Listing { loaded: ctx.loaded, pending: ctx.pending }
+    ctx.listing
 }
 
 fn read_document(ctx: &mut Ctx<'_>, value: &Value<'_>) {
     let Some(mut root) = value.as_object() else {
-        ctx.loaded.errors.push(InputError {
+        ctx.listing.errors.push(InputError {
             file: Some(ctx.file),
             path: ctx.name.to_string(),
             location: ErrorLocation::Pointer(String::new()),
@@ -104,12 +105,12 @@ fn read_document(ctx: &mut Ctx<'_>, value: &Value<'_>) {
         let Some(value) = member(root, key) else { continue };
         let pointer = format!("{prefix}/{}", escape(key));
         if METADATA_KEYS.contains(&key) {
-            *ctx.loaded.design.stats.metadata_keys.entry(key.to_string()).or_default() += 1;
+            *ctx.listing.stats.metadata_keys.entry(key.to_string()).or_default() += 1;
             continue;
         }
         let Some(reader) = reader_for(key) else {
             let n = value.as_array().map_or(1, <[Value]>::len);
-            *ctx.loaded.design.stats.unmodelled_keys.entry(key.to_string()).or_default() += n;
+            *ctx.listing.stats.unmodelled_keys.entry(key.to_string()).or_default() += n;
             continue;
         };
         ctx.recognised += 1;
@@ -122,15 +123,14 @@ fn read_document(ctx: &mut Ctx<'_>, value: &Value<'_>) {
         reader(ctx, &pointer, items);
     }
     if ctx.recognised > 0 {
-        ctx.loaded.recognised += 1;
+        ctx.listing.recognised = true;
     }
     if ctx.recognised == 0 && !root.keys().all(|k| METADATA_KEYS.contains(&k)) {
         let mut keys: Vec<&str> = root.keys().collect();
         keys.sort_unstable();
         keys.dedup();
         keys.truncate(5);
-        ctx.loaded
-            .design
+        ctx.listing
             .stats
             .files_skipped
             .push((ctx.name.to_string(), format!("no AWS network resources (top-level keys: {})", keys.join(", "))));
@@ -204,9 +204,8 @@ struct Ctx<'a> {
     file: FileId,
     name: &'a str,
     scope: &'a PathScope,
-    /// Errors, statistics and links; its design's resource lists stay empty.
-    loaded: Loaded,
-    pending: Vec<Pending>,
+    listing: Listing,
+    /// Top-level keys read as resource listings.
     recognised: usize,
 }
 
@@ -215,24 +214,42 @@ type Pending = Box<dyn FnOnce(&mut LoadState, &mut Design) + Send>;
 
 /// What one AWS CLI file holds, read on its own (on a worker thread) and merged into the load in
 /// file order, so that the result is the same whichever thread read it.
+#[derive(Default)]
 pub(crate) struct Listing {
-    loaded: Loaded,
     pending: Vec<Pending>,
+    errors: Vec<InputError>,
+    /// Whether the file held a listing vpclint reads.
+    recognised: bool,
+    kinds_present: BTreeSet<ResourceKind>,
+    kinds_listed: BTreeSet<ResourceKind>,
+    tgw_table_links: Vec<(String, String, bool)>,
+    target_registrations: Vec<(String, Target)>,
+    stats: Stats,
 }
 
 impl Listing {
     pub(crate) fn merge_into(self, state: &mut LoadState, loaded: &mut Loaded) {
-        for add in self.pending {
+        let Listing {
+            pending,
+            errors,
+            recognised,
+            kinds_present,
+            kinds_listed,
+            tgw_table_links,
+            target_registrations,
+            stats,
+        } = self;
+        for add in pending {
             add(state, &mut loaded.design);
         }
-        let Loaded { design, errors, recognised, .. } = self.loaded;
         loaded.errors.extend(errors);
-        loaded.recognised += recognised;
-        loaded.design.kinds_present.extend(design.kinds_present);
-        loaded.design.kinds_listed.extend(design.kinds_listed);
-        loaded.design.tgw_table_links.extend(design.tgw_table_links);
-        loaded.design.target_registrations.extend(design.target_registrations);
-        loaded.design.stats.absorb(design.stats);
+        loaded.recognised += usize::from(recognised);
+        let design = &mut loaded.design;
+        design.kinds_present.extend(kinds_present);
+        design.kinds_listed.extend(kinds_listed);
+        design.tgw_table_links.extend(tgw_table_links);
+        design.target_registrations.extend(target_registrations);
+        design.stats.absorb(stats);
     }
 }
 
@@ -246,7 +263,7 @@ type Res<T> = Result<T, FieldError>;
 
 impl Ctx<'_> {
     fn error(&mut self, pointer: &str, message: String) {
-        self.loaded.errors.push(InputError {
+        self.listing.errors.push(InputError {
             file: Some(self.file),
             path: self.name.to_string(),
             location: ErrorLocation::Pointer(pointer.to_string()),
@@ -263,8 +280,8 @@ impl Ctx<'_> {
         kind: ResourceKind,
         read: fn(&mut Ctx<'_>, Item<'_>) -> Res<()>,
     ) {
-        self.loaded.design.kinds_present.insert(kind);
-        self.loaded.design.kinds_listed.insert(kind);
+        self.listing.kinds_present.insert(kind);
+        self.listing.kinds_listed.insert(kind);
         for (i, v) in items.iter().enumerate() {
             let ptr = format!("{pointer}/{i}");
             let result = match v.as_object() {
@@ -275,7 +292,7 @@ impl Ctx<'_> {
                 }),
             };
             if let Err(e) = result {
-                *self.loaded.design.stats.rejected.entry(kind).or_default() += 1;
+                *self.listing.stats.rejected.entry(kind).or_default() += 1;
                 self.error(&e.pointer, e.message);
             }
         }
@@ -319,7 +336,7 @@ impl Ctx<'_> {
         item: T,
         arena: fn(&mut Design) -> &mut Vec<T>,
     ) {
-        self.pending.push(Box::new(move |state, design| {
+        self.listing.pending.push(Box::new(move |state, design| {
             state.push_first(design, kind, item, arena);
         }));
     }
@@ -938,7 +955,7 @@ fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
             });
         }
     }
-    c.pending.push(Box::new(move |state, design| {
+    c.listing.pending.push(Box::new(move |state, design| {
         if state.push_first(design, ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers).is_some() {
             design.listeners.extend(listeners);
         } else if !listeners.is_empty() {
@@ -1018,12 +1035,12 @@ fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
 }
 
 fn read_reservations(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
-    c.loaded.design.kinds_present.insert(ResourceKind::Instance);
-    c.loaded.design.kinds_listed.insert(ResourceKind::Instance);
+    c.listing.kinds_present.insert(ResourceKind::Instance);
+    c.listing.kinds_listed.insert(ResourceKind::Instance);
     for (i, v) in items.iter().enumerate() {
         let ptr = format!("{pointer}/{i}");
         let Some(obj) = v.as_object() else {
-            *c.loaded.design.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
+            *c.listing.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
             c.error(&ptr, format!("expected a reservation object, found {}", kind_of(v)));
             continue;
         };
@@ -1032,14 +1049,14 @@ fn read_reservations(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
         let instances = match reservation.objs("Instances") {
             Ok(list) => list,
             Err(e) => {
-                *c.loaded.design.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
+                *c.listing.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
                 c.error(&e.pointer, e.message);
                 continue;
             }
         };
         for inst in instances {
             if let Err(e) = read_instance(c, inst, owner.clone()) {
-                *c.loaded.design.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
+                *c.listing.stats.rejected.entry(ResourceKind::Instance).or_default() += 1;
                 c.error(&e.pointer, e.message);
             }
         }
@@ -1157,8 +1174,8 @@ fn read_target_health(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
             for d in item.objs("TargetHealthDescriptions")? {
                 if let Some(t) = d.obj("Target")? {
                     let target = Target { id: t.req_str("Id")?.to_string(), port: t.port("Port")? };
-                    c.loaded.design.target_registrations.push((group.clone(), target));
-                    *c.loaded.design.stats.merged.entry("TargetHealthByGroup targets".into()).or_default() += 1;
+                    c.listing.target_registrations.push((group.clone(), target));
+                    *c.listing.stats.merged.entry("TargetHealthByGroup targets".into()).or_default() += 1;
                 }
             }
             Ok(())
@@ -1179,15 +1196,15 @@ fn read_tgw_links(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>], propagati
             (item.owned("TransitGatewayRouteTableId"), item.owned("TransitGatewayAttachmentId"))
         else {
             let key = if propagation { "TransitGatewayRouteTablePropagations" } else { "Associations" };
-            *c.loaded.design.stats.unmodelled_keys.entry(format!("{key} (no route table id)")).or_default() += 1;
+            *c.listing.stats.unmodelled_keys.entry(format!("{key} (no route table id)")).or_default() += 1;
             continue;
         };
-        *c.loaded.design.stats.merged.entry("transit gateway route table links".into()).or_default() += 1;
+        *c.listing.stats.merged.entry("transit gateway route table links".into()).or_default() += 1;
         let state = item.owned("State").ok().flatten();
         if matches!(state.as_deref(), Some("disassociated" | "disabled" | "disabling" | "disassociating")) {
             continue;
         }
-        c.loaded.design.tgw_table_links.push((table, attachment, propagation));
+        c.listing.tgw_table_links.push((table, attachment, propagation));
     }
 }
 
