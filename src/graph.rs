@@ -6,7 +6,6 @@ use crate::model::net::{AddrRange, Family};
 use crate::model::{Design, ResourceKind, Route, TargetKind};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::HashMap;
 
 /// A resource in the graph: its kind and its index in the design's arena of that kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,7 +62,6 @@ pub struct Topology<'d> {
     subnet_tables: Vec<Option<EffectiveTable>>,
     subnet_nacls: Vec<Option<usize>>,
     main_tables: Vec<Option<usize>>,
-    groups: HashMap<&'d str, usize>,
     /// Route table → subnets that use it (explicitly or as the main table).
     table_users: Vec<Vec<usize>>,
     /// VPC → its route tables.
@@ -82,14 +80,10 @@ impl<'d> Topology<'d> {
             subnet_tables: vec![None; design.subnets.len()],
             subnet_nacls: vec![None; design.subnets.len()],
             main_tables: vec![None; design.vpcs.len()],
-            groups: HashMap::new(),
             table_users: vec![Vec::new(); design.route_tables.len()],
             vpc_tables: vec![Vec::new(); design.vpcs.len()],
             vpc_blocks: Vec::new(),
         };
-        for (i, sg) in design.security_groups.iter().enumerate() {
-            t.groups.entry(sg.meta.id.as_str()).or_insert(i);
-        }
         for (kind, count) in design.counts() {
             t.first_node.push((kind, t.graph.node_count(), count));
             for index in 0..count {
@@ -322,11 +316,6 @@ impl<'d> Topology<'d> {
     /// Subnets of a VPC.
     pub fn subnets_of(&self, vpc: usize) -> Vec<usize> {
         self.neighbours(Node { kind: ResourceKind::Vpc, index: vpc }, |e| *e == Edge::Contains, ResourceKind::Subnet)
-    }
-
-    /// Security groups by id (the first loaded, if accounts reuse an id).
-    pub fn security_group(&self, id: &str) -> Option<usize> {
-        self.groups.get(id).copied()
     }
 
     /// VPCs peered with `vpc`, with the peering connection index, skipping defunct connections.

@@ -2,7 +2,7 @@
 //! any group admits it; sources are CIDR blocks, prefix lists or other groups.
 
 use crate::model::net::{AddrRange, Protocol};
-use crate::model::{Design, SgRule};
+use crate::model::{Design, GroupRef, Ref, SgRule};
 
 /// The sources a set of groups admits for one protocol and port.
 #[derive(Clone, Debug, Default)]
@@ -10,7 +10,7 @@ pub struct Sources {
     /// Address ranges admitted.
     pub ranges: Vec<AddrRange>,
     /// Security groups whose members are admitted.
-    pub groups: Vec<String>,
+    pub groups: Vec<GroupRef>,
     /// Prefix lists admitted (their entries are not part of a describe dump).
     pub prefix_lists: Vec<String>,
 }
@@ -32,9 +32,18 @@ pub fn ingress_sources(design: &Design, groups: &[usize], protocol: Protocol, po
     for &g in groups {
         for rule in design.security_groups[g].ingress.iter().filter(|r| rule_matches(r, protocol, port)) {
             out.ranges.extend(rule.cidrs.iter().map(AddrRange::of));
-            out.groups.extend(rule.groups.iter().map(|r| r.id.clone()));
+            out.groups.extend(rule.groups.iter().cloned());
             out.prefix_lists.extend(rule.prefix_lists.iter().cloned());
         }
     }
     out
+}
+
+/// Whether a rule's group reference names `group`: the same resolved group, or the same id when
+/// either names nothing loaded.
+pub fn same_group(reference: &GroupRef, group: &Ref) -> bool {
+    match (reference.idx, group.idx) {
+        (Some(a), Some(b)) => a == b,
+        _ => reference.id == group.id,
+    }
 }

@@ -321,6 +321,7 @@ impl Ctx<'_> {
             id_key,
             module_source: None,
             document: None,
+            provenance: crate::model::Provenance::Dump,
         })
     }
 
@@ -767,7 +768,7 @@ fn read_sg_rules(c: &Ctx<'_>, item: &Item<'_>, key: &str) -> Res<Vec<SgRule>> {
         let mut groups = Vec::new();
         for r in p.objs("UserIdGroupPairs")? {
             if let Some(id) = r.owned("GroupId")? {
-                groups.push(GroupRef { id, account: r.owned("UserId")? });
+                groups.push(GroupRef { id, account: r.owned("UserId")?, idx: None });
             }
         }
         // Underline the ports when the rule has them, else the protocol.
@@ -910,7 +911,7 @@ fn read_elbv2(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         vpc: item.str("VpcId")?.map(Ref::new),
         subnets,
         ip_address_type: item.owned("IpAddressType")?,
-        security_groups: item.strs("SecurityGroups")?,
+        security_groups: item.strs("SecurityGroups")?.into_iter().map(Ref::new).collect(),
         zones,
         meta,
     };
@@ -934,7 +935,7 @@ fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         vpc: item.str("VPCId")?.map(Ref::new),
         subnets,
         ip_address_type: None,
-        security_groups: item.strs("SecurityGroups")?,
+        security_groups: item.strs("SecurityGroups")?.into_iter().map(Ref::new).collect(),
         zones,
         meta: c.meta(&item, "LoadBalancerName", None, region)?,
     };
@@ -1027,7 +1028,7 @@ fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         subnet: item.str("SubnetId")?.map(Ref::new),
         private_ips,
         public_ip,
-        security_groups,
+        security_groups: security_groups.into_iter().map(Ref::new).collect(),
         meta,
     };
     c.keep(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces);
@@ -1082,7 +1083,7 @@ fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<String>) -> Res<
         private_ip: item.owned("PrivateIpAddress")?,
         public_ip: item.owned("PublicIpAddress")?,
         public_ip_unknown: false,
-        security_groups,
+        security_groups: security_groups.into_iter().map(Ref::new).collect(),
         state,
         meta: c.meta(&item, "InstanceId", owner, region)?,
     };

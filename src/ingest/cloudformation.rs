@@ -393,6 +393,7 @@ impl Builder<'_, '_> {
             id_key: "",
             module_source: None,
             document: Some(self.file),
+            provenance: crate::model::Provenance::Template,
         }
     }
 
@@ -512,6 +513,7 @@ impl Builder<'_, '_> {
             id_key: "",
             module_source: None,
             document: Some(self.file),
+            provenance: crate::model::Provenance::Template,
         }
     }
 
@@ -813,7 +815,7 @@ impl Builder<'_, '_> {
                     subnet: r.link("SubnetId").to_ref(),
                     private_ips: r.str("PrivateIpAddress").into_iter().collect(),
                     public_ip: None,
-                    security_groups: links(r.get("GroupSet")).0,
+                    security_groups: links(r.get("GroupSet")).0.into_iter().map(Ref::new).collect(),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces)
@@ -1041,7 +1043,7 @@ impl Builder<'_, '_> {
             private_ip: r.str("PrivateIpAddress"),
             public_ip: (public == Some(true)).then(|| "(assigned at launch)".to_string()),
             public_ip_unknown: false,
-            security_groups: groups,
+            security_groups: groups.into_iter().map(Ref::new).collect(),
             state: None,
             meta: self.meta(r),
         };
@@ -1085,7 +1087,7 @@ impl Builder<'_, '_> {
             vpc: None,
             subnets,
             ip_address_type: r.str("IpAddressType"),
-            security_groups: links(r.get("SecurityGroups")).0,
+            security_groups: links(r.get("SecurityGroups")).0.into_iter().map(Ref::new).collect(),
             zones: Vec::new(),
             meta: self.meta(r),
         };
@@ -1127,7 +1129,7 @@ impl Builder<'_, '_> {
             vpc: None,
             subnets: self.subnet_list(r),
             ip_address_type: None,
-            security_groups: links(r.get("SecurityGroups")).0,
+            security_groups: links(r.get("SecurityGroups")).0.into_iter().map(Ref::new).collect(),
             zones,
             meta: self.meta(r),
         };
@@ -1435,9 +1437,11 @@ fn sg_rule_from(v: &Val, egress: bool, origin: Origin) -> Option<SgRule> {
         }
     }
     match Link::of(v.get(group_key)) {
-        Link::Known(id) => {
-            rule.groups.push(GroupRef { id, account: v.get("SourceSecurityGroupOwnerId").and_then(Val::as_str) })
-        }
+        Link::Known(id) => rule.groups.push(GroupRef {
+            id,
+            account: v.get("SourceSecurityGroupOwnerId").and_then(Val::as_str),
+            idx: None,
+        }),
         Link::Unknown => rule.prefix_lists.push(UNDECIDED_SOURCE.into()),
         Link::Absent => {}
     }

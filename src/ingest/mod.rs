@@ -620,6 +620,27 @@ fn resolve_references(design: &mut Design) {
         let sc = scope(&tg.meta);
         tg.load_balancers.iter_mut().for_each(|s| pick(&lbs, s, &sc));
     }
+    let sgs = index(design.security_groups.iter().map(|g| &g.meta));
+    for lb in design.load_balancers.iter_mut() {
+        let sc = scope(&lb.meta);
+        lb.security_groups.iter_mut().for_each(|g| pick(&sgs, g, &sc));
+    }
+    for i in design.instances.iter_mut() {
+        let sc = scope(&i.meta);
+        i.security_groups.iter_mut().for_each(|g| pick(&sgs, g, &sc));
+    }
+    for e in design.network_interfaces.iter_mut() {
+        let sc = scope(&e.meta);
+        e.security_groups.iter_mut().for_each(|g| pick(&sgs, g, &sc));
+    }
+    for sg in design.security_groups.iter_mut() {
+        let sc = scope(&sg.meta);
+        for g in sg.ingress.iter_mut().chain(sg.egress.iter_mut()).flat_map(|r| r.groups.iter_mut()) {
+            // A group of another account is that account's, whatever this load holds.
+            let sc = (g.account.clone().or_else(|| sc.0.clone()), sc.1.clone(), sc.2);
+            g.idx = find(&sgs, &g.id, &sc);
+        }
+    }
     for igw in design.internet_gateways.iter_mut().chain(design.egress_only_internet_gateways.iter_mut()) {
         let sc = scope(&igw.meta);
         igw.attachments.iter_mut().for_each(|at| pick(&vpcs, &mut at.vpc, &sc));

@@ -651,7 +651,8 @@ impl Builder<'_, '_, '_> {
             origin: self.origin(r),
             id_key: "address",
             module_source: self.plan.module_source(&r.module),
-            document: None,
+            document: Some(self.plan.file),
+            provenance: crate::model::Provenance::Plan,
         }
     }
     fn error(&mut self, r: &Res<'_>, attr: &str, message: String) {
@@ -778,7 +779,7 @@ impl Builder<'_, '_, '_> {
                             .then(|| "(assigned at launch)".to_string())
                     }),
                     public_ip_unknown: false,
-                    security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).ids(),
+                    security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).refs(),
                     state: None,
                     meta: self.meta(r),
                 };
@@ -790,7 +791,7 @@ impl Builder<'_, '_, '_> {
                     subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
                     private_ips: Vec::new(),
                     public_ip: None,
-                    security_groups: plan.link(r, "security_groups", &["aws_security_group"]).ids(),
+                    security_groups: plan.link(r, "security_groups", &["aws_security_group"]).refs(),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces)
@@ -1307,7 +1308,7 @@ impl Builder<'_, '_, '_> {
             subnets,
             ip_address_type: Self::str(r, "ip_address_type").map(str::to_string),
             zones: Vec::new(),
-            security_groups: plan.link(r, "security_groups", &["aws_security_group"]).ids(),
+            security_groups: plan.link(r, "security_groups", &["aws_security_group"]).refs(),
             meta: self.meta(r),
         };
         self.push(ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers)
@@ -1519,7 +1520,7 @@ fn sg_rule_from(v: &Value, origin: Origin) -> Option<SgRule> {
         ports,
         cidrs,
         prefix_lists: strings("prefix_list_ids"),
-        groups: strings("security_groups").into_iter().map(|id| GroupRef { id, account: None }).collect(),
+        groups: strings("security_groups").into_iter().map(|id| GroupRef { id, account: None, idx: None }).collect(),
         origin,
     })
 }

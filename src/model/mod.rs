@@ -24,9 +24,24 @@ pub struct Meta {
     pub origin: Origin,
     /// The property below `origin` that holds the id: what a diagnostic underlines.
     pub id_key: &'static str,
-    /// The template that defines the resource, when its id is only unique within it (a
-    /// CloudFormation logical id): references from that template resolve there first.
+    /// The document that defines the resource, when its id is a name unique only within it (a
+    /// CloudFormation logical id, a Terraform address): references from that document resolve
+    /// there first, and resources of two documents never merge by name.
     pub document: Option<crate::source::FileId>,
+    /// What kind of input the resource comes from: what its absence or its unknowns mean.
+    pub provenance: Provenance,
+}
+
+/// What kind of input a resource comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Provenance {
+    /// An account dump (`describe-*` output): what exists.
+    #[default]
+    Dump,
+    /// A Terraform plan or state: what a configuration will create.
+    Plan,
+    /// A CloudFormation template: what a stack will create.
+    Template,
 }
 
 impl Meta {
@@ -42,6 +57,7 @@ impl Meta {
             id_key,
             module_source: None,
             document: None,
+            provenance: Provenance::Dump,
         }
     }
 
@@ -69,6 +85,16 @@ pub struct Ref {
 impl Ref {
     pub fn new(id: impl Into<String>) -> Ref {
         Ref { id: id.into(), idx: None }
+    }
+
+    /// The resolved indices of `refs`, or `None` when any of them names nothing loaded.
+    pub fn all_resolved(refs: &[Ref]) -> Option<Vec<usize>> {
+        refs.iter().map(|r| r.idx).collect()
+    }
+
+    /// `a, b, c` for messages.
+    pub fn join_ids(refs: &[Ref]) -> String {
+        refs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -371,6 +397,8 @@ pub struct SgRule {
 pub struct GroupRef {
     pub id: String,
     pub account: Option<String>,
+    /// The group in the design's arena, once resolved (in the referring group's document first).
+    pub idx: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -458,7 +486,7 @@ pub struct LoadBalancer {
     pub vpc: Option<Ref>,
     pub subnets: Vec<(Ref, Origin)>,
     pub ip_address_type: Option<String>,
-    pub security_groups: Vec<String>,
+    pub security_groups: Vec<Ref>,
     /// Availability zones as the input names them (else derived from the subnets).
     pub zones: Vec<String>,
 }
@@ -498,7 +526,7 @@ pub struct NetworkInterface {
     pub subnet: Option<Ref>,
     pub private_ips: Vec<String>,
     pub public_ip: Option<String>,
-    pub security_groups: Vec<String>,
+    pub security_groups: Vec<Ref>,
 }
 
 #[derive(Clone, Debug)]
@@ -512,7 +540,7 @@ pub struct Instance {
     /// Whether the instance may get a public address the input does not show (a template's
     /// instance in the default VPC, or in a subnet defined elsewhere).
     pub public_ip_unknown: bool,
-    pub security_groups: Vec<String>,
+    pub security_groups: Vec<Ref>,
     pub state: Option<String>,
 }
 

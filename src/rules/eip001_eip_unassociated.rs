@@ -29,7 +29,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         // A plan that creates the address without saying where it goes: unknown, not idle.
-        if eip.meta.id_key == "address" {
+        if eip.meta.provenance == crate::model::Provenance::Plan {
             continue;
         }
         let f = sink

@@ -5,7 +5,7 @@ use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::sg::ingress_sources;
 use crate::graph::Topology;
 use crate::model::net::{AddrRange, Family, Protocol};
-use crate::model::{LoadBalancer, Scheme};
+use crate::model::{LoadBalancer, Ref, Scheme};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -50,7 +50,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         let lb = &d.load_balancers[li];
         let (Some(port), false) = (listener.port, lb.security_groups.is_empty()) else { continue };
         // Every group must be known, or what they admit is unknown.
-        let groups: Option<Vec<usize>> = lb.security_groups.iter().map(|g| t.security_group(g)).collect();
+        let groups = Ref::all_resolved(&lb.security_groups);
         let Some(groups) = groups else { continue };
         let protocol = match listener.protocol.as_deref().map(str::to_ascii_uppercase).as_deref() {
             Some("UDP") => Protocol::UDP,
@@ -63,7 +63,6 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         if reaches || !admitted.groups.is_empty() || !admitted.prefix_lists.is_empty() {
             continue;
         }
-        let names: Vec<&str> = lb.security_groups.iter().map(String::as_str).collect();
         let mut f = sink
             .finding(
                 Severity::Error,
@@ -75,7 +74,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                      its clients ({who}): every connection is refused",
                     lb.kind.name(),
                     lb.meta.label(),
-                    names.join(", ")
+                    Ref::join_ids(&lb.security_groups)
                 ),
             )
             .on(listener.meta.id.clone());

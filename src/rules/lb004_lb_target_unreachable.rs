@@ -3,10 +3,10 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::evaluate;
-use crate::analysis::sg::ingress_sources;
+use crate::analysis::sg::{ingress_sources, same_group};
 use crate::graph::Topology;
-use crate::model::LbKind;
 use crate::model::net::{AddrRange, PortRange, Protocol};
+use crate::model::{LbKind, Ref};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -36,16 +36,16 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             let lb_subnets: Vec<usize> = lb.subnets.iter().filter_map(|(s, _)| s.idx).collect();
             let lb_ranges: Vec<AddrRange> =
                 lb_subnets.iter().filter_map(|&s| d.subnets[s].cidr.as_ref().map(AddrRange::of)).collect();
-            let lb_groups: Option<Vec<usize>> = lb.security_groups.iter().map(|g| t.security_group(g)).collect();
+            let lb_groups = Ref::all_resolved(&lb.security_groups);
             for target in &tg.targets {
                 let Some(inst) = instances.get(target.id.as_str()).map(|&i| &d.instances[i]) else { continue };
                 let Some(port) = target.port.or(tg.port) else { continue };
                 let mut problems: Vec<String> = Vec::new();
                 // Security groups of the target.
-                let groups: Option<Vec<usize>> = inst.security_groups.iter().map(|g| t.security_group(g)).collect();
+                let groups = Ref::all_resolved(&inst.security_groups);
                 if let Some(groups) = groups.filter(|g| !g.is_empty()) {
                     let admitted = ingress_sources(d, &groups, Protocol::TCP, Some(port));
-                    let by_group = lb.security_groups.iter().any(|g| admitted.groups.contains(g));
+                    let by_group = lb.security_groups.iter().any(|g| admitted.groups.iter().any(|a| same_group(a, g)));
                     let by_range = !lb_ranges.is_empty()
                         && lb_ranges.iter().all(|r| admitted.ranges.iter().any(|a| a.contains(r)));
                     let unknown = !admitted.prefix_lists.is_empty() || lb_groups.is_none() || lb_ranges.is_empty();
@@ -53,11 +53,11 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                         let source = if lb.security_groups.is_empty() {
                             "the load balancer's subnets".to_string()
                         } else {
-                            format!("the load balancer's security group ({})", lb.security_groups.join(", "))
+                            format!("the load balancer's security group ({})", Ref::join_ids(&lb.security_groups))
                         };
                         problems.push(format!(
                             "its security groups ({}) do not admit TCP {port} from {source}",
-                            inst.security_groups.join(", ")
+                            Ref::join_ids(&inst.security_groups)
                         ));
                     }
                 }

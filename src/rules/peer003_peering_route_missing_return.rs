@@ -90,7 +90,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                         ),
                     )
                     .label(back.meta.id_origin(), "peer route table without the return route")
-                    .help(if back.main && back.meta.document.is_some() {
+                    .help(if back.main && back.meta.provenance != crate::model::Provenance::Dump {
                         // A template cannot add routes to the main table AWS creates with its VPC.
                         format!(
                             "give the peer's subnets a route table of their own with a route for {} via {}",

@@ -63,12 +63,12 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             .collect(),
         None => DEFAULT_PORTS.iter().map(|(p, n)| (*p, n.to_string())).collect(),
     };
-    let mut users: HashMap<&str, Vec<User<'_>>> = HashMap::new();
+    let mut users: HashMap<usize, Vec<User<'_>>> = HashMap::new();
     for i in &d.instances {
         if matches!(i.state.as_deref(), Some("terminated" | "shutting-down")) {
             continue;
         }
-        for g in &i.security_groups {
+        for g in i.security_groups.iter().filter_map(|g| g.idx) {
             users.entry(g).or_default().push((
                 "instance",
                 &i.meta.id,
@@ -78,7 +78,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         }
     }
     for e in &d.network_interfaces {
-        for g in &e.security_groups {
+        for g in e.security_groups.iter().filter_map(|g| g.idx) {
             users.entry(g).or_default().push((
                 "network interface",
                 &e.meta.id,
@@ -89,9 +89,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     }
     let attachments_known = d.has(ResourceKind::Instance) || d.has(ResourceKind::NetworkInterface);
     // A load balancer forwards only its listeners' ports, whatever its groups admit.
-    let mut lb_users: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut lb_users: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, lb) in d.load_balancers.iter().enumerate() {
-        for g in &lb.security_groups {
+        for g in lb.security_groups.iter().filter_map(|g| g.idx) {
             lb_users.entry(g).or_default().push(i);
         }
     }
@@ -101,8 +101,8 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             listening.entry(lb).or_default().push(port);
         }
     }
-    for sg in &d.security_groups {
-        let lbs = lb_users.get(sg.meta.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+    for (gi, sg) in d.security_groups.iter().enumerate() {
+        let lbs = lb_users.get(&gi).map(Vec::as_slice).unwrap_or_default();
         for rule in &sg.ingress {
             let world: Vec<AddrRange> = rule.cidrs.iter().filter(|c| c.prefix_len() == 0).map(AddrRange::of).collect();
             if world.is_empty() {
@@ -140,7 +140,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     _ => {}
                 }
             }
-            for &(kind, id, subnet, public_ip) in users.get(sg.meta.id.as_str()).into_iter().flatten() {
+            for &(kind, id, subnet, public_ip) in users.get(&gi).into_iter().flatten() {
                 let exposure = exposure(t, subnet, public_ip, &world, open[0].0);
                 if exposure > worst
                     || (exposure == worst && exposure != Exposure::Unreachable && why.starts_with("nothing"))

@@ -3,6 +3,7 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::graph::Topology;
+use crate::model::Provenance;
 use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {
@@ -19,7 +20,7 @@ pub static RULE: Rule = Rule {
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
     // Terraform plans name groups by address or by ids of groups outside the plan: only dumps tell.
-    let from_dump = |g: &&crate::model::SecurityGroup| g.meta.id_key != "address" && g.meta.document.is_none();
+    let from_dump = |g: &&crate::model::SecurityGroup| g.meta.provenance == Provenance::Dump;
     let covered: BTreeSet<(Option<&str>, Option<&str>)> = d
         .security_groups
         .iter()
@@ -32,24 +33,24 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     // taken to deploy where a loaded dump was taken.
     let template = |g: &&crate::model::SecurityGroup| {
         let (account, region) = (g.meta.account.as_deref(), g.meta.region.as_deref());
-        g.meta.document.is_some()
+        g.meta.provenance == Provenance::Template
             && covered
                 .iter()
                 .any(|(a, r)| account.is_none_or(|x| Some(x) == *a) && region.is_none_or(|x| Some(x) == *r))
     };
     for sg in d.security_groups.iter().filter(|g| from_dump(g) || template(g)) {
         let scope = (sg.meta.account.as_deref(), sg.meta.region.as_deref());
-        if !covered.contains(&scope) && sg.meta.document.is_none() {
+        if !covered.contains(&scope) && sg.meta.provenance == Provenance::Dump {
             continue;
         }
         for (dir, rules) in [("inbound", &sg.ingress), ("outbound", &sg.egress)] {
             for rule in rules.iter() {
                 for g in &rule.groups {
                     let other_account = g.account.as_deref().is_some_and(|a| Some(a) != sg.meta.account.as_deref());
-                    if other_account || t.security_group(&g.id).is_some() {
+                    if other_account || g.idx.is_some() {
                         continue;
                     }
-                    let why = if sg.meta.document.is_some() {
+                    let why = if sg.meta.provenance == Provenance::Template {
                         "which neither the template nor the account dump loaded with it has: the stack cannot create \
                          the rule (a deleted group, or a mistyped id)"
                     } else {
