@@ -231,6 +231,12 @@ impl Config {
             if found.len() != 1 {
                 return Err(err(&key, format!("`[rules.{key}]` must name exactly one rule")));
             }
+            if let Err(e) = (found[0].options)(&table) {
+                // The key at fault: the first one that is wrong on its own.
+                let alone = |k: &String| toml::Table::from_iter([(k.clone(), table[k].clone())]);
+                let at = table.keys().find(|k| (found[0].options)(&alone(k)).is_err()).unwrap_or(&key).clone();
+                return Err(err(&at, format!("`[rules.{key}]`: {e}")));
+            }
             options.insert(found[0].meta.id, table);
         }
         let suppress: Vec<Suppression> = file
@@ -309,5 +315,20 @@ mod tests {
         assert!(e.message.contains("reason"), "{}", e.message);
         let e = Config::from_toml("ignore = [\"NOPE\"]", &Overrides::default()).unwrap_err();
         assert!(e.message.contains("names no rule"));
+    }
+
+    #[test]
+    fn rule_options_are_typed_and_located() {
+        let error = |text: &str| Config::from_toml(text, &Overrides::default()).err().map(|e| (e.message, e.span));
+        let (message, span) = error("[rules.SG001]\nports = [\"22\"]\n").expect("a string port is an error");
+        assert!(message.contains("invalid type: string \"22\""), "{message}");
+        assert_eq!(span, Some(14..19));
+        let (message, _) = error("[rules.SG001]\nprots = [22]\n").expect("a misspelt key is an error");
+        assert!(message.contains("unknown field `prots`"), "{message}");
+        let (message, _) = error("[rules.SG001]\nports = [70000]\n").expect("a port above 65535 is an error");
+        assert!(message.contains("70000"), "{message}");
+        let (message, _) = error("[rules.NAT001]\nports = [22]\n").expect("NAT001 takes no options");
+        assert!(message.contains("has no options"), "{message}");
+        assert!(error("[rules.SG001]\nports = [2222]\n").is_none());
     }
 }

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
 pub mod graph;
 pub mod ingest;
 pub mod model;

@@ -52,7 +52,7 @@ pub fn apply(
     let names =
         |selector: &str, f: &Finding| crate::config::rules_matching(selector).iter().any(|r| r.meta.id == f.rule.id);
     // CloudFormation `Metadata` ignores, by resource and template.
-    let mut used_metadata = vec![false; design.metadata_ignores.len()];
+    let mut used_metadata = vec![false; design.declared_suppressions.len()];
     for mut f in findings {
         if let Some(s) = config.severity.get(f.rule.id) {
             f.severity = *s;
@@ -69,12 +69,12 @@ pub fn apply(
             continue;
         }
         if let Some(i) = design
-            .metadata_ignores
+            .declared_suppressions
             .iter()
             .position(|m| m.resource == f.resource && m.file == f.primary.origin.file && names(&m.rule, &f))
         {
             used_metadata[i] = true;
-            let by = format!("Metadata vpclint ignore: {}", design.metadata_ignores[i].reason);
+            let by = format!("Metadata vpclint ignore: {}", design.declared_suppressions[i].reason);
             suppressed.push(Suppressed { finding: f, by });
             continue;
         }
@@ -108,7 +108,7 @@ pub fn apply(
             f.help = Some("remove it, or fix its rule or resource pattern".into());
             unused.push(f);
         }
-        for (m, used) in design.metadata_ignores.iter().zip(&used_metadata) {
+        for (m, used) in design.declared_suppressions.iter().zip(&used_metadata) {
             let known = !crate::config::rules_matching(&m.rule).is_empty();
             if *used || (known && !ran(&m.rule)) {
                 continue;

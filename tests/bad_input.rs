@@ -40,6 +40,7 @@ fn every_bad_input_case_has_its_message_and_exit_code() {
         ("deep-nesting", 2, "invalid JSON: recursion limit exceeded"),
         ("binary", 2, "describe-vpcs.json: not UTF-8 text (invalid byte at offset 128)"),
         ("duplicate-ids", 0, ""),
+        ("duplicate-key", 2, "describe-vpcs.json:3:3: duplicate key `Vpcs` in the top-level object"),
         ("missing-reference", 0, ""),
         ("cfn-invalid-yaml", 2, "template.yaml:12:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"),
         ("cfn-ignore-without-reason", 2, "template.yaml:9:13: Vpc: the vpclint ignore of SUB001 needs a `reason`"),

@@ -1,13 +1,19 @@
 //! Every registered rule against its fixtures, run alone (as ruff runs a rule's fixtures): fail
 //! cases report that rule, pass cases do not, and the rendered diagnostics of each fail case are a
-//! reviewed snapshot. Adding a rule needs no change here.
+//! reviewed snapshot. Each case is a test of its own (`rules/<ID>/<fail|pass>/<case>`), so one
+//! failure does not hide the others. Adding a rule needs no change here; a fixture directory that
+//! names no rule is an error.
 
 mod common;
 
 use common::*;
-use std::path::Path;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::PathBuf;
 use vpclint::config::{Config, Overrides};
 use vpclint::rules::REGISTRY;
+
+/// Fixture directories that hold something other than one rule's cases.
+const NOT_RULES: &[&str] = &["bad", "bad-input", "equivalence", "examples", "scopes"];
 
 fn config_for(id: &str) -> Config {
     // SUP001 judges suppressions of other rules, so those must run too.
@@ -15,34 +21,73 @@ fn config_for(id: &str) -> Config {
     Config::from_toml("", &Overrides { select, ..Overrides::default() }).expect("config")
 }
 
-fn run_rule_fixtures(id: &str) {
-    let dir = root().join("fixtures").join(id);
-    let fail = cases(&dir.join("fail"));
-    let pass = cases(&dir.join("pass"));
-    assert!(!fail.is_empty() && !pass.is_empty(), "{id} needs pass and fail fixtures");
-    let config = config_for(id);
-    for case in fail {
-        let rel = case.strip_prefix(root()).unwrap().to_path_buf();
-        let loaded = load(&[Path::new(&rel)]);
-        let findings = vpclint::check(&loaded.design, &config);
-        assert!(loaded.errors.is_empty(), "{}: input errors {:?}", rel.display(), loaded.errors);
-        assert!(findings.iter().any(|f| f.rule.id == id), "{}: expected {id} findings, got none", rel.display());
-        let name = format!("{id}__{}", case.file_name().unwrap().to_string_lossy());
-        insta::assert_snapshot!(name, render(&loaded, findings));
+fn fail_case(id: &'static str, case: PathBuf) -> Result<(), Failed> {
+    let rel = case.strip_prefix(root()).unwrap_or(&case).to_path_buf();
+    let loaded = load(&[&rel]);
+    if !loaded.errors.is_empty() {
+        return Err(format!("{}: input errors {:?}", rel.display(), loaded.errors).into());
     }
-    for case in pass {
-        let rel = case.strip_prefix(root()).unwrap().to_path_buf();
-        let loaded = load(&[Path::new(&rel)]);
-        let findings = vpclint::check(&loaded.design, &config);
-        assert!(loaded.errors.is_empty(), "{}: input errors {:?}", rel.display(), loaded.errors);
-        assert!(findings.is_empty(), "{}: expected no findings, got:\n{}", rel.display(), render(&loaded, findings));
+    let findings = vpclint::check(&loaded.design, &config_for(id));
+    if !findings.iter().any(|f| f.rule.id == id) {
+        return Err(format!("{}: expected {id} findings, got none", rel.display()).into());
     }
+    let name = format!("{id}__{}", case.file_name().unwrap_or_default().to_string_lossy());
+    insta::assert_snapshot!(name, render(&loaded, findings));
+    Ok(())
 }
 
-#[test]
-fn every_rule_against_its_fixtures() {
-    std::env::set_current_dir(root()).unwrap();
-    for rule in REGISTRY {
-        run_rule_fixtures(rule.meta.id);
+fn pass_case(id: &'static str, case: PathBuf) -> Result<(), Failed> {
+    let rel = case.strip_prefix(root()).unwrap_or(&case).to_path_buf();
+    let loaded = load(&[&rel]);
+    if !loaded.errors.is_empty() {
+        return Err(format!("{}: input errors {:?}", rel.display(), loaded.errors).into());
     }
+    let findings = vpclint::check(&loaded.design, &config_for(id));
+    if !findings.is_empty() {
+        return Err(format!("{}: expected no findings, got:\n{}", rel.display(), render(&loaded, findings)).into());
+    }
+    Ok(())
+}
+
+fn trials() -> Vec<Trial> {
+    let mut out = Vec::new();
+    for rule in REGISTRY {
+        let id = rule.meta.id;
+        let dir = root().join("fixtures").join(id);
+        let (fail, pass) = (cases(&dir.join("fail")), cases(&dir.join("pass")));
+        out.push(Trial::test(format!("rules/{id}/has-pass-and-fail-fixtures"), move || {
+            if fail.is_empty() || pass.is_empty() {
+                Err(format!("{id} needs pass and fail fixtures").into())
+            } else {
+                Ok(())
+            }
+        }));
+        for case in cases(&dir.join("fail")) {
+            let name = format!("rules/{id}/fail/{}", case.file_name().unwrap_or_default().to_string_lossy());
+            out.push(Trial::test(name, move || fail_case(id, case)));
+        }
+        for case in cases(&dir.join("pass")) {
+            let name = format!("rules/{id}/pass/{}", case.file_name().unwrap_or_default().to_string_lossy());
+            out.push(Trial::test(name, move || pass_case(id, case)));
+        }
+    }
+    out.push(Trial::test("rules/every-fixture-directory-names-a-rule", || {
+        let unclaimed: Vec<String> = cases(&root().join("fixtures"))
+            .iter()
+            .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter(|n| !NOT_RULES.contains(&n.as_str()) && !REGISTRY.iter().any(|r| r.meta.id == n))
+            .collect();
+        if unclaimed.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("fixture directories no rule claims: {unclaimed:?}").into())
+        }
+    }));
+    out
+}
+
+fn main() {
+    // Fixtures are loaded by relative path, so diagnostics name them as a user would.
+    std::env::set_current_dir(root()).expect("crate root");
+    libtest_mimic::run(&Arguments::from_args(), trials()).exit();
 }

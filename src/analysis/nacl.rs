@@ -16,10 +16,13 @@ pub struct Verdict {
     pub entry: Option<usize>,
 }
 
-/// Entry indices of one direction, in evaluation order.
+/// Entry indices of one direction, in evaluation order, without entries AWS would reject.
 pub fn ordered_entries(nacl: &NetworkAcl, egress: bool) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..nacl.entries.len()).filter(|&i| nacl.entries[i].egress == egress).collect();
     idx.sort_by_key(|&i| (nacl.entries[i].number, i));
+    // AWS rejects a second entry with a rule number the direction already has (NACL003): only
+    // the first one deploys.
+    idx.dedup_by_key(|i| nacl.entries[*i].number);
     idx
 }
 

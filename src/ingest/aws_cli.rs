@@ -221,7 +221,7 @@ pub(crate) struct Listing {
     /// Whether the file held a listing vpclint reads.
     recognised: bool,
     kinds_present: BTreeSet<ResourceKind>,
-    kinds_listed: BTreeSet<ResourceKind>,
+    kinds_listed: BTreeSet<crate::model::Listed>,
     tgw_table_links: Vec<(String, String, bool)>,
     target_registrations: Vec<(String, Target)>,
     stats: Stats,
@@ -281,7 +281,7 @@ impl Ctx<'_> {
         read: fn(&mut Ctx<'_>, Item<'_>) -> Res<()>,
     ) {
         self.listing.kinds_present.insert(kind);
-        self.listing.kinds_listed.insert(kind);
+        self.listing.kinds_listed.insert((kind, self.scope.account.clone(), self.scope.region.clone()));
         for (i, v) in items.iter().enumerate() {
             let ptr = format!("{pointer}/{i}");
             let result = match v.as_object() {
@@ -1037,7 +1037,7 @@ fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
 
 fn read_reservations(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
     c.listing.kinds_present.insert(ResourceKind::Instance);
-    c.listing.kinds_listed.insert(ResourceKind::Instance);
+    c.listing.kinds_listed.insert((ResourceKind::Instance, c.scope.account.clone(), c.scope.region.clone()));
     for (i, v) in items.iter().enumerate() {
         let ptr = format!("{pointer}/{i}");
         let Some(obj) = v.as_object() else {

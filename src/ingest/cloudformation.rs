@@ -10,6 +10,8 @@ pub mod intrinsics;
 pub mod yaml;
 
 use super::{ErrorLocation, InputError, LoadState, Loaded};
+use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};
+use crate::model::DeclaredSuppression;
 use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
@@ -27,16 +29,6 @@ pub fn detect(root: &serde_json_borrow::Value<'_>) -> bool {
             .get("Resources")
             .and_then(|r| r.as_object())
             .is_some_and(|r| r.values().any(|v| v.get("Type").as_str().is_some_and(|t| t.contains("::"))))
-}
-
-/// A rule silenced on a resource by its template `Metadata` (`vpclint: {ignore: [{rule, reason}]}`).
-#[derive(Clone, Debug)]
-pub struct MetadataIgnore {
-    pub resource: String,
-    pub file: FileId,
-    pub rule: String,
-    pub reason: String,
-    pub origin: Origin,
 }
 
 /// A link to another resource, as a property gives it.
@@ -226,15 +218,6 @@ struct Builder<'t, 's> {
     last_pushed: Option<usize>,
     /// Logical id → resource type, for every resource of the template.
     types: HashMap<String, String>,
-}
-
-/// What AWS creates along with a template's VPC or transit gateway, named after it.
-const MAIN_TABLE: &str = "main route table";
-const DEFAULT_NACL: &str = "default network ACL";
-const DEFAULT_TGW_TABLE: &str = "default route table";
-
-fn synthesized_id(logical: &str, what: &str) -> String {
-    format!("{logical} ({what})")
 }
 
 fn escape(key: &str) -> String {
@@ -478,42 +461,22 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// AWS creates a default route table with every transit gateway that associates or
-    /// propagates by default.
-    fn default_tgw_route_tables(&mut self) {
-        for (logical, defaults) in self.tgws.clone() {
-            if defaults.association != Some(true) && defaults.propagation != Some(true) {
-                continue;
-            }
-            let origin = Origin::new(self.file, format!("/Resources/{}", escape(&logical)));
-            let table = TransitGatewayRouteTable {
-                transit_gateway: Some(Ref::new(logical.clone())),
-                associations: Vec::new(),
-                propagations: Vec::new(),
-                routes: Vec::new(),
-                meta: self.synthesized_meta(&logical, DEFAULT_TGW_TABLE, origin),
-            };
-            self.push(ResourceKind::TransitGatewayRouteTable, table, |d| &mut d.transit_gateway_route_tables);
-            Self::remember(&mut self.tgw_tables, &synthesized_id(&logical, DEFAULT_TGW_TABLE), self.last_pushed);
-            if self.last_pushed.is_some() {
-                self.loaded.design.stats.synthesized += 1;
-            }
+    /// What AWS created with this template's resources, under the names the template's
+    /// intrinsics give it (`!GetAtt Vpc.DefaultNetworkAcl`), so its edits find it.
+    fn remember_implicit(&mut self) {
+        let d = &self.loaded.design;
+        let mine = |m: &Meta| m.document == Some(self.file);
+        for (i, n) in d.network_acls.iter().enumerate().filter(|(_, n)| n.is_default && mine(&n.meta)) {
+            self.nacls.entry(n.meta.id.clone()).or_insert(i);
         }
-    }
-
-    /// The identity of a resource AWS creates along with `logical`.
-    fn synthesized_meta(&self, logical: &str, what: &str, origin: Origin) -> Meta {
-        Meta {
-            id: synthesized_id(logical, what),
-            account: self.account.clone(),
-            region: self.region.clone(),
-            name: None,
-            tags: Vec::new(),
-            origin,
-            id_key: "",
-            module_source: None,
-            document: Some(self.file),
-            provenance: crate::model::Provenance::Template,
+        for (i, g) in d.security_groups.iter().enumerate().filter(|(_, g)| mine(&g.meta)) {
+            self.sgs.entry(g.meta.id.clone()).or_insert(i);
+        }
+        for (i, t) in d.route_tables.iter().enumerate().filter(|(_, t)| t.main && mine(&t.meta)) {
+            self.tables.entry(t.meta.id.clone()).or_insert(i);
+        }
+        for (i, t) in d.transit_gateway_route_tables.iter().enumerate().filter(|(_, t)| mine(&t.meta)) {
+            self.tgw_tables.entry(t.meta.id.clone()).or_insert(i);
         }
     }
 
@@ -533,7 +496,7 @@ impl Builder<'_, '_> {
             let rule = entry.get("rule").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
             let reason = entry.get("reason").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
             match (rule, reason) {
-                (Some(rule), Some(reason)) => self.loaded.design.metadata_ignores.push(MetadataIgnore {
+                (Some(rule), Some(reason)) => self.loaded.design.declared_suppressions.push(DeclaredSuppression {
                     resource: r.logical.to_string(),
                     file: self.file,
                     rule: rule.trim().to_string(),
@@ -1159,49 +1122,17 @@ impl Builder<'_, '_> {
     }
 
     fn finish(mut self) {
-        // AWS creates a main route table and a default network ACL with every VPC.
-        let mut vpcs: Vec<(String, usize)> = self.vpcs.iter().map(|(k, v)| (k.clone(), *v)).collect();
-        vpcs.sort();
-        for (logical, _) in &vpcs {
-            let origin = Origin::new(self.file, format!("/Resources/{}", escape(logical)));
-            let (nacl_meta, table_meta) = (
-                self.synthesized_meta(logical, DEFAULT_NACL, origin.clone()),
-                self.synthesized_meta(logical, MAIN_TABLE, origin.clone()),
-            );
-            let mut entries = Vec::new();
-            for egress in [false, true] {
-                entries.push(NaclEntry::all_traffic(100, egress, true, Family::V4, origin.clone()));
-                entries.push(NaclEntry::all_traffic(101, egress, true, Family::V6, origin.clone()));
-            }
-            entries.extend(NaclEntry::implicit_denies(&origin));
-            let nacl = NetworkAcl {
-                vpc: Some(Ref::new(logical.clone())),
-                is_default: true,
-                subnets: Vec::new(),
-                entries,
-                has_unknown_entries: false,
-                meta: nacl_meta,
-            };
-            self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
-            Self::remember(&mut self.nacls, &synthesized_id(logical, DEFAULT_NACL), self.last_pushed);
-            let table = RouteTable {
-                vpc: Some(Ref::new(logical.clone())),
-                main: true,
-                subnets: Vec::new(),
-                routes: Vec::new(),
-                has_unknown_routes: false,
-                meta: table_meta,
-            };
-            self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
-            Self::remember(&mut self.tables, &synthesized_id(logical, MAIN_TABLE), self.last_pushed);
-            if self.last_pushed.is_some() {
-                self.loaded.design.stats.synthesized += 2;
-            }
-            self.loaded.design.kinds_present.insert(ResourceKind::RouteTable);
-            self.loaded.design.kinds_present.insert(ResourceKind::NetworkAcl);
-        }
-
-        self.default_tgw_route_tables();
+        let mut created = Created {
+            vpcs: self.vpcs.keys().cloned().collect(),
+            transit_gateways: self
+                .tgws
+                .iter()
+                .map(|(id, t)| NewTransitGateway { id: id.clone(), associate: t.association, propagate: t.propagation })
+                .collect(),
+            ..Created::default()
+        };
+        defaults::create(self.state, self.loaded, self.file, &created);
+        self.remember_implicit();
 
         let find = |map: &HashMap<String, usize>, link: &Link| link.known().and_then(|l| map.get(&l).copied());
         let mut explicit_nacl: HashSet<String> = HashSet::new();
@@ -1306,53 +1237,16 @@ impl Builder<'_, '_> {
                 }
             }
         }
-        // Attachments not associated explicitly go to their transit gateway's default table, and
-        // propagate into it.
-        for (att, tgw) in std::mem::take(&mut self.tgw_attachments) {
-            let Some(tgw) = tgw.known() else { continue };
-            let (Some(defaults), Some(&t)) =
-                (self.tgws.get(&tgw), self.tgw_tables.get(&synthesized_id(&tgw, DEFAULT_TGW_TABLE)))
-            else {
-                continue;
-            };
-            let rt = &mut self.loaded.design.transit_gateway_route_tables[t];
-            if defaults.association == Some(true) && !explicit_tgw_association.contains(&att) {
-                rt.associations.push(Ref::new(att.clone()));
-            }
-            if defaults.propagation == Some(true) && !rt.propagations.iter().any(|r| r.id == att) {
-                rt.propagations.push(Ref::new(att));
-            }
-        }
-
-        let d = &mut self.loaded.design;
-        // Main tables route the VPC's own blocks locally; subnets without an explicit network ACL
-        // association use the default one.
-        let local: HashMap<&str, Vec<Route>> = vpcs
-            .iter()
-            .map(|(l, v)| {
-                (l.as_str(), d.vpcs[*v].cidrs.iter().map(|c| Route::local(c.net, c.origin.clone())).collect())
+        created.nacl_associated = explicit_nacl;
+        created.tgw_associated = explicit_tgw_association;
+        created.attachments = std::mem::take(&mut self.tgw_attachments)
+            .into_iter()
+            .filter_map(|(id, tgw)| {
+                Some(NewAttachment { id, transit_gateway: tgw.known()?, associate: true, propagate: true })
             })
             .collect();
-        for &t in self.tables.values() {
-            let table = &mut d.route_tables[t];
-            if let Some(routes) = table.vpc.as_ref().and_then(|v| local.get(v.id.as_str())) {
-                let mut all = routes.clone();
-                all.append(&mut table.routes);
-                table.routes = all;
-            }
-        }
-        let default_nacls: HashMap<String, usize> = vpcs
-            .iter()
-            .filter_map(|(l, _)| Some((l.clone(), *self.nacls.get(&synthesized_id(l, DEFAULT_NACL))?)))
-            .collect();
-        for s in self.subnets.iter().map(|&i| &d.subnets[i]) {
-            if explicit_nacl.contains(&s.meta.id) {
-                continue;
-            }
-            if let Some(&n) = s.vpc.as_ref().and_then(|v| default_nacls.get(&v.id)) {
-                d.network_acls[n].subnets.push((Ref::new(s.meta.id.clone()), s.meta.origin.clone()));
-            }
-        }
+        defaults::link(self.loaded, self.file, &created);
+        let d = &mut self.loaded.design;
         // Elastic IPs a NAT gateway, a load balancer mapping or an instance takes by allocation
         // are in use even without an association.
         for (logical, &e) in &self.eips {

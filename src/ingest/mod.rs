@@ -2,6 +2,8 @@
 
 pub mod aws_cli;
 pub mod cloudformation;
+mod duplicate_keys;
+pub mod normalise;
 pub mod terraform;
 
 use crate::model::{Design, Ref, ResourceKind};
@@ -12,27 +14,7 @@ use std::path::{Path, PathBuf};
 /// The start of the error for a load in which no file held anything vpclint reads.
 pub const NO_AWS_RESOURCES: &str = "no AWS network resources found";
 
-/// Where in a file an input error is.
-#[derive(Clone, Debug)]
-pub enum ErrorLocation {
-    /// The whole file (e.g. it could not be read).
-    None,
-    /// A byte offset (from the JSON parser).
-    Offset(usize),
-    /// A JSON pointer to the offending value.
-    Pointer(String),
-}
-
-/// A problem with the input: reported with its location, and makes the run exit with 2.
-#[derive(Clone, Debug)]
-pub struct InputError {
-    /// The file, when it could be read; otherwise `path` names it.
-    pub file: Option<FileId>,
-    pub path: String,
-    pub location: ErrorLocation,
-    pub message: String,
-    pub help: Option<String>,
-}
+pub use crate::diagnostic::{ErrorLocation, InputError};
 
 /// An input as the user named it.
 #[derive(Clone, Debug)]
@@ -416,6 +398,7 @@ fn parse_text(file: &SourceFile, id: FileId) -> Parsed {
         // A borrowed tree, whose strings point into the text: a dump is millions of small strings,
         // and copying each into its own allocation cost more than the parse itself.
         match serde_json::from_str::<serde_json_borrow::Value>(&file.text) {
+            Ok(root) if let Some(dup) = duplicate_keys::find(&root) => Err(duplicate_key_error(file, dup)),
             Ok(root) if terraform::detect(&root) => Ok(Document::Terraform((&root).into())),
             Ok(root) if cloudformation::detect(&root) => Ok(Document::CloudFormation((&root).into())),
             Ok(root) => {
@@ -426,6 +409,30 @@ fn parse_text(file: &SourceFile, id: FileId) -> Parsed {
         }
     };
     Parsed { yaml, document }
+}
+
+/// A key written twice in one object: one of its values would be silently lost.
+fn duplicate_key_error(file: &SourceFile, dup: duplicate_keys::DuplicateKey) -> InputError {
+    let start = file.span_of(&dup.object).map_or(0, |r| r.start);
+    let offset = duplicate_keys::second_occurrence(&file.text, start, &dup.key).unwrap_or(start);
+    let place = if dup.object.is_empty() {
+        "the top-level object".to_string()
+    } else {
+        format!("the object at {}", dup.object)
+    };
+    InputError {
+        file: None,
+        path: file.name.clone(),
+        location: ErrorLocation::Offset(offset),
+        message: format!(
+            "duplicate key `{}` in {place}: a JSON reader keeps only one of its values, so the other would be lost",
+            dup.key
+        ),
+        help: Some(format!(
+            "write `{}` once, with all its items in one list, or keep each AWS CLI output in a file of its own",
+            dup.key
+        )),
+    }
 }
 
 fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, loaded: &mut Loaded) {
@@ -518,7 +525,7 @@ fn resolve_references(design: &mut Design) {
     .collect();
 
     let mut unresolved: BTreeMap<(ResourceKind, ResourceKind), usize> = BTreeMap::new();
-    let listed = design.kinds_listed.clone();
+    let listed: std::collections::BTreeSet<ResourceKind> = design.kinds_listed.iter().map(|l| l.0).collect();
     macro_rules! resolve {
         ($items:expr, $idx:expr, $($field:ident).+) => {
             for item in $items.iter_mut() {

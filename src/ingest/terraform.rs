@@ -7,6 +7,7 @@
 //! `each.key`. What cannot be determined stays Unknown, which rules treat as "do not judge".
 
 use super::{ErrorLocation, HasMeta, InputError, LoadState, Loaded};
+use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};
 use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
@@ -58,6 +59,9 @@ struct Plan<'a> {
     modules: HashMap<String, &'a Value>,
     /// (config module path, `type.name`) → the resource's configuration.
     config_resources: HashMap<(String, String), &'a Value>,
+    /// (config module path, `type.name`) of every resource another resource or an output of its
+    /// module refers to; built on first use.
+    referenced: std::cell::OnceCell<HashSet<(String, String)>>,
     /// Data source address → recorded id.
     data_ids: HashMap<String, String>,
     root_variables: Option<&'a Map<String, Value>>,
@@ -165,6 +169,36 @@ impl<'a> Plan<'a> {
         call.get("source").and_then(Value::as_str).map(|s| format!("module.{} ({s})", last.0))
     }
 
+    /// Whether anything in the resource's module (another resource, or an output) refers to it: an
+    /// Elastic IP a configuration refers to is in use there, wherever its association is recorded.
+    fn is_referenced(&self, res: &Res<'a>) -> bool {
+        let referenced = self.referenced.get_or_init(|| {
+            let mut out = HashSet::new();
+            let mut add = |path: &str, expr: &Value, except: Option<&str>| {
+                for r in collect_references(expr) {
+                    if let Reference::Resource { rtype, name, .. } = parse_reference(&r) {
+                        let name = format!("{rtype}.{name}");
+                        if except != Some(name.as_str()) {
+                            out.insert((path.to_string(), name));
+                        }
+                    }
+                }
+            };
+            for ((path, name), c) in &self.config_resources {
+                if let Some(e) = c.get("expressions") {
+                    add(path, e, Some(name));
+                }
+            }
+            for (path, m) in &self.modules {
+                if let Some(o) = m.get("outputs") {
+                    add(path, o, None);
+                }
+            }
+            out
+        });
+        referenced.contains(&(config_path(&res.module), format!("{}.{}", res.rtype, res.name)))
+    }
+
     fn config_resource(&self, res: &Res<'a>) -> Option<&'a Value> {
         let wanted = format!("{}.{}", res.rtype, res.name);
         self.config_resources.get(&(config_path(&res.module), wanted)).copied()
@@ -197,7 +231,7 @@ impl<'a> Plan<'a> {
         if depth > 16 {
             return Target::Unknown;
         }
-        let indexed = refs.iter().any(|r| r == "count.index" || r.starts_with("each."));
+        let indexed = is_indexed(refs);
         for r in refs {
             match parse_reference(r) {
                 Reference::Resource { rtype, name, key } => {
@@ -315,12 +349,100 @@ impl<'a> Plan<'a> {
             return Link::Known(known.into_iter().map(|id| self.by_aws_id.get(&id).cloned().unwrap_or(id)).collect());
         }
         let Some(refs) = self.references(res, attr) else { return Link::Unknown };
-        match self.resolve(&res.module, &refs, want, res.index, 0) {
+        let external = |id: String| self.by_aws_id.get(&id).cloned().unwrap_or(id);
+        if LIST_ATTRIBUTES.contains(&attr) {
+            // `[a.id, b.id]`: every element, the literal ones as the plan shows them.
+            return match self.resolve_each(&res.module, &refs, want, res.index) {
+                Some(mut all) => {
+                    all.extend(known.into_iter().map(external));
+                    all.dedup();
+                    Link::Known(all)
+                }
+                None => Link::Unknown,
+            };
+        }
+        match self.resolve_unique(&res.module, &refs, want, res.index) {
             Target::Addresses(a) => Link::Known(a),
-            Target::External(id) => Link::Known(vec![self.by_aws_id.get(&id).cloned().unwrap_or(id)]),
+            Target::External(id) => Link::Known(vec![external(id)]),
             Target::Unknown => Link::Unknown,
         }
     }
+
+    /// [`Plan::resolve`], when the references name one resource of the wanted types: an expression
+    /// naming two (`var.x ? a.id : b.id`, or the merged references of a table's inline routes)
+    /// does not say which one applies.
+    fn resolve_unique(
+        &self,
+        module: &[(String, Option<String>)],
+        refs: &[String],
+        want: &[&str],
+        index: Option<&Value>,
+    ) -> Target {
+        if !is_indexed(refs) {
+            let mut named: Vec<String> = Vec::new();
+            for r in most_specific(refs) {
+                if let Target::Addresses(a) = self.resolve(module, std::slice::from_ref(r), want, index, 0) {
+                    named.extend(a);
+                }
+            }
+            named.sort();
+            named.dedup();
+            if named.len() > 1 {
+                return Target::Unknown;
+            }
+        }
+        self.resolve(module, refs, want, index, 0)
+    }
+
+    /// Every resource a list expression names, in order; `None` when one of its references to the
+    /// wanted types cannot be resolved.
+    fn resolve_each(
+        &self,
+        module: &[(String, Option<String>)],
+        refs: &[String],
+        want: &[&str],
+        index: Option<&Value>,
+    ) -> Option<Vec<String>> {
+        if is_indexed(refs) {
+            return match self.resolve(module, refs, want, index, 0) {
+                Target::Addresses(a) => Some(a),
+                Target::External(id) => Some(vec![id]),
+                Target::Unknown => None,
+            };
+        }
+        let mut out: Vec<String> = Vec::new();
+        for r in most_specific(refs) {
+            let wanted = match parse_reference(r) {
+                Reference::Resource { rtype, .. } | Reference::Data { rtype, .. } => want.contains(&rtype),
+                Reference::Var(_) => true,
+                // `module.m` is listed beside `module.m.output`; only the output names anything.
+                Reference::Module { output, .. } => output.is_some(),
+                Reference::Other => false,
+            };
+            match self.resolve(module, std::slice::from_ref(r), want, index, 0) {
+                Target::Addresses(a) => out.extend(a.into_iter().filter(|x| !out.contains(x)).collect::<Vec<_>>()),
+                Target::External(id) if !out.contains(&id) => out.push(id),
+                Target::External(_) => {}
+                Target::Unknown if wanted => return None,
+                Target::Unknown => {}
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Attributes that hold a list of resources (`subnets = [a.id, b.id]`).
+const LIST_ATTRIBUTES: &[&str] =
+    &["subnets", "subnet_ids", "security_groups", "vpc_security_group_ids", "route_table_ids"];
+
+/// The references that are not a prefix of an indexed one: Terraform lists `a.b["k"].id`,
+/// `a.b["k"]` and `a.b`, and the last names every instance.
+fn most_specific(refs: &[String]) -> impl Iterator<Item = &String> {
+    refs.iter().filter(|r| !refs.iter().any(|o| o.strip_prefix(r.as_str()).is_some_and(|rest| rest.starts_with('['))))
+}
+
+fn is_indexed(refs: &[String]) -> bool {
+    refs.iter().any(|r| r == "count.index" || r.starts_with("each."))
 }
 
 /// What an attribute that names other resources says.
@@ -409,6 +531,7 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
         by_aws_id: HashMap::new(),
         modules: HashMap::new(),
         config_resources: HashMap::new(),
+        referenced: std::cell::OnceCell::new(),
         data_ids: HashMap::new(),
         root_variables: root.get("variables").and_then(Value::as_object),
         region: root
@@ -727,7 +850,10 @@ impl Builder<'_, '_, '_> {
                     public_ip: Self::str(r, "public_ip").map(str::to_string),
                     network_interface: Self::str(r, "network_interface").map(str::to_string),
                     instance: Self::str(r, "instance").map(str::to_string),
-                    association_id: Self::str(r, "association_id").map(str::to_string),
+                    association_id: Self::str(r, "association_id").map(str::to_string).or_else(|| {
+                        let assigned = ["instance", "network_interface"].iter().any(|a| plan.writes(r, a));
+                        (assigned || plan.is_referenced(r)).then(|| "(referenced in the configuration)".to_string())
+                    }),
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::ElasticIp, eip, |d| &mut d.elastic_ips)
@@ -977,7 +1103,7 @@ impl Builder<'_, '_, '_> {
             // Computed attributes the configuration does not write (an old provider's `instance_id`
             // on every route) are unknown but not the target.
             if let (true, Some(refs)) = (is_unknown, refs(attr)) {
-                let resolved = Some(self.plan.resolve(&r.module, &refs, want, r.index, 0));
+                let resolved = Some(self.plan.resolve_unique(&r.module, &refs, want, r.index));
                 return match resolved {
                     Some(Target::Addresses(a)) if a.len() == 1 => {
                         let kind = match self.plan.by_address.get(&a[0]).map(|&i| self.plan.resources[i].rtype.as_str())
@@ -1322,6 +1448,7 @@ impl Builder<'_, '_, '_> {
         let pending = std::mem::take(&mut self.pending);
         let mut main_vpcs: Vec<String> = Vec::new();
         let (mut fed_tables, mut fed_nacls) = (HashSet::new(), HashSet::new());
+        let (mut tgw_associated, mut nacl_associated) = (HashSet::new(), HashSet::new());
         let index = |metas: &mut dyn Iterator<Item = &Meta>| -> HashMap<String, usize> {
             metas.enumerate().map(|(i, m)| (m.id.clone(), i)).collect()
         };
@@ -1370,6 +1497,7 @@ impl Builder<'_, '_, '_> {
                     }
                 }
                 Pending::NaclAssociation { nacl, subnet, origin } => {
+                    nacl_associated.extend(subnet.first());
                     if let (Some(n), Some(s)) = (Self::find(&self.nacls, &nacl), subnet.first()) {
                         d.network_acls[n].subnets.push((Ref::new(s), origin));
                     }
@@ -1403,6 +1531,9 @@ impl Builder<'_, '_, '_> {
                     }
                 }
                 Pending::TgwLink { table, attachment, propagation } => {
+                    if !propagation {
+                        tgw_associated.extend(attachment.clone());
+                    }
                     if let (Some(t), Some(a)) = (table.first(), attachment)
                         && let Some(&i) = tgw_tables.get(&t)
                     {
@@ -1439,40 +1570,69 @@ impl Builder<'_, '_, '_> {
                 self.loaded.design.network_acls[n].has_unknown_entries = true;
             }
         }
-        // A VPC the plan creates gets a main route table with only its local routes, unless the
-        // plan manages that table (aws_default_route_table) or names another one as main.
+        let created = self.created(main_vpcs, tgw_associated, nacl_associated);
+        defaults::create(self.state, self.loaded, self.plan.file, &created);
+        defaults::link(self.loaded, self.plan.file, &created);
+    }
+
+    /// What the plan creates that AWS adds to, for the shared defaults.
+    fn created(
+        &self,
+        main_vpcs: Vec<String>,
+        tgw_associated: HashSet<String>,
+        nacl_associated: HashSet<String>,
+    ) -> Created {
         let plan = self.plan;
-        let mut synthesized = Vec::new();
-        for (address, &v) in &self.vpcs {
-            if main_vpcs.contains(address) {
-                continue;
+        let exists = |r: &Res<'_>| r.values.get("id").and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+        let mut created = Created {
+            managed_main_table: main_vpcs.into_iter().collect(),
+            tgw_associated,
+            nacl_associated,
+            ..Created::default()
+        };
+        for r in &plan.resources {
+            match r.rtype.as_str() {
+                // An existing VPC's implicit resources are not in the plan.
+                "aws_vpc" if self.vpcs.contains_key(&r.address) && !exists(r) => created.vpcs.push(r.address.clone()),
+                "aws_default_network_acl" => {
+                    created.managed_default_nacl.extend(plan.link(r, "default_network_acl_id", VPC).first());
+                    created.nacl_associated.extend(plan.link(r, "subnet_ids", SUBNET).ids());
+                }
+                "aws_network_acl" => created.nacl_associated.extend(plan.link(r, "subnet_ids", SUBNET).ids()),
+                "aws_default_security_group" => {
+                    created.managed_default_group.extend(plan.link(r, "vpc_id", VPC).first())
+                }
+                "aws_ec2_transit_gateway" if !exists(r) => {
+                    let setting = |attr: &str| match r.values.get(attr).and_then(Value::as_str) {
+                        Some(v) => Some(v.eq_ignore_ascii_case("enable")),
+                        None => (!Self::is_unknown(r, attr)).then_some(true),
+                    };
+                    created.transit_gateways.push(NewTransitGateway {
+                        id: r.address.clone(),
+                        associate: setting("default_route_table_association"),
+                        propagate: setting("default_route_table_propagation"),
+                    });
+                }
+                "aws_ec2_transit_gateway_vpc_attachment" => {
+                    let Some(tgw) = plan.link(r, "transit_gateway_id", &["aws_ec2_transit_gateway"]).first() else {
+                        continue;
+                    };
+                    // Both default to true; an unknown one is not assumed.
+                    let joins = |attr: &str| match r.values.get(attr).and_then(Value::as_bool) {
+                        Some(b) => b,
+                        None => !Self::is_unknown(r, attr),
+                    };
+                    created.attachments.push(NewAttachment {
+                        id: r.address.clone(),
+                        transit_gateway: tgw,
+                        associate: joins("transit_gateway_default_route_table_association"),
+                        propagate: joins("transit_gateway_default_route_table_propagation"),
+                    });
+                }
+                _ => {}
             }
-            let Some(&ri) = plan.by_address.get(address) else { continue };
-            let r = &plan.resources[ri];
-            if r.values.get("id").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
-                continue; // an existing VPC: its main table is not in the plan
-            }
-            let vpc = &self.loaded.design.vpcs[v];
-            let routes = vpc.cidrs.iter().map(|c| Route::local(c.net, c.origin.clone())).collect();
-            let mut meta = vpc.meta.clone();
-            meta.id = format!("{address} (main route table)");
-            meta.name = None;
-            meta.tags = Vec::new();
-            synthesized.push(RouteTable {
-                vpc: Some(Ref::new(address.clone())),
-                main: true,
-                subnets: Vec::new(),
-                routes,
-                has_unknown_routes: false,
-                meta,
-            });
         }
-        synthesized.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-        for t in synthesized {
-            self.loaded.design.stats.synthesized += 1;
-            self.loaded.design.kinds_present.insert(ResourceKind::RouteTable);
-            self.loaded.design.route_tables.push(t);
-        }
+        created
     }
 }
 

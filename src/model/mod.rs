@@ -592,6 +592,20 @@ pub struct ManagedPrefixList {
     pub family: Option<String>,
 }
 
+/// A rule silenced on a resource by the input that defines it (a template's
+/// `Metadata: {vpclint: {ignore: [{rule, reason}]}}`): applied with the other suppressions.
+#[derive(Clone, Debug)]
+pub struct DeclaredSuppression {
+    pub resource: String,
+    pub file: crate::source::FileId,
+    pub rule: String,
+    pub reason: String,
+    pub origin: Origin,
+}
+
+/// A kind an account dump lists completely, and the account and region it covers.
+pub type Listed = (ResourceKind, Option<String>, Option<String>);
+
 /// What a load did not turn into resources: reported by `--stats`, never silently dropped.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
@@ -690,10 +704,11 @@ pub struct Design {
     pub managed_prefix_lists: Vec<ManagedPrefixList>,
     /// Kinds that at least one input models (an empty listing counts).
     pub kinds_present: std::collections::BTreeSet<ResourceKind>,
-    /// Kinds of which an account dump listed every resource (even an empty list): absence of a
-    /// resource of such a kind is a fact. A plan or template holds only its own resources, so
-    /// absence from it proves nothing.
-    pub kinds_listed: std::collections::BTreeSet<ResourceKind>,
+    /// Kinds of which an account dump listed every resource (even an empty list), with the account
+    /// and region the dump's path names (`None`: not named, so any): absence of a resource of such a
+    /// kind there is a fact. A plan or template holds only its own resources, so absence from it
+    /// proves nothing.
+    pub kinds_listed: std::collections::BTreeSet<Listed>,
     /// Resources a template declares but does not create, because their condition is false:
     /// (template, logical id) → the condition. A reference to one names nothing.
     pub not_created: BTreeMap<(crate::source::FileId, String), String>,
@@ -702,8 +717,8 @@ pub struct Design {
     pub tgw_table_links: Vec<(String, String, bool)>,
     /// Targets read from `describe-target-health` listings (target group ARN, target).
     pub target_registrations: Vec<(String, Target)>,
-    /// Rules silenced on resources by CloudFormation `Metadata`.
-    pub metadata_ignores: Vec<crate::ingest::cloudformation::MetadataIgnore>,
+    /// Rules the input itself silences on its resources (CloudFormation `Metadata`).
+    pub declared_suppressions: Vec<DeclaredSuppression>,
     pub stats: Stats,
 }
 
@@ -773,8 +788,17 @@ impl Design {
         self.kinds_present.contains(&kind)
     }
 
-    /// Whether an account dump listed every resource of `kind`, so one it lacks does not exist.
-    pub fn lists_all(&self, kind: ResourceKind) -> bool {
-        self.kinds_listed.contains(&kind)
+    /// Whether an account dump listed every resource of `kind` in `account` and `region`, so one
+    /// it lacks does not exist there.
+    pub fn lists_all(&self, kind: ResourceKind, account: Option<&str>, region: Option<&str>) -> bool {
+        let covers = |listed: &Option<String>, wanted: Option<&str>| {
+            listed.is_none() || wanted.is_none() || listed.as_deref() == wanted
+        };
+        self.kinds_listed.iter().any(|(k, a, r)| *k == kind && covers(a, account) && covers(r, region))
+    }
+
+    /// Whether an account dump listed every resource of `kind` somewhere.
+    pub fn lists_kind(&self, kind: ResourceKind) -> bool {
+        self.kinds_listed.iter().any(|(k, _, _)| *k == kind)
     }
 }

@@ -6,7 +6,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-use crate::ingest::{ErrorLocation, InputError};
+use crate::diagnostic::{ErrorLocation, InputError};
 use crate::model::Design;
 use crate::rules::{Finding, Label, Severity};
 use crate::source::{Origin, Sources};

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/EIP001.md"),
     },
     check,
+    options: super::no_options,
 };
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
@@ -26,10 +27,6 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             || eip.network_interface.is_some()
             || used.contains(&i)
         {
-            continue;
-        }
-        // A plan that creates the address without saying where it goes: unknown, not idle.
-        if eip.meta.provenance == crate::model::Provenance::Plan {
             continue;
         }
         let f = sink

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/LB001.md"),
     },
     check,
+    options: super::no_options,
 };
 
 fn families(ip_address_type: Option<&str>) -> &'static [Family] {

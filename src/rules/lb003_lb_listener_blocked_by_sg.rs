@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/LB003.md"),
     },
     check,
+    options: super::no_options,
 };
 
 /// Who connects to the load balancer: the internet, or the VPC and its peers. `None`: unknown.

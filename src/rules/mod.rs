@@ -81,6 +81,22 @@ pub struct RuleMeta {
 pub struct Rule {
     pub meta: RuleMeta,
     pub check: fn(&Topology<'_>, &mut Sink<'_>),
+    /// Checks `[rules.<ID>]` from the configuration against the rule's typed options: an unknown
+    /// key or a wrong type is a configuration error, never silently ignored.
+    pub options: fn(&toml::Table) -> Result<(), String>,
+}
+
+/// For rules without options: any key under `[rules.<ID>]` is a mistake.
+pub fn no_options(table: &toml::Table) -> Result<(), String> {
+    match table.keys().next() {
+        None => Ok(()),
+        Some(k) => Err(format!("unknown option `{k}`: this rule has no options")),
+    }
+}
+
+/// Read `[rules.<ID>]` into a rule's typed options (`deny_unknown_fields`).
+pub fn parse_options<T: serde::de::DeserializeOwned>(table: &toml::Table) -> Result<T, String> {
+    toml::Value::Table(table.clone()).try_into::<T>().map_err(|e| e.message().to_string())
 }
 
 /// Every rule, in id order. Adding a rule is one line here.
@@ -188,9 +204,10 @@ impl<'a> Sink<'a> {
         Sink { rule, findings, options }
     }
 
-    /// A rule option from `[rules.<ID>]` in vpclint.toml.
-    pub fn option(&self, key: &str) -> Option<&toml::Value> {
-        self.options.and_then(|o| o.get(key))
+    /// The rule's typed options from `[rules.<ID>]` in vpclint.toml (validated when the
+    /// configuration was read; the defaults when absent).
+    pub fn options<T: serde::de::DeserializeOwned + Default>(&self) -> T {
+        self.options.and_then(|o| parse_options(o).ok()).unwrap_or_default()
     }
 
     /// Start a finding on `resource`, underlining `at` with `label`.

@@ -5,7 +5,7 @@ use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::{Verdict, allows_everything, decided_by, evaluate};
 use crate::graph::Topology;
 use crate::model::NetworkAcl;
-use crate::model::net::{AddrRange, PortRange, Protocol, display_ranges, normalize, normalize_ports};
+use crate::model::net::{AddrRange, Family, PortRange, Protocol, display_ranges, normalize, normalize_ports};
 use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {
@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/NACL001.md"),
     },
     check,
+    options: super::no_options,
 };
 
 /// A range that serves replies rather than services: it starts at or above 1024 and runs to 65535.
@@ -45,19 +46,27 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             }
             groups.entry((e.egress, protocol, admitted)).or_default().push(i);
         }
+        let no_ipv6 = subnets_without_ipv6(t, nacl);
         for ((egress, protocol, admitted), entries) in groups {
-            report(sink, nacl, egress, protocol, &admitted, &entries);
+            // IPv6 traffic cannot reach subnets without IPv6 blocks yet: a latent problem.
+            let latent = no_ipv6 && admitted.iter().all(|a| a.family == Family::V6);
+            report(sink, nacl, (egress, protocol), &admitted, &entries, latent);
         }
     }
+}
+
+/// Whether every subnet of the ACL is known and none has an IPv6 block.
+fn subnets_without_ipv6(t: &Topology<'_>, nacl: &NetworkAcl) -> bool {
+    nacl.subnets.iter().all(|(s, _)| s.idx.is_some_and(|i| t.design.subnets[i].ipv6_cidrs.is_empty()))
 }
 
 fn report(
     sink: &mut Sink<'_>,
     nacl: &NetworkAcl,
-    egress: bool,
-    protocol: Protocol,
+    (egress, protocol): (bool, Protocol),
     admitted: &[AddrRange],
     entries: &[usize],
+    latent: bool,
 ) {
     let verdicts: Vec<Verdict> =
         admitted.iter().flat_map(|a| evaluate(nacl, !egress, protocol, *a, PortRange::EPHEMERAL)).collect();
@@ -65,7 +74,7 @@ fn report(
     if denied.is_empty() {
         return;
     }
-    let severity = if verdicts.iter().any(|v| v.allowed) { Severity::Warning } else { Severity::Error };
+    let severity = if verdicts.iter().any(|v| v.allowed) || latent { Severity::Warning } else { Severity::Error };
 
     let (to_from, reply_dir, open_dir) =
         if egress { ("from", "inbound", "outbound") } else { ("to", "outbound", "inbound") };
@@ -134,7 +143,7 @@ fn report(
         .collect();
     let peer_dir = if egress { "to" } else { "from" };
     let used_by = nacl.subnets.len();
-    let message = format!(
+    let mut message = format!(
         "network ACL {} allows {open_dir} {} {peer_dir} {}, but NACLs are stateless and the {reply_dir} {protocol} \
          replies on ephemeral ports are denied: {}",
         nacl.meta.label(),
@@ -142,6 +151,9 @@ fn report(
         display_ranges(admitted),
         denied_text
     );
+    if latent {
+        message.push_str(" (latent: none of its subnets has an IPv6 block yet)");
+    }
     let mut f = sink.finding(
         severity,
         &nacl.meta,

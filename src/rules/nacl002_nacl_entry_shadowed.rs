@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/NACL002.md"),
     },
     check,
+    options: super::no_options,
 };
 
 /// Protocols to test an entry with: its own, or for "all" a representative of every kind.

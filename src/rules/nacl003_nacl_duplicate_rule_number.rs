@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/NACL003.md"),
     },
     check,
+    options: super::no_options,
 };
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/NAT003.md"),
     },
     check,
+    options: super::no_options,
 };
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {

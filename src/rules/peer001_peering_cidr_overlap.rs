@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/PEER001.md"),
     },
     check,
+    options: super::no_options,
 };
 
 /// A CIDR block of one side of a peering, and where it is written.

@@ -3,7 +3,7 @@
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
 use crate::graph::Topology;
-use crate::model::{RouteState, RouteTable, TargetKind};
+use crate::model::{Provenance, RouteState, RouteTable, TargetKind};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/RT001.md"),
     },
     check,
+    options: super::no_options,
 };
 
 /// Why a route's target cannot carry traffic, if it cannot.
@@ -33,9 +34,14 @@ fn broken(t: &Topology<'_>, table: &RouteTable, route: &crate::model::Route) -> 
                 route.target.id
             ));
         }
-        // Absent from an account dump that lists this kind of resource: it does not exist.
+        // A dump's route that AWS records as active has a target, whatever the listings lack.
+        if table.meta.provenance == Provenance::Dump && route.state == RouteState::Active {
+            return None;
+        }
+        // Absent from an account dump that lists this kind of resource where the table is: it does
+        // not exist.
         return d
-            .lists_all(kind)
+            .lists_all(kind, table.meta.account.as_deref(), table.meta.region.as_deref())
             .then(|| format!("goes to {} {}, which does not exist", route.target.kind.name(), route.target.id));
     };
     let state = match route.target.kind {

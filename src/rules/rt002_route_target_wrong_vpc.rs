@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/RT002.md"),
     },
     check,
+    options: super::no_options,
 };
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {

@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/SG001.md"),
     },
     check,
+    options: validate_options,
 };
 
 /// Ports checked unless `[rules.SG001] ports = [...]` says otherwise.
@@ -40,6 +41,17 @@ pub const DEFAULT_PORTS: &[(u16, &str)] = &[
     (5601, "Kibana"),
 ];
 
+/// `[rules.SG001]`: `ports = [22, 3389]` replaces the list of administration and database ports.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    ports: Option<Vec<u16>>,
+}
+
+fn validate_options(table: &toml::Table) -> Result<(), String> {
+    super::parse_options::<Options>(table).map(|_| ())
+}
+
 /// Something that uses a group: its kind, id, subnet, and whether it has a public IP (`None`:
 /// the input does not tell).
 type User<'d> = (&'static str, &'d str, Option<usize>, Option<bool>);
@@ -54,11 +66,10 @@ enum Exposure {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    let ports: Vec<(u16, String)> = match sink.option("ports").and_then(|v| v.as_array()) {
+    let options: Options = sink.options();
+    let ports: Vec<(u16, String)> = match options.ports {
         Some(list) => list
-            .iter()
-            .filter_map(|v| v.as_integer())
-            .filter_map(|p| u16::try_from(p).ok())
+            .into_iter()
             .map(|p| (p, DEFAULT_PORTS.iter().find(|(q, _)| *q == p).map_or(String::new(), |(_, n)| n.to_string())))
             .collect(),
         None => DEFAULT_PORTS.iter().map(|(p, n)| (*p, n.to_string())).collect(),
@@ -103,16 +114,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     }
     for (gi, sg) in d.security_groups.iter().enumerate() {
         let lbs = lb_users.get(&gi).map(Vec::as_slice).unwrap_or_default();
-        for rule in &sg.ingress {
-            let world: Vec<AddrRange> = rule.cidrs.iter().filter(|c| c.prefix_len() == 0).map(AddrRange::of).collect();
-            if world.is_empty() {
-                continue;
-            }
-            let open: Vec<&(u16, String)> =
-                ports.iter().filter(|(p, _)| rule_matches(rule, Protocol::TCP, Some(*p))).collect();
-            if open.is_empty() {
-                continue;
-            }
+        // One finding per group, over every rule that opens a listed port to the world.
+        if let Some(Opening { rules, open, world, sources }) = opening(sg, &ports) {
+            let rule = rules[0];
             // The most exposed of the resources using the group.
             let known = attachments_known || !lbs.is_empty();
             let mut worst = if known { Exposure::Unreachable } else { Exposure::Unknown };
@@ -168,9 +172,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             };
             let names: Vec<String> =
                 open.iter().map(|(p, n)| if n.is_empty() { p.to_string() } else { format!("{p} ({n})") }).collect();
-            let sources: Vec<String> =
-                rule.cidrs.iter().filter(|c| c.prefix_len() == 0).map(|c| c.to_string()).collect();
-            let f = sink
+            let mut f = sink
                 .finding(
                     severity,
                     &sg.meta,
@@ -184,9 +186,44 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     ),
                 )
                 .help("admit these ports only from known addresses (a VPN, a bastion's security group) or use Session Manager instead of open SSH/RDP");
+            for r in &rules[1..] {
+                f = f.label(r.origin.clone(), "also opens them to the world");
+            }
             sink.emit(f);
         }
     }
+}
+
+/// The rules of a group that open listed ports to the whole internet, merged.
+struct Opening<'g, 'p> {
+    rules: Vec<&'g crate::model::SgRule>,
+    /// The listed ports they open, in list order.
+    open: Vec<&'p (u16, String)>,
+    world: Vec<AddrRange>,
+    sources: Vec<String>,
+}
+
+fn opening<'g, 'p>(sg: &'g crate::model::SecurityGroup, ports: &'p [(u16, String)]) -> Option<Opening<'g, 'p>> {
+    let mut o = Opening { rules: Vec::new(), open: Vec::new(), world: Vec::new(), sources: Vec::new() };
+    for rule in &sg.ingress {
+        let world: Vec<&ipnet::IpNet> = rule.cidrs.iter().filter(|c| c.prefix_len() == 0).collect();
+        let opened: Vec<&(u16, String)> =
+            ports.iter().filter(|(p, _)| rule_matches(rule, Protocol::TCP, Some(*p))).collect();
+        if world.is_empty() || opened.is_empty() {
+            continue;
+        }
+        o.rules.push(rule);
+        for w in world {
+            if !o.sources.contains(&w.to_string()) {
+                o.sources.push(w.to_string());
+                o.world.push(AddrRange::of(w));
+            }
+        }
+        o.open.extend(opened);
+    }
+    o.open.sort_by_key(|p| ports.iter().position(|q| std::ptr::eq(q, *p)));
+    o.open.dedup_by(|a, b| a.0 == b.0);
+    (!o.rules.is_empty()).then_some(o)
 }
 
 /// Whether the internet reaches a resource in `subnet` on `port`.

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/SUB002.md"),
     },
     check,
+    options: super::no_options,
 };
 
 /// The VPC a subnet is in: loaded, or known only by the id the subnet names (a template or plan
@@ -46,8 +47,11 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         for (i, j) in overlapping_pairs(&tagged) {
             let ((sa, na), (sb, nb)) = (items[i].1, items[j].1);
             let (a, b) = (&d.subnets[sa], &d.subnets[sb]);
+            // Reported on the subnet with the narrower (else the later) block, which does not
+            // depend on how the input names or orders subnets.
+            let rank = |n: &IpNet, id: &str| (n.prefix_len(), n.network(), id.to_string());
             let ((first, first_net), (second, second_net)) =
-                if a.meta.id <= b.meta.id { ((a, na), (b, nb)) } else { ((b, nb), (a, na)) };
+                if rank(&na, &a.meta.id) <= rank(&nb, &b.meta.id) { ((a, na), (b, nb)) } else { ((b, nb), (a, na)) };
             let overlap = items[i].0.intersect(&items[j].0).map(|r| r.to_string()).unwrap_or_default();
             let f = sink
                 .finding(

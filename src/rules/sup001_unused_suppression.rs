@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/SUP001.md"),
     },
     check,
+    options: super::no_options,
 };
 
 fn check(_: &Topology<'_>, _: &mut Sink<'_>) {}

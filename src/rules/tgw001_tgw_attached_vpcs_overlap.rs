@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
         doc: include_str!("../../rules/TGW001.md"),
     },
     check,
+    options: super::no_options,
 };
 
 /// A transit gateway route table: loaded, or known only by the id an attachment names.

@@ -5,6 +5,7 @@
 //! (`AWS::Region`, `AWS::AccountId`, …) are symbolic unless given with `--parameter`; strings
 //! built from them are [`Val::Symbolic`]: fine for names, never parsed as CIDRs.
 
+use crate::ingest::normalise::defaults::{DEFAULT_NACL, DEFAULT_SECURITY_GROUP, implicit_id};
 use ipnet::IpNet;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -375,7 +376,8 @@ impl<'a> Template<'a> {
         match (rtype, attr) {
             ("AWS::EC2::VPC", "CidrBlock") | ("AWS::EC2::Subnet", "CidrBlock") => echo("CidrBlock"),
             ("AWS::EC2::VPC", "VpcId") => Val::Resource(logical.to_string()),
-            ("AWS::EC2::VPC", "DefaultNetworkAcl") => Val::Resource(format!("{logical} (default network ACL)")),
+            ("AWS::EC2::VPC", "DefaultNetworkAcl") => Val::Resource(implicit_id(logical, DEFAULT_NACL)),
+            ("AWS::EC2::VPC", "DefaultSecurityGroup") => Val::Resource(implicit_id(logical, DEFAULT_SECURITY_GROUP)),
             ("AWS::EC2::Subnet", "AvailabilityZone") => echo("AvailabilityZone"),
             ("AWS::EC2::Subnet" | "AWS::EC2::SecurityGroup" | "AWS::EC2::RouteTable", "VpcId") => echo("VpcId"),
             (
