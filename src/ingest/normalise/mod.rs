@@ -2,3 +2,4 @@
 //! implicitly is added here, once, whatever format described the resources.
 
 pub mod defaults;
+pub(crate) mod resolve;
