@@ -1,0 +1,505 @@
+//! A Terraform plan or state as read: its resources, and the references of its configuration,
+//! through which links that are "known after apply" are recovered.
+
+use crate::model::Ref;
+use crate::source::FileId;
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+
+/// One managed resource as the plan or state describes it after the change.
+pub(super) struct Res<'a> {
+    pub(super) address: String,
+    /// Module instance path, e.g. `[("vpc", None), ("subnets", Some("\"a\""))]`.
+    pub(super) module: Vec<(String, Option<String>)>,
+    pub(super) rtype: String,
+    pub(super) name: String,
+    pub(super) index: Option<&'a Value>,
+    pub(super) values: &'a Value,
+    pub(super) unknown: Option<&'a Value>,
+    /// Pointer to the resource object, and the key below it that holds `values`.
+    pub(super) pointer: String,
+    pub(super) values_key: &'static str,
+}
+
+/// A resolved reference: resources of the plan (by address), an id outside it, or unknown.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Resolved {
+    Addresses(Vec<String>),
+    External(String),
+    Unknown,
+}
+
+pub(super) struct Plan<'a> {
+    pub(super) file: FileId,
+    pub(super) resources: Vec<Res<'a>>,
+    pub(super) by_address: HashMap<String, usize>,
+    /// `module path + type.name` (no instance key) → addresses of its instances, sorted.
+    pub(super) instances: HashMap<String, Vec<String>>,
+    /// Known AWS id → address, for values that name another resource of the plan by id.
+    pub(super) by_aws_id: HashMap<String, String>,
+    /// Config module path (names only, joined by '.') → module config object.
+    pub(super) modules: HashMap<String, &'a Value>,
+    /// (config module path, `type.name`) → the resource's configuration.
+    pub(super) config_resources: HashMap<(String, String), &'a Value>,
+    /// (config module path, `type.name`) of every resource another resource or an output of its
+    /// module refers to; built on first use.
+    pub(super) referenced: std::cell::OnceCell<HashSet<(String, String)>>,
+    /// Data source address → recorded id.
+    pub(super) data_ids: HashMap<String, String>,
+    pub(super) root_variables: Option<&'a Map<String, Value>>,
+    pub(super) region: Option<String>,
+}
+
+pub(super) fn module_prefix(module: &[(String, Option<String>)]) -> String {
+    module
+        .iter()
+        .map(|(n, k)| format!("module.{n}{}.", k.as_deref().map(|k| format!("[{k}]")).unwrap_or_default()))
+        .collect()
+}
+
+pub(super) fn config_path(module: &[(String, Option<String>)]) -> String {
+    module.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(".")
+}
+
+/// Parse a module address like `module.a["x"].module.b[0]` into names and instance keys.
+pub(super) fn parse_module_address(addr: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = addr;
+    while let Some(r) = rest.strip_prefix("module.") {
+        let end = r.find(['.', '[']).unwrap_or(r.len());
+        let name = r[..end].to_string();
+        let mut after = &r[end..];
+        let mut key = None;
+        if after.starts_with('[')
+            && let Some(close) = after.find(']')
+        {
+            key = Some(after[1..close].to_string());
+            after = &after[close + 1..];
+        }
+        out.push((name, key));
+        rest = after.strip_prefix('.').unwrap_or("");
+    }
+    out
+}
+
+/// The JSON text of an instance key as it appears in addresses: `0` or `"a"`.
+pub(super) fn key_text(index: &Value) -> String {
+    match index {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+/// A reference string split into its parts.
+pub(super) enum Reference<'r> {
+    Resource { rtype: &'r str, name: &'r str, key: Option<&'r str> },
+    Data { rtype: &'r str, name: &'r str, key: Option<&'r str> },
+    Module { name: &'r str, key: Option<&'r str>, output: Option<&'r str> },
+    Var(&'r str),
+    Other,
+}
+
+/// `name` or `name[key]` at the start of `s`, and what follows.
+pub(super) fn name_and_key(s: &str) -> (&str, Option<&str>, &str) {
+    let end = s.find(['.', '[']).unwrap_or(s.len());
+    let (name, mut rest) = (&s[..end], &s[end..]);
+    let mut key = None;
+    if rest.starts_with('[')
+        && let Some(close) = rest.find(']')
+    {
+        key = Some(&rest[1..close]);
+        rest = &rest[close + 1..];
+    }
+    (name, key.filter(|k| *k != "*"), rest.strip_prefix('.').unwrap_or(rest))
+}
+
+pub(super) fn parse_reference(r: &str) -> Reference<'_> {
+    if let Some(v) = r.strip_prefix("var.") {
+        return Reference::Var(v.split(['.', '[']).next().unwrap_or(v));
+    }
+    if let Some(m) = r.strip_prefix("module.") {
+        let (name, key, rest) = name_and_key(m);
+        let output = (!rest.is_empty()).then(|| rest.split(['.', '[']).next().unwrap_or(rest));
+        return Reference::Module { name, key, output };
+    }
+    if let Some(d) = r.strip_prefix("data.") {
+        let Some((rtype, rest)) = d.split_once('.') else { return Reference::Other };
+        let (name, key, _) = name_and_key(rest);
+        return Reference::Data { rtype, name, key };
+    }
+    if ["count.", "each.", "local.", "path.", "self.", "terraform."].iter().any(|p| r.starts_with(p)) {
+        return Reference::Other;
+    }
+    match r.split_once('.') {
+        Some((rtype, rest)) if rtype.contains('_') => {
+            let (name, key, _) = name_and_key(rest);
+            Reference::Resource { rtype, name, key }
+        }
+        _ => Reference::Other,
+    }
+}
+
+impl<'a> Plan<'a> {
+    pub(super) fn config_module(&self, module: &[(String, Option<String>)]) -> Option<&'a Value> {
+        self.modules.get(&config_path(module)).copied()
+    }
+
+    /// The `source` of the module a resource is in (`./modules/network`, a registry address).
+    pub(super) fn module_source(&self, module: &[(String, Option<String>)]) -> Option<String> {
+        let (last, parent) = module.split_last()?;
+        let call = self.config_module(parent)?.get("module_calls")?.get(&last.0)?;
+        call.get("source").and_then(Value::as_str).map(|s| format!("module.{} ({s})", last.0))
+    }
+
+    /// Whether anything in the resource's module (another resource, or an output) refers to it: an
+    /// Elastic IP a configuration refers to is in use there, wherever its association is recorded.
+    pub(super) fn is_referenced(&self, res: &Res<'a>) -> bool {
+        let referenced = self.referenced.get_or_init(|| {
+            let mut out = HashSet::new();
+            let mut add = |path: &str, expr: &Value, except: Option<&str>| {
+                for r in collect_references(expr) {
+                    if let Reference::Resource { rtype, name, .. } = parse_reference(&r) {
+                        let name = format!("{rtype}.{name}");
+                        if except != Some(name.as_str()) {
+                            out.insert((path.to_string(), name));
+                        }
+                    }
+                }
+            };
+            for ((path, name), c) in &self.config_resources {
+                if let Some(e) = c.get("expressions") {
+                    add(path, e, Some(name));
+                }
+            }
+            for (path, m) in &self.modules {
+                if let Some(o) = m.get("outputs") {
+                    add(path, o, None);
+                }
+            }
+            out
+        });
+        referenced.contains(&(config_path(&res.module), format!("{}.{}", res.rtype, res.name)))
+    }
+
+    pub(super) fn config_resource(&self, res: &Res<'a>) -> Option<&'a Value> {
+        let wanted = format!("{}.{}", res.rtype, res.name);
+        self.config_resources.get(&(config_path(&res.module), wanted)).copied()
+    }
+
+    /// Whether the configuration writes `attr` at all. A block attribute that is unknown but not
+    /// written (`route`, `ingress`, `egress`) is only computed from standalone resources.
+    pub(super) fn writes(&self, res: &Res<'a>, attr: &str) -> bool {
+        match self.config_resource(res) {
+            Some(c) => c.get("expressions").and_then(|e| e.get(attr)).is_some(),
+            None => true,
+        }
+    }
+
+    /// The `references` of a resource attribute's expression, if the configuration has them.
+    pub(super) fn references(&self, res: &Res<'a>, attr: &str) -> Option<Vec<String>> {
+        let expr = self.config_resource(res)?.get("expressions")?.get(attr)?;
+        Some(collect_references(expr))
+    }
+
+    /// Resolve `refs` (seen from module instance `module`) to resources of one of `want` types.
+    pub(super) fn resolve(
+        &self,
+        module: &[(String, Option<String>)],
+        refs: &[String],
+        want: &[&str],
+        index: Option<&Value>,
+        depth: usize,
+    ) -> Resolved {
+        if depth > 16 {
+            return Resolved::Unknown;
+        }
+        let indexed = is_indexed(refs);
+        for r in refs {
+            match parse_reference(r) {
+                Reference::Resource { rtype, name, key } => {
+                    if !want.is_empty() && !want.contains(&rtype) {
+                        continue;
+                    }
+                    let base = format!("{}{rtype}.{name}", module_prefix(module));
+                    let Some(all) = self.instances.get(&base) else { continue };
+                    if let Some(k) = key {
+                        let addr = format!("{base}[{k}]");
+                        if self.by_address.contains_key(&addr) {
+                            return Resolved::Addresses(vec![addr]);
+                        }
+                        continue;
+                    }
+                    if all.len() == 1 && all[0] == base {
+                        return Resolved::Addresses(vec![base]);
+                    }
+                    if indexed {
+                        return match index {
+                            Some(i) => {
+                                let addr = format!("{base}[{}]", key_text(i));
+                                if self.by_address.contains_key(&addr) {
+                                    Resolved::Addresses(vec![addr])
+                                } else if let Some(n) = i.as_u64() {
+                                    // A list built from a for_each map is ordered by key.
+                                    all.get(n as usize)
+                                        .map_or(Resolved::Unknown, |a| Resolved::Addresses(vec![a.clone()]))
+                                } else {
+                                    Resolved::Unknown
+                                }
+                            }
+                            None => Resolved::Unknown,
+                        };
+                    }
+                    return Resolved::Addresses(all.clone());
+                }
+                Reference::Data { rtype, name, key } => {
+                    if !want.is_empty() && !want.contains(&rtype) {
+                        continue;
+                    }
+                    let mut addr = format!("{}data.{rtype}.{name}", module_prefix(module));
+                    if let Some(k) = key {
+                        addr.push_str(&format!("[{k}]"));
+                    }
+                    return self.data_ids.get(&addr).map_or(Resolved::Unknown, |id| Resolved::External(id.clone()));
+                }
+                Reference::Var(var) => {
+                    let Some((last, parent)) = module.split_last() else {
+                        let value = self.root_variables.and_then(|v| v.get(var)).and_then(|v| v.get("value"));
+                        return match value {
+                            Some(Value::String(s)) if !s.is_empty() => Resolved::External(s.clone()),
+                            _ => Resolved::Unknown,
+                        };
+                    };
+                    let Some(call) =
+                        self.config_module(parent).and_then(|m| m.get("module_calls")).and_then(|c| c.get(&last.0))
+                    else {
+                        return Resolved::Unknown;
+                    };
+                    let Some(expr) = call.get("expressions").and_then(|e| e.get(var)) else { return Resolved::Unknown };
+                    if let Some(Value::String(s)) = expr.get("constant_value") {
+                        return Resolved::External(s.clone());
+                    }
+                    let module_index: Option<Value> = last.1.as_ref().and_then(|k| serde_json::from_str(k).ok());
+                    let idx = module_index.as_ref().or(index);
+                    return self.resolve(parent, &collect_references(expr), want, idx, depth + 1);
+                }
+                Reference::Module { name, key, output } => {
+                    let Some(output) = output else { continue };
+                    let mut child = module.to_vec();
+                    child.push((name.to_string(), key.map(str::to_string)));
+                    let Some(out) =
+                        self.config_module(&child).and_then(|m| m.get("outputs")).and_then(|o| o.get(output))
+                    else {
+                        return Resolved::Unknown;
+                    };
+                    let Some(expr) = out.get("expression") else { return Resolved::Unknown };
+                    let mut inner = collect_references(expr);
+                    if indexed {
+                        inner.push("count.index".into());
+                    }
+                    let t = self.resolve(&child, &inner, want, index, depth + 1);
+                    // A module with count/for_each whose instance the reference does not name.
+                    if t == Resolved::Unknown && key.is_none() {
+                        return Resolved::Unknown;
+                    }
+                    return t;
+                }
+                Reference::Other => {}
+            }
+        }
+        Resolved::Unknown
+    }
+
+    /// An attribute naming other resources: known ids (mapped to plan addresses where they
+    /// match), references resolved through the configuration, or unknown.
+    pub(super) fn link(&self, res: &Res<'a>, attr: &str, want: &[&str]) -> Link {
+        let unknown = res.unknown.and_then(|u| u.get(attr));
+        let is_unknown = match unknown {
+            Some(Value::Bool(true)) => true,
+            Some(Value::Array(a)) => a.iter().any(|x| x == &Value::Bool(true)),
+            _ => false,
+        };
+        let known: Vec<String> = match res.values.get(attr) {
+            Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+            Some(Value::Array(a)) => {
+                a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string).collect()
+            }
+            _ => Vec::new(),
+        };
+        if !is_unknown {
+            if known.is_empty() {
+                return Link::Absent;
+            }
+            return Link::Known(known.into_iter().map(|id| self.by_aws_id.get(&id).cloned().unwrap_or(id)).collect());
+        }
+        let Some(refs) = self.references(res, attr) else { return Link::Unknown };
+        let external = |id: String| self.by_aws_id.get(&id).cloned().unwrap_or(id);
+        if LIST_ATTRIBUTES.contains(&attr) {
+            // `[a.id, b.id]`: every element, the literal ones as the plan shows them.
+            return match self.resolve_each(&res.module, &refs, want, res.index) {
+                Some(mut all) => {
+                    all.extend(known.into_iter().map(external));
+                    all.dedup();
+                    Link::Known(all)
+                }
+                None => Link::Unknown,
+            };
+        }
+        match self.resolve_unique(&res.module, &refs, want, res.index) {
+            Resolved::Addresses(a) => Link::Known(a),
+            Resolved::External(id) => Link::Known(vec![external(id)]),
+            Resolved::Unknown => Link::Unknown,
+        }
+    }
+
+    /// [`Plan::resolve`], when the references name one resource of the wanted types: an expression
+    /// naming two (`var.x ? a.id : b.id`, or the merged references of a table's inline routes)
+    /// does not say which one applies.
+    pub(super) fn resolve_unique(
+        &self,
+        module: &[(String, Option<String>)],
+        refs: &[String],
+        want: &[&str],
+        index: Option<&Value>,
+    ) -> Resolved {
+        if !is_indexed(refs) {
+            let mut named: Vec<String> = Vec::new();
+            for r in most_specific(refs) {
+                if let Resolved::Addresses(a) = self.resolve(module, std::slice::from_ref(r), want, index, 0) {
+                    named.extend(a);
+                }
+            }
+            named.sort();
+            named.dedup();
+            if named.len() > 1 {
+                return Resolved::Unknown;
+            }
+        }
+        self.resolve(module, refs, want, index, 0)
+    }
+
+    /// Every resource a list expression names, in order; `None` when one of its references to the
+    /// wanted types cannot be resolved.
+    pub(super) fn resolve_each(
+        &self,
+        module: &[(String, Option<String>)],
+        refs: &[String],
+        want: &[&str],
+        index: Option<&Value>,
+    ) -> Option<Vec<String>> {
+        if is_indexed(refs) {
+            return match self.resolve(module, refs, want, index, 0) {
+                Resolved::Addresses(a) => Some(a),
+                Resolved::External(id) => Some(vec![id]),
+                Resolved::Unknown => None,
+            };
+        }
+        let mut out: Vec<String> = Vec::new();
+        for r in most_specific(refs) {
+            let wanted = match parse_reference(r) {
+                Reference::Resource { rtype, .. } | Reference::Data { rtype, .. } => want.contains(&rtype),
+                Reference::Var(_) => true,
+                // `module.m` is listed beside `module.m.output`; only the output names anything.
+                Reference::Module { output, .. } => output.is_some(),
+                Reference::Other => false,
+            };
+            match self.resolve(module, std::slice::from_ref(r), want, index, 0) {
+                Resolved::Addresses(a) => out.extend(a.into_iter().filter(|x| !out.contains(x)).collect::<Vec<_>>()),
+                Resolved::External(id) if !out.contains(&id) => out.push(id),
+                Resolved::External(_) => {}
+                Resolved::Unknown if wanted => return None,
+                Resolved::Unknown => {}
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Attributes that hold a list of resources (`subnets = [a.id, b.id]`).
+pub(super) const LIST_ATTRIBUTES: &[&str] =
+    &["subnets", "subnet_ids", "security_groups", "vpc_security_group_ids", "route_table_ids"];
+
+/// The references that are not a prefix of an indexed one: Terraform lists `a.b["k"].id`,
+/// `a.b["k"]` and `a.b`, and the last names every instance.
+pub(super) fn most_specific(refs: &[String]) -> impl Iterator<Item = &String> {
+    refs.iter().filter(|r| !refs.iter().any(|o| o.strip_prefix(r.as_str()).is_some_and(|rest| rest.starts_with('['))))
+}
+
+pub(super) fn is_indexed(refs: &[String]) -> bool {
+    refs.iter().any(|r| r == "count.index" || r.starts_with("each."))
+}
+
+/// What an attribute that names other resources says.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Link {
+    Known(Vec<String>),
+    Unknown,
+    Absent,
+}
+
+impl Link {
+    /// The named resources; none when unknown or absent.
+    pub(super) fn ids(self) -> Vec<String> {
+        match self {
+            Link::Known(v) => v,
+            _ => Vec::new(),
+        }
+    }
+    pub(super) fn refs(self) -> Vec<Ref> {
+        self.ids().into_iter().map(Ref::new).collect()
+    }
+    pub(super) fn first(&self) -> Option<String> {
+        match self {
+            Link::Known(v) => v.first().cloned(),
+            _ => None,
+        }
+    }
+}
+
+/// Every string of every `references` list below an expression (blocks nest them).
+pub(super) fn collect_references(expr: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    pub(super) fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Array(refs)) = m.get("references") {
+                    out.extend(refs.iter().filter_map(Value::as_str).map(str::to_string));
+                }
+                for (k, x) in m {
+                    if k != "references" && k != "constant_value" {
+                        walk(x, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(expr, &mut out);
+    out
+}
+
+/// Walk a `root_module` / `child_modules` tree of `planned_values` or state `values`.
+pub(super) fn walk_values<'a>(module: &'a Value, pointer: String, out: &mut Vec<(String, &'a Value)>) {
+    if let Some(Value::Array(rs)) = module.get("resources") {
+        for (i, r) in rs.iter().enumerate() {
+            out.push((format!("{pointer}/resources/{i}"), r));
+        }
+    }
+    if let Some(Value::Array(cs)) = module.get("child_modules") {
+        for (i, c) in cs.iter().enumerate() {
+            walk_values(c, format!("{pointer}/child_modules/{i}"), out);
+        }
+    }
+}
+
+pub(super) fn walk_config<'a>(module: &'a Value, path: String, out: &mut HashMap<String, &'a Value>) {
+    out.insert(path.clone(), module);
+    if let Some(Value::Object(calls)) = module.get("module_calls") {
+        for (name, call) in calls {
+            if let Some(m) = call.get("module") {
+                let p = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                walk_config(m, p, out);
+            }
+        }
+    }
+}

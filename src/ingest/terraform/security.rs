@@ -1,0 +1,198 @@
+//! Security groups and their rules, network ACLs and their entries.
+
+use super::*;
+
+impl Builder<'_, '_, '_> {
+    pub(super) fn sg_rules(&self, r: &Res<'_>, block: &str) -> Vec<SgRule> {
+        let mut out = Vec::new();
+        let Some(Value::Array(rules)) = r.values.get(block) else { return out };
+        for (i, rule) in rules.iter().enumerate() {
+            if let Some(rule) = sg_rule_from(rule, self.attr_origin(r, block).at(i)) {
+                out.push(rule);
+            }
+        }
+        out
+    }
+
+    pub(super) fn security_group(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let sg = SecurityGroup {
+            vpc: Self::link_ref(&self.plan.link(r, "vpc_id", VPC)),
+            group_name: Self::str(r, "name").map(str::to_string),
+            ingress: self.sg_rules(r, "ingress"),
+            egress: self.sg_rules(r, "egress"),
+            meta: self.meta(r),
+        };
+        let kind = self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups);
+        if let Some(i) = self.last_pushed {
+            self.sgs.insert(r.address.clone(), i);
+        }
+        kind
+    }
+
+    pub(super) fn sg_rule(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let group = self.plan.link(r, "security_group_id", &["aws_security_group", "aws_default_security_group"]);
+        let egress = match r.rtype.as_str() {
+            "aws_vpc_security_group_egress_rule" => true,
+            "aws_vpc_security_group_ingress_rule" => false,
+            _ => Self::str(r, "type") == Some("egress"),
+        };
+        let mut values = r.values.clone();
+        // The newer rule resources name their fields differently.
+        if let Some(m) = values.as_object_mut() {
+            for (from, to) in
+                [("ip_protocol", "protocol"), ("cidr_ipv4", "cidr_blocks"), ("cidr_ipv6", "ipv6_cidr_blocks")]
+            {
+                if let Some(v) = m.get(from).cloned() {
+                    let v = if to.ends_with('s') && v.is_string() { Value::Array(vec![v]) } else { v };
+                    m.insert(to.to_string(), v);
+                }
+            }
+        }
+        if let Some(rule) = sg_rule_from(&values, self.origin(r).at("values")) {
+            self.pending.push(Pending::SgRule { group, egress, rule });
+        }
+        None
+    }
+
+    pub(super) fn nacl_entries(&mut self, r: &Res<'_>, block: &str, egress: bool) -> Vec<NaclEntry> {
+        let mut out = Vec::new();
+        let Some(Value::Array(rules)) = r.values.get(block) else { return out };
+        for (i, rule) in rules.iter().enumerate() {
+            let origin = self.attr_origin(r, block).at(i).at("rule_no");
+            match nacl_entry_from(rule, egress, "rule_no", "action", origin) {
+                Ok(e) => out.push(e),
+                Err(msg) => self.error(r, &format!("{block}/{i}"), msg),
+            }
+        }
+        out
+    }
+
+    pub(super) fn nacl(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let plan = self.plan;
+        let mut entries = self.nacl_entries(r, "ingress", false);
+        entries.extend(self.nacl_entries(r, "egress", true));
+        let is_default = r.rtype == "aws_default_network_acl";
+        if !is_default {
+            entries.extend(NaclEntry::implicit_denies(&self.origin(r).at("address")));
+        }
+        let subnets = match plan.link(r, "subnet_ids", SUBNET) {
+            Link::Known(v) => v.into_iter().map(|s| (Ref::new(s), self.attr_origin(r, "subnet_ids"))).collect(),
+            _ => Vec::new(),
+        };
+        let has_unknown = ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && plan.writes(r, b));
+        let nacl = NetworkAcl {
+            vpc: Self::link_ref(&plan.link(r, if is_default { "default_network_acl_id" } else { "vpc_id" }, VPC)),
+            is_default,
+            subnets,
+            entries,
+            has_unknown_entries: has_unknown,
+            meta: self.meta(r),
+        };
+        let kind = self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
+        if let Some(i) = self.last_pushed {
+            self.nacls.insert(r.address.clone(), i);
+            if ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && !plan.writes(r, b)) {
+                self.maybe_dynamic_nacls.push(i);
+            }
+        }
+        kind
+    }
+
+    pub(super) fn nacl_rule(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let nacl = self.plan.link(r, "network_acl_id", &["aws_network_acl", "aws_default_network_acl"]);
+        let egress = r.values.get("egress").and_then(Value::as_bool).unwrap_or(false);
+        let entry = match nacl_entry_from(
+            r.values,
+            egress,
+            "rule_number",
+            "rule_action",
+            self.origin(r).at("values").at("rule_number"),
+        ) {
+            Ok(e) => Some(e),
+            Err(msg) => {
+                let unknown =
+                    ["cidr_block", "ipv6_cidr_block", "rule_number", "protocol"].iter().any(|a| Self::is_unknown(r, a));
+                if !unknown {
+                    self.error(r, "rule_number", msg);
+                }
+                None
+            }
+        };
+        self.pending.push(Pending::NaclEntry { nacl, entry });
+        None
+    }
+}
+
+pub(super) fn port_of(v: &Value, key: &str) -> Option<u16> {
+    match v.get(key) {
+        Some(Value::Number(n)) => n.as_i64().and_then(|n| u16::try_from(n).ok()),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+pub(super) fn sg_rule_from(v: &Value, origin: Origin) -> Option<SgRule> {
+    let protocol = Protocol::parse(v.get("protocol").and_then(Value::as_str)?)?;
+    let ports = if protocol.has_ports() {
+        match (port_of(v, "from_port"), port_of(v, "to_port")) {
+            (Some(a), Some(b)) => Some(PortRange::new(a, b)),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let strings = |k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let cidrs =
+        strings("cidr_blocks").iter().chain(strings("ipv6_cidr_blocks").iter()).filter_map(|c| parse_cidr(c)).collect();
+    Some(SgRule {
+        protocol,
+        ports,
+        cidrs,
+        prefix_lists: strings("prefix_list_ids"),
+        groups: strings("security_groups").into_iter().map(|id| GroupRef { id, account: None, idx: None }).collect(),
+        origin,
+    })
+}
+
+pub(super) fn nacl_entry_from(
+    v: &Value,
+    egress: bool,
+    number_key: &str,
+    action_key: &str,
+    origin: Origin,
+) -> Result<NaclEntry, String> {
+    let number = v.get(number_key).and_then(Value::as_i64).ok_or_else(|| format!("missing `{number_key}`"))?;
+    if !(1..=32768).contains(&number) {
+        return Err(format!("`{number_key}` {number} is outside 1-32766"));
+    }
+    let proto = match v.get("protocol") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("missing `protocol`".into()),
+    };
+    let protocol = Protocol::parse(&proto).ok_or_else(|| format!("`protocol` is not a protocol: \"{proto}\""))?;
+    let allow = match v.get(action_key).and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+        Some("allow") => true,
+        Some("deny") => false,
+        other => return Err(format!("`{action_key}` must be allow or deny, found {other:?}")),
+    };
+    let cidr_text = ["cidr_block", "ipv6_cidr_block"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+        .ok_or("neither `cidr_block` nor `ipv6_cidr_block` is set")?;
+    let cidr = parse_cidr(cidr_text).ok_or_else(|| format!("not a valid CIDR block: \"{cidr_text}\""))?;
+    let ports = if protocol.has_ports() {
+        match (port_of(v, "from_port"), port_of(v, "to_port")) {
+            (Some(a), Some(b)) => Some(PortRange::new(a, b)),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    Ok(NaclEntry { number: number as u32, egress, protocol, allow, cidr, ports, origin })
+}
