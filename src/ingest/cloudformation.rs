@@ -11,7 +11,6 @@ mod finish;
 pub mod intrinsics;
 mod network;
 mod security;
-pub mod yaml;
 
 use super::{ErrorLocation, InputError, LoadState, Loaded};
 use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};

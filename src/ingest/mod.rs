@@ -381,7 +381,7 @@ fn parse_text(file: &SourceFile, id: FileId) -> Parsed {
             ..error_at(0, "empty file".into())
         })
     } else if yaml {
-        match cloudformation::yaml::parse(&file.text) {
+        match crate::source::yaml::parse(&file.text) {
             Ok(docs) if docs.len() == 1 => {
                 let value = docs[0].to_json();
                 Ok(if cloudformation::detect(&serde_json_borrow::Value::from(&value)) {
