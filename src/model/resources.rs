@@ -277,6 +277,16 @@ pub struct NaclEntry {
 }
 
 impl NaclEntry {
+    /// A rule number as AWS accepts it, 1–32766, for every format; an account dump also lists
+    /// the implicit deny rules (`*`) as 32767 (IPv4) and 32768 (IPv6).
+    pub fn rule_number(number: i64, key: &str, listed_by_aws: bool) -> Result<u32, String> {
+        let highest = if listed_by_aws { 32768 } else { 32766 };
+        match u32::try_from(number) {
+            Ok(n) if (1..=highest).contains(&i64::from(n)) => Ok(n),
+            _ => Err(format!("`{key}` {number} is not a network ACL rule number (AWS accepts 1-32766)")),
+        }
+    }
+
     /// An entry for all traffic of one family, in one direction.
     pub fn all_traffic(number: u32, egress: bool, allow: bool, family: net::Family, origin: Origin) -> NaclEntry {
         NaclEntry { number, egress, protocol: Protocol::All, allow, cidr: family.any(), ports: None, origin }
@@ -444,4 +454,22 @@ pub struct ManagedPrefixList {
     pub meta: Meta,
     pub name: Option<String>,
     pub family: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NaclEntry;
+
+    #[test]
+    fn rule_numbers_are_bounded_as_aws_accepts_them_in_every_format() {
+        assert_eq!(NaclEntry::rule_number(1, "RuleNumber", false), Ok(1));
+        assert_eq!(NaclEntry::rule_number(32766, "rule_no", false), Ok(32766));
+        let refused = NaclEntry::rule_number(32767, "rule_no", false).unwrap_err();
+        assert_eq!(refused, "`rule_no` 32767 is not a network ACL rule number (AWS accepts 1-32766)");
+        // A dump lists the implicit deny rules as 32767 and 32768.
+        assert_eq!(NaclEntry::rule_number(32768, "RuleNumber", true), Ok(32768));
+        assert!(NaclEntry::rule_number(0, "RuleNumber", true).is_err());
+        assert!(NaclEntry::rule_number(-1, "RuleNumber", true).is_err());
+        assert!(NaclEntry::rule_number(i64::MAX, "RuleNumber", true).is_err());
+    }
 }

@@ -64,12 +64,8 @@ pub(super) fn read_nacl_entry(c: &Ctx<'_>, e: &Item<'_>) -> Res<NaclEntry> {
     let number = e
         .int("RuleNumber")?
         .ok_or_else(|| FieldError { pointer: e.ptr.clone(), message: "missing required field `RuleNumber`".into() })?;
-    if !(1..=32768).contains(&number) {
-        return Err(FieldError {
-            pointer: e.at("RuleNumber"),
-            message: format!("`RuleNumber` {number} is outside 1-32768"),
-        });
-    }
+    let number = NaclEntry::rule_number(number, "RuleNumber", true)
+        .map_err(|message| FieldError { pointer: e.at("RuleNumber"), message })?;
     let proto_text = e.req_str("Protocol")?;
     let protocol = Protocol::parse(proto_text).ok_or_else(|| FieldError {
         pointer: e.at("Protocol"),
@@ -108,7 +104,7 @@ pub(super) fn read_nacl_entry(c: &Ctx<'_>, e: &Item<'_>) -> Res<NaclEntry> {
         _ => None,
     };
     Ok(NaclEntry {
-        number: number as u32,
+        number,
         egress: e.bool("Egress")?.unwrap_or(false),
         protocol,
         allow,

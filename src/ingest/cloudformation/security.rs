@@ -152,9 +152,7 @@ pub(super) fn nacl_entry_from(r: &Res<'_>, origin: Origin) -> Result<Option<Nacl
         return Ok(None);
     }
     let number = r.get("RuleNumber").and_then(Val::as_i64).ok_or("missing `RuleNumber`")?;
-    if !(1..=32766).contains(&number) {
-        return Err(format!("`RuleNumber` {number} is outside 1-32766"));
-    }
+    let number = NaclEntry::rule_number(number, "RuleNumber", false)?;
     let proto = r.str("Protocol").ok_or("missing `Protocol`")?;
     let protocol = Protocol::parse(&proto).ok_or_else(|| format!("`Protocol` is not a protocol: \"{proto}\""))?;
     let allow = match r.str("RuleAction").map(|s| s.to_ascii_lowercase()).as_deref() {
@@ -177,5 +175,5 @@ pub(super) fn nacl_entry_from(r: &Res<'_>, origin: Origin) -> Result<Option<Nacl
         None
     };
     let egress = r.get("Egress").and_then(Val::as_bool).unwrap_or(false);
-    Ok(Some(NaclEntry { number: number as u32, egress, protocol, allow, cidr, ports, origin }))
+    Ok(Some(NaclEntry { number, egress, protocol, allow, cidr, ports, origin }))
 }

@@ -167,9 +167,7 @@ pub(super) fn nacl_entry_from(
     origin: Origin,
 ) -> Result<NaclEntry, String> {
     let number = v.get(number_key).and_then(Value::as_i64).ok_or_else(|| format!("missing `{number_key}`"))?;
-    if !(1..=32768).contains(&number) {
-        return Err(format!("`{number_key}` {number} is outside 1-32766"));
-    }
+    let number = NaclEntry::rule_number(number, number_key, false)?;
     let proto = match v.get("protocol") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -194,5 +192,5 @@ pub(super) fn nacl_entry_from(
     } else {
         None
     };
-    Ok(NaclEntry { number: number as u32, egress, protocol, allow, cidr, ports, origin })
+    Ok(NaclEntry { number, egress, protocol, allow, cidr, ports, origin })
 }
