@@ -77,8 +77,9 @@ impl Builder<'_, '_> {
                 Pending::EipAssociation { eip, instance, eni } => {
                     if let Some(e) = find(&self.eips, &eip) {
                         let x = &mut d.elastic_ips[e];
-                        x.instance = x.instance.take().or(instance);
-                        x.network_interface = x.network_interface.take().or(eni);
+                        // The association resource decides, as it does in every format.
+                        x.instance = instance.or(x.instance.take());
+                        x.network_interface = eni.or(x.network_interface.take());
                     }
                 }
                 Pending::Forward { listener_or_lb, groups } => {

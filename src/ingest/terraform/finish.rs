@@ -13,8 +13,10 @@ impl Builder<'_, '_, '_> {
         let mut main_vpcs: Vec<String> = Vec::new();
         let (mut fed_tables, mut fed_nacls) = (HashSet::new(), HashSet::new());
         let (mut tgw_associated, mut nacl_associated) = (HashSet::new(), HashSet::new());
+        // This plan's resources only: another plan may use the same addresses.
+        let file = self.plan.file;
         let index = |metas: &mut dyn Iterator<Item = &Meta>| -> HashMap<String, usize> {
-            metas.enumerate().map(|(i, m)| (m.id.clone(), i)).collect()
+            metas.enumerate().filter(|(_, m)| m.document == Some(file)).map(|(i, m)| (m.id.clone(), i)).collect()
         };
         let d = &self.loaded.design;
         let eips = index(&mut d.elastic_ips.iter().map(|x| &x.meta));
@@ -83,6 +85,7 @@ impl Builder<'_, '_, '_> {
                 }
                 Pending::EipAssociation { eip, instance, eni } => {
                     if let Some(&e) = eip.first().and_then(|a| eips.get(&a)) {
+                        // The association resource decides, as it does in every format.
                         d.elastic_ips[e].instance = instance.or(d.elastic_ips[e].instance.take());
                         d.elastic_ips[e].network_interface = eni.or(d.elastic_ips[e].network_interface.take());
                     }
@@ -98,15 +101,16 @@ impl Builder<'_, '_, '_> {
                     if !propagation {
                         tgw_associated.extend(attachment.clone());
                     }
-                    if let (Some(t), Some(a)) = (table.first(), attachment)
-                        && let Some(&i) = tgw_tables.get(&t)
-                    {
-                        let list = if propagation {
-                            &mut d.transit_gateway_route_tables[i].propagations
-                        } else {
-                            &mut d.transit_gateway_route_tables[i].associations
-                        };
-                        list.push(Ref::new(a));
+                    let (Some(t), Some(a)) = (table.first(), attachment) else { continue };
+                    match tgw_tables.get(&t) {
+                        Some(&i) => {
+                            let rt = &mut d.transit_gateway_route_tables[i];
+                            let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
+                            list.push(Ref::new(a));
+                        }
+                        // A table outside the plan (an existing one, by id): joined once every
+                        // input is read, as a dump's or a template's links are.
+                        None => d.tgw_table_links.push((t, a, propagation)),
                     }
                 }
                 Pending::TgwRoute { table, cidr, attachment } => {
