@@ -8,8 +8,10 @@ mod common;
 
 use common::*;
 use libtest_mimic::{Arguments, Failed, Trial};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use vpclint::config::{Config, Overrides};
+use vpclint::ingest::Loaded;
+use vpclint::rules::Finding;
 use vpclint::rules::REGISTRY;
 
 /// Fixture directories that hold something other than one rule's cases.
@@ -21,13 +23,19 @@ fn config_for(id: &str) -> Config {
     Config::from_toml("", &Overrides { select, ..Overrides::default() }).expect("config")
 }
 
-fn fail_case(id: &'static str, case: PathBuf) -> Result<(), Failed> {
-    let rel = case.strip_prefix(root()).unwrap_or(&case).to_path_buf();
+/// A case loaded by its path relative to the crate root, and checked with rule `id` alone.
+fn check_case(id: &str, case: &Path) -> Result<(PathBuf, Loaded, Vec<Finding>), Failed> {
+    let rel = case.strip_prefix(root()).unwrap_or(case).to_path_buf();
     let loaded = load(&[&rel]);
     if !loaded.errors.is_empty() {
         return Err(format!("{}: input errors {:?}", rel.display(), loaded.errors).into());
     }
     let findings = vpclint::check(&loaded.design, &config_for(id));
+    Ok((rel, loaded, findings))
+}
+
+fn fail_case(id: &'static str, case: PathBuf) -> Result<(), Failed> {
+    let (rel, loaded, findings) = check_case(id, &case)?;
     if !findings.iter().any(|f| f.rule.id == id) {
         return Err(format!("{}: expected {id} findings, got none", rel.display()).into());
     }
@@ -37,12 +45,7 @@ fn fail_case(id: &'static str, case: PathBuf) -> Result<(), Failed> {
 }
 
 fn pass_case(id: &'static str, case: PathBuf) -> Result<(), Failed> {
-    let rel = case.strip_prefix(root()).unwrap_or(&case).to_path_buf();
-    let loaded = load(&[&rel]);
-    if !loaded.errors.is_empty() {
-        return Err(format!("{}: input errors {:?}", rel.display(), loaded.errors).into());
-    }
-    let findings = vpclint::check(&loaded.design, &config_for(id));
+    let (rel, loaded, findings) = check_case(id, &case)?;
     if !findings.is_empty() {
         return Err(format!("{}: expected no findings, got:\n{}", rel.display(), render(&loaded, findings)).into());
     }

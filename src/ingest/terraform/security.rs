@@ -131,16 +131,20 @@ pub(super) fn port_of(v: &Value, key: &str) -> Option<u16> {
     }
 }
 
+/// `from_port`..`to_port` of a protocol that has ports (else all ports).
+fn ports_of(v: &Value, protocol: Protocol) -> Option<PortRange> {
+    if !protocol.has_ports() {
+        return None;
+    }
+    match (port_of(v, "from_port"), port_of(v, "to_port")) {
+        (Some(a), Some(b)) => Some(PortRange::new(a, b)),
+        _ => None,
+    }
+}
+
 pub(super) fn sg_rule_from(v: &Value, origin: Origin) -> Option<SgRule> {
     let protocol = Protocol::parse(v.get("protocol").and_then(Value::as_str)?)?;
-    let ports = if protocol.has_ports() {
-        match (port_of(v, "from_port"), port_of(v, "to_port")) {
-            (Some(a), Some(b)) => Some(PortRange::new(a, b)),
-            _ => None,
-        }
-    } else {
-        None
-    };
+    let ports = ports_of(v, protocol);
     let strings = |k: &str| -> Vec<String> {
         v.get(k)
             .and_then(Value::as_array)
@@ -184,13 +188,6 @@ pub(super) fn nacl_entry_from(
         .find_map(|k| v.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
         .ok_or("neither `cidr_block` nor `ipv6_cidr_block` is set")?;
     let cidr = parse_cidr(cidr_text).ok_or_else(|| format!("not a valid CIDR block: \"{cidr_text}\""))?;
-    let ports = if protocol.has_ports() {
-        match (port_of(v, "from_port"), port_of(v, "to_port")) {
-            (Some(a), Some(b)) => Some(PortRange::new(a, b)),
-            _ => None,
-        }
-    } else {
-        None
-    };
+    let ports = ports_of(v, protocol);
     Ok(NaclEntry { number, egress, protocol, allow, cidr, ports, origin })
 }
