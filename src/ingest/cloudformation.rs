@@ -14,6 +14,7 @@ mod security;
 
 use super::{ErrorLocation, InputError, LoadState, Loaded};
 use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};
+use crate::ingest::normalise::edit::{self, Edit};
 use crate::model::DeclaredSuppression;
 use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
 use crate::model::*;
@@ -103,63 +104,6 @@ const MERGED: &[&str] = &[
     "AWS::ElasticLoadBalancingV2::ListenerRule",
 ];
 
-enum Pending {
-    Route {
-        table: Link,
-        route: Option<Route>,
-    },
-    TableAssociation {
-        table: Link,
-        subnet: Link,
-        origin: Origin,
-    },
-    NaclEntry {
-        nacl: Link,
-        entry: Option<NaclEntry>,
-    },
-    NaclAssociation {
-        nacl: Link,
-        subnet: Link,
-        origin: Origin,
-    },
-    VpcCidr {
-        vpc: Link,
-        cidr: Option<VpcCidr>,
-        /// The family of a block the template does not decide.
-        undecided: Option<Family>,
-    },
-    GatewayAttachment {
-        igw: Link,
-        vpc: Link,
-    },
-    SgRule {
-        group: Link,
-        egress: bool,
-        rule: Option<SgRule>,
-    },
-    EipAssociation {
-        eip: Link,
-        instance: Option<String>,
-        eni: Option<String>,
-    },
-    /// Target groups a listener (or listener rule) forwards to.
-    Forward {
-        listener_or_lb: Link,
-        groups: Vec<String>,
-    },
-    TgwRoute {
-        table: Link,
-        cidr: Option<IpNet>,
-        attachment: Option<String>,
-    },
-    /// A transit gateway route table association or propagation.
-    TgwTableLink {
-        table: Link,
-        attachment: Link,
-        propagation: bool,
-    },
-}
-
 /// Whether a transit gateway associates new attachments with its default route table, and
 /// propagates their routes into it (`None`: the template does not decide).
 #[derive(Clone, Copy)]
@@ -195,24 +139,16 @@ struct Builder<'t, 's> {
     loaded: &'s mut Loaded,
     region: Option<String>,
     account: Option<String>,
-    pending: Vec<Pending>,
+    pending: Vec<Edit>,
     /// Logical id → arena index, for resources of this template.
     vpcs: HashMap<String, usize>,
-    tables: HashMap<String, usize>,
-    nacls: HashMap<String, usize>,
-    sgs: HashMap<String, usize>,
     eips: HashMap<String, usize>,
-    igws: HashMap<String, usize>,
-    target_groups: HashMap<String, usize>,
-    tgw_tables: HashMap<String, usize>,
     /// Transit gateways of this template, by logical id.
     tgws: BTreeMap<String, TgwDefaults>,
     /// VPC attachments of this template: logical id and transit gateway.
     tgw_attachments: Vec<(String, Link)>,
     instances: HashMap<String, usize>,
     subnets: Vec<usize>,
-    /// Listener logical id → its load balancer.
-    listener_lbs: HashMap<String, String>,
     /// Subnets of this template, and whether they give instances a public address at launch
     /// (`None`: the template does not decide).
     launch_public_ip: HashMap<String, Option<bool>>,
@@ -262,18 +198,11 @@ pub(crate) fn load_document(
         account,
         pending: Vec::new(),
         vpcs: HashMap::new(),
-        tables: HashMap::new(),
-        nacls: HashMap::new(),
-        sgs: HashMap::new(),
         eips: HashMap::new(),
-        igws: HashMap::new(),
-        target_groups: HashMap::new(),
-        tgw_tables: HashMap::new(),
         tgws: BTreeMap::new(),
         tgw_attachments: Vec::new(),
         instances: HashMap::new(),
         subnets: Vec::new(),
-        listener_lbs: HashMap::new(),
         launch_public_ip: HashMap::new(),
         referenced: HashSet::new(),
         last_pushed: None,
@@ -461,25 +390,6 @@ impl Builder<'_, '_> {
             self.loaded.design.kinds_present.insert(k);
         } else if MERGED.contains(&rtype) {
             *self.loaded.design.stats.merged.entry(rtype.to_string()).or_default() += 1;
-        }
-    }
-
-    /// What AWS created with this template's resources, under the names the template's
-    /// intrinsics give it (`!GetAtt Vpc.DefaultNetworkAcl`), so its edits find it.
-    fn remember_implicit(&mut self) {
-        let d = &self.loaded.design;
-        let mine = |m: &Meta| m.document == Some(self.file);
-        for (i, n) in d.network_acls.iter().enumerate().filter(|(_, n)| n.is_default && mine(&n.meta)) {
-            self.nacls.entry(n.meta.id.clone()).or_insert(i);
-        }
-        for (i, g) in d.security_groups.iter().enumerate().filter(|(_, g)| mine(&g.meta)) {
-            self.sgs.entry(g.meta.id.clone()).or_insert(i);
-        }
-        for (i, t) in d.route_tables.iter().enumerate().filter(|(_, t)| t.main && mine(&t.meta)) {
-            self.tables.entry(t.meta.id.clone()).or_insert(i);
-        }
-        for (i, t) in d.transit_gateway_route_tables.iter().enumerate().filter(|(_, t)| mine(&t.meta)) {
-            self.tgw_tables.entry(t.meta.id.clone()).or_insert(i);
         }
     }
 

@@ -8,6 +8,7 @@
 
 use super::{ErrorLocation, HasMeta, InputError, LoadState, Loaded};
 use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};
+use crate::ingest::normalise::edit::{self, Edit};
 use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
@@ -189,23 +190,6 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
     b.finish();
 }
 
-/// Standalone resources that change another one (routes, associations, rules): applied at the end.
-enum Pending {
-    Route { table: Link, route: Route, unknown: bool },
-    TableAssociation { table: Link, subnet: Link, origin: Origin },
-    MainAssociation { table: Link, vpc: Link },
-    DefaultTable { vpc: Link },
-    NaclEntry { nacl: Link, entry: Option<NaclEntry> },
-    NaclAssociation { nacl: Link, subnet: Link, origin: Origin },
-    VpcCidr { vpc: Link, cidr: Option<VpcCidr>, undecided: Option<Family> },
-    IgwAttachment { igw: Link, vpc: Link },
-    SgRule { group: Link, egress: bool, rule: SgRule },
-    EipAssociation { eip: Link, instance: Option<String>, eni: Option<String> },
-    TargetAttachment { group: Link, target: Option<String>, port: Option<u16> },
-    TgwLink { table: Link, attachment: Option<String>, propagation: bool },
-    TgwRoute { table: Link, cidr: Option<IpNet>, attachment: Option<String> },
-}
-
 struct Builder<'p, 'a, 's> {
     plan: &'p Plan<'a>,
     state: &'s mut LoadState,
@@ -215,7 +199,7 @@ struct Builder<'p, 'a, 's> {
     nacls: HashMap<String, usize>,
     vpcs: HashMap<String, usize>,
     sgs: HashMap<String, usize>,
-    pending: Vec<Pending>,
+    pending: Vec<Edit>,
     /// Arena index of the resource the last `push` added (`None` for a duplicate).
     last_pushed: Option<usize>,
     /// Tables and NACLs whose inline routes/rules are unknown although the configuration writes
@@ -338,20 +322,20 @@ impl Builder<'_, '_, '_> {
                 let table = plan.link(r, "route_table_id", &["aws_route_table", "aws_default_route_table"]);
                 let subnet = plan.link(r, "subnet_id", SUBNET);
                 let origin = self.attr_origin(r, "subnet_id");
-                self.pending.push(Pending::TableAssociation { table, subnet, origin });
+                self.pending.push(Edit::TableAssociation { table: table.first(), subnet: subnet.first(), origin });
                 None
             }
             "aws_main_route_table_association" => {
                 let table = plan.link(r, "route_table_id", &["aws_route_table"]);
                 let vpc = plan.link(r, "vpc_id", VPC);
-                self.pending.push(Pending::MainAssociation { table, vpc });
+                self.pending.push(Edit::MainAssociation { table: table.first(), vpc: vpc.first() });
                 None
             }
             "aws_internet_gateway" | "aws_egress_only_internet_gateway" => self.igw(r),
             "aws_internet_gateway_attachment" => {
                 let igw = plan.link(r, "internet_gateway_id", &["aws_internet_gateway"]);
                 let vpc = plan.link(r, "vpc_id", VPC);
-                self.pending.push(Pending::IgwAttachment { igw, vpc });
+                self.pending.push(Edit::GatewayAttachment { igw: igw.first(), vpc: vpc.first() });
                 None
             }
             "aws_nat_gateway" => self.nat(r),
@@ -379,7 +363,7 @@ impl Builder<'_, '_, '_> {
                 let nacl = plan.link(r, "network_acl_id", &["aws_network_acl"]);
                 let subnet = plan.link(r, "subnet_id", SUBNET);
                 let origin = self.attr_origin(r, "subnet_id");
-                self.pending.push(Pending::NaclAssociation { nacl, subnet, origin });
+                self.pending.push(Edit::NaclAssociation { nacl: nacl.first(), subnet: subnet.first(), origin });
                 None
             }
             "aws_lb" | "aws_alb" | "aws_elb" => self.load_balancer(r),
@@ -474,7 +458,7 @@ impl Builder<'_, '_, '_> {
                 let eip = plan.link(r, "allocation_id", &["aws_eip"]);
                 let instance = plan.link(r, "instance_id", &["aws_instance"]).first();
                 let eni = plan.link(r, "network_interface_id", &["aws_network_interface"]).first();
-                self.pending.push(Pending::EipAssociation { eip, instance, eni });
+                self.pending.push(Edit::EipAssociation { eip: eip.first(), instance, eni });
                 None
             }
             "aws_vpc_peering_connection_accepter" => None,
@@ -482,14 +466,14 @@ impl Builder<'_, '_, '_> {
                 let group = plan.link(r, "target_group_arn", &["aws_lb_target_group", "aws_alb_target_group"]);
                 let target = plan.link(r, "target_id", &["aws_instance", "aws_lambda_function"]).first();
                 let port = r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok());
-                self.pending.push(Pending::TargetAttachment { group, target, port });
+                self.pending.push(Edit::TargetRegistration { group: group.first(), target, port });
                 None
             }
             "aws_ec2_transit_gateway_route_table_association" | "aws_ec2_transit_gateway_route_table_propagation" => {
                 let table = plan.link(r, "transit_gateway_route_table_id", &["aws_ec2_transit_gateway_route_table"]);
                 let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
                 let propagation = r.rtype.ends_with("propagation");
-                self.pending.push(Pending::TgwLink { table, attachment, propagation });
+                self.pending.push(Edit::TgwTableLink { table: table.first(), attachment, propagation });
                 None
             }
             "aws_ec2_transit_gateway_route" => {
@@ -497,7 +481,11 @@ impl Builder<'_, '_, '_> {
                 let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
                 let cidr = Self::str(r, "destination_cidr_block").and_then(parse_cidr);
                 let blackhole = r.values.get("blackhole").and_then(Value::as_bool).unwrap_or(false);
-                self.pending.push(Pending::TgwRoute { table, cidr, attachment: attachment.filter(|_| !blackhole) });
+                self.pending.push(Edit::TgwRoute {
+                    table: table.first(),
+                    cidr,
+                    attachment: attachment.filter(|_| !blackhole),
+                });
                 None
             }
             other => {

@@ -22,11 +22,8 @@ impl Builder<'_, '_> {
             "AWS::ElasticLoadBalancing::LoadBalancer" => self.classic_load_balancer(r),
             "AWS::ElasticLoadBalancingV2::Listener" => {
                 let lb = r.link("LoadBalancerArn");
-                if let Some(l) = lb.known() {
-                    self.listener_lbs.insert(r.logical.to_string(), l);
-                }
-                self.pending.push(Pending::Forward {
-                    listener_or_lb: lb.clone(),
+                self.pending.push(Edit::Forward {
+                    listener_or_lb: lb.known(),
                     groups: forwarded_groups(r.get("DefaultActions")),
                 });
                 let l = Listener {
@@ -39,7 +36,7 @@ impl Builder<'_, '_> {
             }
             "AWS::ElasticLoadBalancingV2::ListenerRule" => {
                 let groups = forwarded_groups(r.get("Actions"));
-                self.pending.push(Pending::Forward { listener_or_lb: r.link("ListenerArn"), groups });
+                self.pending.push(Edit::Forward { listener_or_lb: r.link("ListenerArn").known(), groups });
                 None
             }
             "AWS::ElasticLoadBalancingV2::TargetGroup" => {
@@ -61,9 +58,7 @@ impl Builder<'_, '_> {
                     targets,
                     meta: self.meta(r),
                 };
-                let kind = self.push(ResourceKind::TargetGroup, tg, |d| &mut d.target_groups);
-                Self::remember(&mut self.target_groups, r.logical, self.last_pushed);
-                kind
+                self.push(ResourceKind::TargetGroup, tg, |d| &mut d.target_groups)
             }
             _ => return Err(()),
         })

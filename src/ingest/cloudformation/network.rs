@@ -24,7 +24,7 @@ impl Builder<'_, '_> {
                     (None, None, None) => Some(Family::V6),
                 };
                 let cidr = cidr.map(|net| VpcCidr { net, associated: true, origin });
-                self.pending.push(Pending::VpcCidr { vpc, cidr, undecided });
+                self.pending.push(Edit::VpcCidr { vpc: vpc.known(), cidr, undecided });
                 None
             }
             "AWS::EC2::Subnet" => self.subnet(r),
@@ -37,35 +37,33 @@ impl Builder<'_, '_> {
                     has_unknown_routes: false,
                     meta: self.meta(r),
                 };
-                let kind = self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
-                Self::remember(&mut self.tables, r.logical, self.last_pushed);
-                kind
+                self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables)
             }
             "AWS::EC2::Route" => {
                 let route = self.route(r);
-                self.pending.push(Pending::Route { table: r.link("RouteTableId"), route });
+                self.pending.push(Edit::Route { table: r.link("RouteTableId").known(), route, unknown: false });
                 None
             }
             "AWS::EC2::SubnetRouteTableAssociation" => {
                 let origin = self.prop_origin(r, "SubnetId");
-                self.pending.push(Pending::TableAssociation {
-                    table: r.link("RouteTableId"),
-                    subnet: r.link("SubnetId"),
+                self.pending.push(Edit::TableAssociation {
+                    table: r.link("RouteTableId").known(),
+                    subnet: r.link("SubnetId").known(),
                     origin,
                 });
                 None
             }
             "AWS::EC2::InternetGateway" => {
                 let igw = InternetGateway { attachments: Vec::new(), meta: self.meta(r) };
-                let kind = self.push(ResourceKind::InternetGateway, igw, |d| &mut d.internet_gateways);
-                Self::remember(&mut self.igws, r.logical, self.last_pushed);
-                kind
+                self.push(ResourceKind::InternetGateway, igw, |d| &mut d.internet_gateways)
             }
             "AWS::EC2::VPCGatewayAttachment" => {
                 // A virtual private gateway attachment (`VpnGatewayId`) is not an internet path.
                 if r.get("InternetGatewayId").is_some() {
-                    self.pending
-                        .push(Pending::GatewayAttachment { igw: r.link("InternetGatewayId"), vpc: r.link("VpcId") });
+                    self.pending.push(Edit::GatewayAttachment {
+                        igw: r.link("InternetGatewayId").known(),
+                        vpc: r.link("VpcId").known(),
+                    });
                 }
                 None
             }
@@ -122,8 +120,8 @@ impl Builder<'_, '_> {
                     Link::Absent => r.link("EIP"),
                     l => l,
                 };
-                self.pending.push(Pending::EipAssociation {
-                    eip,
+                self.pending.push(Edit::EipAssociation {
+                    eip: eip.known(),
                     instance: r.link("InstanceId").known(),
                     eni: r.link("NetworkInterfaceId").known(),
                 });
@@ -186,15 +184,12 @@ impl Builder<'_, '_> {
                     routes: Vec::new(),
                     meta: self.meta(r),
                 };
-                let kind =
-                    self.push(ResourceKind::TransitGatewayRouteTable, rt, |d| &mut d.transit_gateway_route_tables);
-                Self::remember(&mut self.tgw_tables, r.logical, self.last_pushed);
-                kind
+                self.push(ResourceKind::TransitGatewayRouteTable, rt, |d| &mut d.transit_gateway_route_tables)
             }
             "AWS::EC2::TransitGatewayRouteTableAssociation" | "AWS::EC2::TransitGatewayRouteTablePropagation" => {
-                self.pending.push(Pending::TgwTableLink {
-                    table: r.link("TransitGatewayRouteTableId"),
-                    attachment: r.link("TransitGatewayAttachmentId"),
+                self.pending.push(Edit::TgwTableLink {
+                    table: r.link("TransitGatewayRouteTableId").known(),
+                    attachment: r.link("TransitGatewayAttachmentId").known(),
                     propagation: r.rtype.ends_with("Propagation"),
                 });
                 None
@@ -203,7 +198,11 @@ impl Builder<'_, '_> {
                 let blackhole = r.get("Blackhole").and_then(Val::as_bool).unwrap_or(false);
                 let cidr = r.str("DestinationCidrBlock").and_then(|c| parse_cidr(&c));
                 let attachment = r.link("TransitGatewayAttachmentId").known().filter(|_| !blackhole);
-                self.pending.push(Pending::TgwRoute { table: r.link("TransitGatewayRouteTableId"), cidr, attachment });
+                self.pending.push(Edit::TgwRoute {
+                    table: r.link("TransitGatewayRouteTableId").known(),
+                    cidr,
+                    attachment,
+                });
                 None
             }
             "AWS::EC2::VPCEndpoint" => {

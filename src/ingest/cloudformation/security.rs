@@ -10,7 +10,7 @@ impl Builder<'_, '_> {
             "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
                 let egress = r.rtype.ends_with("Egress");
                 let rule = sg_rule_from(&r.props, egress, self.origin(r).at("Properties"));
-                self.pending.push(Pending::SgRule { group: r.link("GroupId"), egress, rule });
+                self.pending.push(Edit::SgRule { group: r.link("GroupId").known(), egress, rule });
                 None
             }
             "AWS::EC2::NetworkAcl" => {
@@ -23,9 +23,7 @@ impl Builder<'_, '_> {
                     has_unknown_entries: false,
                     meta: self.meta(r),
                 };
-                let kind = self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
-                Self::remember(&mut self.nacls, r.logical, self.last_pushed);
-                kind
+                self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls)
             }
             "AWS::EC2::NetworkAclEntry" => {
                 let origin = self.prop_origin(r, "RuleNumber");
@@ -37,14 +35,14 @@ impl Builder<'_, '_> {
                         return Ok(None);
                     }
                 };
-                self.pending.push(Pending::NaclEntry { nacl: r.link("NetworkAclId"), entry });
+                self.pending.push(Edit::NaclEntry { nacl: r.link("NetworkAclId").known(), entry });
                 None
             }
             "AWS::EC2::SubnetNetworkAclAssociation" => {
                 let origin = self.prop_origin(r, "SubnetId");
-                self.pending.push(Pending::NaclAssociation {
-                    nacl: r.link("NetworkAclId"),
-                    subnet: r.link("SubnetId"),
+                self.pending.push(Edit::NaclAssociation {
+                    nacl: r.link("NetworkAclId").known(),
+                    subnet: r.link("SubnetId").known(),
                     origin,
                 });
                 None
@@ -84,9 +82,7 @@ impl Builder<'_, '_> {
             egress,
             meta: self.meta(r),
         };
-        let kind = self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups);
-        Self::remember(&mut self.sgs, r.logical, self.last_pushed);
-        kind
+        self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups)
     }
 }
 

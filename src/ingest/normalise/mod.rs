@@ -2,4 +2,5 @@
 //! implicitly is added here, once, whatever format described the resources.
 
 pub mod defaults;
+pub(crate) mod edit;
 pub(crate) mod resolve;

@@ -38,7 +38,7 @@ impl Builder<'_, '_, '_> {
         };
         let family = if r.rtype.contains("ipv6") { Family::V6 } else { Family::V4 };
         let undecided = Self::is_unknown(r, attr).then_some(family);
-        self.pending.push(Pending::VpcCidr { vpc, cidr, undecided });
+        self.pending.push(Edit::VpcCidr { vpc: vpc.first(), cidr, undecided });
         None
     }
 
@@ -175,7 +175,7 @@ impl Builder<'_, '_, '_> {
                 self.maybe_dynamic_tables.push(i);
             }
             if main {
-                self.pending.push(Pending::DefaultTable { vpc });
+                self.pending.push(Edit::ManagedMainTable { vpc: vpc.first() });
             }
         }
         kind
@@ -191,19 +191,9 @@ impl Builder<'_, '_, '_> {
         });
         let unknown = route.as_ref().is_none_or(|x| x.target.kind == TargetKind::Unknown);
         if let Some(route) = route {
-            self.pending.push(Pending::Route { table, route, unknown });
+            self.pending.push(Edit::Route { table: table.first(), route: Some(route), unknown });
         } else {
-            self.pending.push(Pending::Route {
-                table,
-                route: Route {
-                    destination: Destination::PrefixList(String::new()),
-                    target: RouteTarget { kind: TargetKind::Unknown, id: String::new(), idx: None },
-                    state: RouteState::Other("unknown".into()),
-                    origin: self.origin(r),
-                    defined_by: Some(r.address.clone()),
-                },
-                unknown: true,
-            });
+            self.pending.push(Edit::Route { table: table.first(), route: None, unknown: true });
         }
         None
     }

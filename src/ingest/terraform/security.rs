@@ -49,7 +49,7 @@ impl Builder<'_, '_, '_> {
             }
         }
         if let Some(rule) = sg_rule_from(&values, self.origin(r).at("values")) {
-            self.pending.push(Pending::SgRule { group, egress, rule });
+            self.pending.push(Edit::SgRule { group: group.first(), egress, rule: Some(rule) });
         }
         None
     }
@@ -118,7 +118,7 @@ impl Builder<'_, '_, '_> {
                 None
             }
         };
-        self.pending.push(Pending::NaclEntry { nacl, entry });
+        self.pending.push(Edit::NaclEntry { nacl: nacl.first(), entry });
         None
     }
 }
