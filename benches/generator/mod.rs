@@ -181,20 +181,23 @@ fn vpc_dump(reg: &mut Region, a: usize, r: usize, v: usize, vpcs: usize) {
         ];
         // Every 15th VPC sends zone b through zone a's NAT gateway (NAT003); every 60th routes
         // zone b to a NAT gateway that no longer exists (RT001).
+        let gone = v % 60 == 23 && z == 1;
         let nat = if v % 15 == 2 && z == 1 {
             nats[0].clone()
-        } else if v % 60 == 23 && z == 1 {
+        } else if gone {
             id("nat", 39)
         } else {
             nats[z].clone()
         };
+        // AWS marks a route whose target is gone `blackhole`.
+        let state = if gone { "blackhole" } else { "active" };
         // Every 20th VPC routes a range beyond its peer through the peering: PEER002.
         let far = if v % 20 == 3 && z == 0 { "10.255.0.0/16".to_string() } else { format!("10.{nx}.{ny}.0/20") };
         reg.push(
             "RouteTables",
             json!({"RouteTableId": id("rtb", 81 + z), "VpcId": vpc, "OwnerId": acct, "Associations": assoc,
                 "Routes": [local(&primary), local(&secondary),
-                    {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat, "State": "active"},
+                    {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat, "State": state},
                     peer_route(far), back_route.clone(),
                     {"DestinationCidrBlock": "10.128.0.0/9", "TransitGatewayId": tgw, "State": "active"}]}),
         );

@@ -12,13 +12,16 @@ pub struct DuplicateKey {
 
 /// The first object (depth first, in file order) that names a key twice.
 pub fn find(root: &Value<'_>) -> Option<DuplicateKey> {
+    // Most files have none: look without building pointers, and only then find where it is.
+    if !has_duplicate(root) {
+        return None;
+    }
     // An explicit stack: nesting depth is the input's to choose.
     let mut stack: Vec<(&Value<'_>, String)> = vec![(root, String::new())];
     while let Some((value, pointer)) = stack.pop() {
         match value {
             Value::Object(o) => {
-                let keys: Vec<&str> = o.iter().map(|(k, _)| k).collect();
-                if let Some(key) = first_repeated(&keys) {
+                if let Some(key) = first_repeated(o) {
                     return Some(DuplicateKey { object: pointer, key: key.to_string() });
                 }
                 let children: Vec<_> = o.iter().map(|(k, v)| (v, format!("{pointer}/{}", escape(k)))).collect();
@@ -33,12 +36,30 @@ pub fn find(root: &Value<'_>) -> Option<DuplicateKey> {
     None
 }
 
-fn first_repeated<'k>(keys: &[&'k str]) -> Option<&'k str> {
-    if keys.len() < 16 {
-        return keys.iter().enumerate().find(|(i, k)| keys[..*i].contains(k)).map(|(_, k)| *k);
+fn has_duplicate(root: &Value<'_>) -> bool {
+    let mut stack: Vec<&Value<'_>> = vec![root];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(o) => {
+                if first_repeated(o).is_some() {
+                    return true;
+                }
+                stack.extend(o.iter().map(|(_, v)| v));
+            }
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    false
+}
+
+fn first_repeated<'k>(o: &'k serde_json_borrow::ObjectAsVec<'_>) -> Option<&'k str> {
+    if o.len() < 16 {
+        // Small objects (nearly all): compare in place, without allocating.
+        return o.iter().enumerate().find(|(i, (k, _))| o.iter().take(*i).any(|(p, _)| p == *k)).map(|(_, (k, _))| k);
     }
     let mut seen = rustc_hash::FxHashSet::default();
-    keys.iter().find(|k| !seen.insert(**k)).copied()
+    o.iter().map(|(k, _)| k).find(|k| !seen.insert(*k))
 }
 
 fn escape(key: &str) -> String {
