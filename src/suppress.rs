@@ -49,6 +49,13 @@ pub fn apply(
             );
         }
     }
+    // Standalone routes (`aws_route`, `AWS::EC2::Route`) take no tags: their table's tag covers them.
+    let route_tables: HashMap<String, String> = design
+        .route_tables
+        .iter()
+        .filter(|t| tagged.contains_key(&(t.meta.id.clone(), t.meta.account.clone(), t.meta.region.clone())))
+        .flat_map(|t| t.routes.iter().filter_map(|r| r.defined_by.clone()).map(move |d| (d, t.meta.id.clone())))
+        .collect();
     let names =
         |selector: &str, f: &Finding| crate::config::rules_matching(selector).iter().any(|r| r.meta.id == f.rule.id);
     // CloudFormation `Metadata` ignores, by resource and template.
@@ -78,7 +85,8 @@ pub fn apply(
             suppressed.push(Suppressed { finding: f, by });
             continue;
         }
-        if let Some((_, selectors, used)) = tagged.get_mut(&(f.resource.clone(), f.account.clone(), f.region.clone()))
+        let tagged_as = route_tables.get(&f.resource).unwrap_or(&f.resource);
+        if let Some((_, selectors, used)) = tagged.get_mut(&(tagged_as.clone(), f.account.clone(), f.region.clone()))
             && let Some(i) = selectors.iter().position(|s| names(s, &f))
         {
             used[i] = true;
