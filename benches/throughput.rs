@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use vpclint::config::Config;
-use vpclint::graph::Topology;
 use vpclint::ingest::{self, Input};
 use vpclint::report::{Outcome, human, json as json_report};
 use vpclint::rules::{self, REGISTRY};
+use vpclint::topology::Topology;
 
 // The allocator the binary uses, for the in-process phases and the baseline alike.
 #[global_allocator]

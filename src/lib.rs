@@ -7,16 +7,16 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
-pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod topology;
 
-use graph::Topology;
 use rules::Finding;
+use topology::Topology;
 
 /// Run the configured rules over a loaded design, apply severity overrides and suppressions;
 /// findings come back in a deterministic order. Use [`check_with`] to see what was suppressed.

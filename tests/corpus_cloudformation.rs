@@ -69,10 +69,7 @@ fn accounted(loaded: &Loaded) -> usize {
         .listeners
         .iter()
         .filter(|l| {
-            l.load_balancer
-                .as_ref()
-                .and_then(|r| r.idx)
-                .is_some_and(|i| d.load_balancers[i].kind == vpclint::model::LbKind::Classic)
+            l.load_balancer.as_ref().and_then(|r| r.idx).is_some_and(|i| d[i].kind == vpclint::model::LbKind::Classic)
         })
         .count();
     d.resource_count() - s.synthesized - classic_listeners

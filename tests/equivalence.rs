@@ -21,7 +21,7 @@ fn role(loaded: &Loaded, f: &Finding) -> String {
     let here = |m: &Meta| m.id == f.resource && m.origin.file == file;
     let named = |m: &Meta| m.name.clone().unwrap_or_else(|| format!("<unnamed {}>", m.id));
     if let Some(l) = d.listeners.iter().find(|l| here(&l.meta)) {
-        let lb = l.load_balancer.as_ref().and_then(|r| r.idx).map(|i| named(&d.load_balancers[i].meta));
+        let lb = l.load_balancer.as_ref().and_then(|r| r.idx).map(|i| named(&d[i].meta));
         return format!("{} listener", lb.unwrap_or_else(|| "<unknown load balancer>".into()));
     }
     if let Some(m) = d.metas().find(|m| here(m)) {

@@ -95,22 +95,22 @@ fn multi_account_ids_do_not_clash() {
     let d = &loaded.design;
     // Every subnet and route table resolved to the VPC of its own account, though the ids are equal.
     for s in &d.subnets {
-        let vpc = &d.vpcs[s.vpc.as_ref().and_then(|r| r.idx).expect("resolved")];
+        let vpc = &d[s.vpc.as_ref().and_then(|r| r.idx).expect("resolved")];
         assert_eq!(vpc.meta.account, s.meta.account);
         assert_eq!(vpc.meta.region, s.meta.region);
     }
     for t in &d.route_tables {
         for r in &t.routes {
-            if let Some(i) = r.target.idx {
-                assert_eq!(d.internet_gateways[i].meta.account, t.meta.account);
+            if let Some(i) = r.target.idx.and_then(vpclint::model::TargetId::internet_gateway) {
+                assert_eq!(d[i].meta.account, t.meta.account);
             }
         }
     }
     // The cross-region peering, listed by both accounts, is loaded once with both sides resolved.
     assert_eq!(d.peering_connections.len(), 1);
     let pcx = &d.peering_connections[0];
-    let req = &d.vpcs[pcx.requester.vpc.idx.expect("requester")];
-    let acc = &d.vpcs[pcx.accepter.vpc.idx.expect("accepter")];
+    let req = &d[pcx.requester.vpc.idx.expect("requester")];
+    let acc = &d[pcx.accepter.vpc.idx.expect("accepter")];
     assert_eq!((req.meta.account.as_deref(), req.meta.region.as_deref()), (Some("111111111111"), Some("us-east-1")));
     assert_eq!((acc.meta.account.as_deref(), acc.meta.region.as_deref()), (Some("222222222222"), Some("eu-west-1")));
 }

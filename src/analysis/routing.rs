@@ -2,7 +2,7 @@
 //!
 //! AWS: "we use the most specific route in your route table that matches the traffic to determine
 //! how to route the traffic (longest prefix match)". Which table applies to a subnet (explicit
-//! association, else the VPC's main table) is answered by [`crate::graph::Topology`].
+//! association, else the VPC's main table) is answered by [`crate::topology::Topology`].
 
 use crate::model::net::{AddrRange, Family};
 use crate::model::{Destination, Route, RouteState, RouteTable, TargetKind};

@@ -2,7 +2,7 @@
 //! any group admits it; sources are CIDR blocks, prefix lists or other groups.
 
 use crate::model::net::{AddrRange, Protocol};
-use crate::model::{Design, GroupRef, Ref, SgRule};
+use crate::model::{Design, GroupRef, Id, Ref, SecurityGroups, SgRule};
 
 /// The sources a set of groups admits for one protocol and port.
 #[derive(Clone, Debug, Default)]
@@ -26,11 +26,16 @@ pub fn rule_matches(rule: &SgRule, protocol: Protocol, port: Option<u16>) -> boo
     }
 }
 
-/// What the ingress rules of `groups` (arena indices) admit for `protocol` on `port`.
-pub fn ingress_sources(design: &Design, groups: &[usize], protocol: Protocol, port: Option<u16>) -> Sources {
+/// What the ingress rules of `groups` admit for `protocol` on `port`.
+pub fn ingress_sources(
+    design: &Design,
+    groups: &[Id<SecurityGroups>],
+    protocol: Protocol,
+    port: Option<u16>,
+) -> Sources {
     let mut out = Sources::default();
     for &g in groups {
-        for rule in design.security_groups[g].ingress.iter().filter(|r| rule_matches(r, protocol, port)) {
+        for rule in design[g].ingress.iter().filter(|r| rule_matches(r, protocol, port)) {
             out.ranges.extend(rule.cidrs.iter().map(AddrRange::of));
             out.groups.extend(rule.groups.iter().cloned());
             out.prefix_lists.extend(rule.prefix_lists.iter().cloned());
@@ -41,7 +46,7 @@ pub fn ingress_sources(design: &Design, groups: &[usize], protocol: Protocol, po
 
 /// Whether a rule's group reference names `group`: the same resolved group, or the same id when
 /// either names nothing loaded.
-pub fn same_group(reference: &GroupRef, group: &Ref) -> bool {
+pub fn same_group(reference: &GroupRef, group: &Ref<SecurityGroups>) -> bool {
     match (reference.idx, group.idx) {
         (Some(a), Some(b)) => a == b,
         _ => reference.id == group.id,

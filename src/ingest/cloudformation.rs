@@ -58,7 +58,7 @@ impl Link {
             _ => None,
         }
     }
-    fn to_ref(&self) -> Option<Ref> {
+    fn to_ref<A>(&self) -> Option<Ref<A>> {
         self.known().map(Ref::new)
     }
 }

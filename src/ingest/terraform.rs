@@ -305,7 +305,7 @@ impl Builder<'_, '_, '_> {
     fn reject(&mut self, kind: ResourceKind) {
         *self.loaded.design.stats.rejected.entry(kind).or_default() += 1;
     }
-    fn link_ref(link: &Link) -> Option<Ref> {
+    fn link_ref<A>(link: &Link) -> Option<Ref<A>> {
         link.first().map(Ref::new)
     }
 
@@ -400,7 +400,7 @@ impl Builder<'_, '_, '_> {
                     }),
                     public_ip_unknown: false,
                     security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).refs(),
-                    state: None,
+                    state: InstanceState::Planned,
                     meta: self.meta(r),
                 };
                 self.push(ResourceKind::Instance, inst, |d| &mut d.instances)
@@ -417,7 +417,7 @@ impl Builder<'_, '_, '_> {
                 self.push(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces)
             }
             "aws_ec2_transit_gateway" => {
-                let tgw = TransitGateway { state: None, meta: self.meta(r) };
+                let tgw = TransitGateway { state: TransitState::Planned, meta: self.meta(r) };
                 self.push(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways)
             }
             "aws_ec2_transit_gateway_vpc_attachment" => {
@@ -427,7 +427,7 @@ impl Builder<'_, '_, '_> {
                     resource_id: None,
                     vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
                     subnets: plan.link(r, "subnet_ids", SUBNET).refs(),
-                    state: None,
+                    state: TransitState::Planned,
                     association: None,
                     meta: self.meta(r),
                 };
@@ -526,7 +526,7 @@ impl Builder<'_, '_, '_> {
             _ if Self::is_unknown(r, "internal") && plan.writes(r, "internal") => Scheme::Internal,
             _ => Scheme::InternetFacing,
         };
-        let mut subnets: Vec<(Ref, Origin)> = match plan.link(r, "subnets", SUBNET) {
+        let mut subnets: Vec<(Ref<Subnets>, Origin)> = match plan.link(r, "subnets", SUBNET) {
             Link::Known(v) => v.into_iter().map(|s| (Ref::new(s), self.attr_origin(r, "subnets"))).collect(),
             _ => Vec::new(),
         };

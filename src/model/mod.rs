@@ -1,11 +1,15 @@
 //! The common model every input format is normalised into: plain structs in arenas.
 
 mod design;
+mod ids;
 pub mod net;
 mod resources;
+mod states;
 
 pub use design::*;
+pub use ids::*;
 pub use resources::*;
+pub use states::*;
 
 use crate::source::Origin;
 
@@ -74,29 +78,6 @@ impl Meta {
             Some(n) if !n.is_empty() => format!("{} ({n})", self.id),
             _ => self.id.clone(),
         }
-    }
-}
-
-/// A reference to another resource by id, resolved to an arena index once ingest is done.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Ref {
-    pub id: String,
-    pub idx: Option<usize>,
-}
-
-impl Ref {
-    pub fn new(id: impl Into<String>) -> Ref {
-        Ref { id: id.into(), idx: None }
-    }
-
-    /// The resolved indices of `refs`, or `None` when any of them names nothing loaded.
-    pub fn all_resolved(refs: &[Ref]) -> Option<Vec<usize>> {
-        refs.iter().map(|r| r.idx).collect()
-    }
-
-    /// `a, b, c` for messages.
-    pub fn join_ids(refs: &[Ref]) -> String {
-        refs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
 

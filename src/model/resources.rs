@@ -1,7 +1,9 @@
 //! The resources of the model: plain structs, linked by [`Ref`]s resolved at load.
 
+use super::ids::*;
 use super::net::{self, PortRange, Protocol};
-use super::{Meta, Ref, ResourceKind};
+use super::states::*;
+use super::{Meta, ResourceKind};
 use crate::source::Origin;
 use ipnet::IpNet;
 
@@ -38,7 +40,7 @@ impl Vpc {
 #[derive(Clone, Debug)]
 pub struct Subnet {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
     pub availability_zone: Option<String>,
     pub cidr: Option<IpNet>,
     pub ipv6_cidrs: Vec<IpNet>,
@@ -120,7 +122,7 @@ pub struct RouteTarget {
     pub kind: TargetKind,
     pub id: String,
     /// Index of the target in the arena of `kind.resource_kind()`, once resolved.
-    pub idx: Option<usize>,
+    pub idx: Option<TargetId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,10 +158,10 @@ impl Route {
 #[derive(Clone, Debug)]
 pub struct RouteTable {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
     /// The VPC's main table: used by every subnet without an explicit association.
     pub main: bool,
-    pub subnets: Vec<(Ref, Origin)>,
+    pub subnets: Vec<(Ref<Subnets>, Origin)>,
     pub routes: Vec<Route>,
     /// Some routes are not known before apply (a plan): the table's behaviour is partly unknown.
     pub has_unknown_routes: bool,
@@ -167,8 +169,8 @@ pub struct RouteTable {
 
 #[derive(Clone, Debug)]
 pub struct GatewayAttachment {
-    pub vpc: Ref,
-    pub state: String,
+    pub vpc: Ref<Vpcs>,
+    pub state: AttachmentState,
 }
 
 #[derive(Clone, Debug)]
@@ -188,13 +190,13 @@ pub enum Connectivity {
 #[derive(Clone, Debug)]
 pub struct NatGateway {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
-    pub subnet: Option<Ref>,
-    pub state: String,
+    pub vpc: Option<Ref<Vpcs>>,
+    pub subnet: Option<Ref<Subnets>>,
+    pub state: NatState,
     /// `ConnectivityType`; AWS defaults to public when absent.
     pub connectivity: Connectivity,
     /// Elastic IP allocations (`NatGatewayAddresses[].AllocationId`).
-    pub allocations: Vec<Ref>,
+    pub allocations: Vec<Ref<ElasticIps>>,
     /// The allocation is set but not known before apply (a plan): not the same as absent.
     pub allocation_unknown: bool,
 }
@@ -210,7 +212,7 @@ pub struct ElasticIp {
 
 #[derive(Clone, Debug)]
 pub struct PeerSide {
-    pub vpc: Ref,
+    pub vpc: Ref<Vpcs>,
     pub owner: Option<String>,
     pub region: Option<String>,
     /// CIDRs recorded in the peering connection itself: used when the VPC is not in the load.
@@ -221,7 +223,7 @@ pub struct PeerSide {
 #[derive(Clone, Debug)]
 pub struct PeeringConnection {
     pub meta: Meta,
-    pub status: String,
+    pub status: PeeringState,
     pub requester: PeerSide,
     pub accepter: PeerSide,
 }
@@ -229,7 +231,7 @@ pub struct PeeringConnection {
 impl PeeringConnection {
     /// Deleted, rejected, failed or expired connections carry no traffic and hold no CIDR claims.
     pub fn is_defunct(&self) -> bool {
-        matches!(self.status.as_str(), "deleted" | "rejected" | "failed" | "expired")
+        self.status.is_defunct()
     }
     pub fn sides(&self) -> [&PeerSide; 2] {
         [&self.requester, &self.accepter]
@@ -252,13 +254,13 @@ pub struct GroupRef {
     pub id: String,
     pub account: Option<String>,
     /// The group in the design's arena, once resolved (in the referring group's document first).
-    pub idx: Option<usize>,
+    pub idx: Option<Id<SecurityGroups>>,
 }
 
 #[derive(Clone, Debug)]
 pub struct SecurityGroup {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
     pub group_name: Option<String>,
     pub ingress: Vec<SgRule>,
     pub egress: Vec<SgRule>,
@@ -307,9 +309,9 @@ impl NaclEntry {
 #[derive(Clone, Debug)]
 pub struct NetworkAcl {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
     pub is_default: bool,
-    pub subnets: Vec<(Ref, Origin)>,
+    pub subnets: Vec<(Ref<Subnets>, Origin)>,
     pub entries: Vec<NaclEntry>,
     /// Some entries are not known before apply: evaluation would be guesswork.
     pub has_unknown_entries: bool,
@@ -347,10 +349,10 @@ pub struct LoadBalancer {
     pub meta: Meta,
     pub kind: LbKind,
     pub scheme: Scheme,
-    pub vpc: Option<Ref>,
-    pub subnets: Vec<(Ref, Origin)>,
+    pub vpc: Option<Ref<Vpcs>>,
+    pub subnets: Vec<(Ref<Subnets>, Origin)>,
     pub ip_address_type: Option<String>,
-    pub security_groups: Vec<Ref>,
+    pub security_groups: Vec<Ref<SecurityGroups>>,
     /// Availability zones as the input names them (else derived from the subnets).
     pub zones: Vec<String>,
 }
@@ -358,7 +360,7 @@ pub struct LoadBalancer {
 #[derive(Clone, Debug)]
 pub struct Listener {
     pub meta: Meta,
-    pub load_balancer: Option<Ref>,
+    pub load_balancer: Option<Ref<LoadBalancers>>,
     pub protocol: Option<String>,
     pub port: Option<u16>,
 }
@@ -366,10 +368,10 @@ pub struct Listener {
 #[derive(Clone, Debug)]
 pub struct TargetGroup {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
     pub protocol: Option<String>,
     pub port: Option<u16>,
-    pub load_balancers: Vec<Ref>,
+    pub load_balancers: Vec<Ref<LoadBalancers>>,
     /// `instance`, `ip`, `lambda` or `alb`.
     pub target_type: Option<String>,
     /// Registered targets, where the input lists them.
@@ -386,67 +388,67 @@ pub struct Target {
 #[derive(Clone, Debug)]
 pub struct NetworkInterface {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
-    pub subnet: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
+    pub subnet: Option<Ref<Subnets>>,
     pub private_ips: Vec<String>,
     pub public_ip: Option<String>,
-    pub security_groups: Vec<Ref>,
+    pub security_groups: Vec<Ref<SecurityGroups>>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Instance {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
-    pub subnet: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
+    pub subnet: Option<Ref<Subnets>>,
     pub private_ip: Option<String>,
     /// A public IPv4 address (auto-assigned or an Elastic IP), where the input shows it.
     pub public_ip: Option<String>,
     /// Whether the instance may get a public address the input does not show (a template's
     /// instance in the default VPC, or in a subnet defined elsewhere).
     pub public_ip_unknown: bool,
-    pub security_groups: Vec<Ref>,
-    pub state: Option<String>,
+    pub security_groups: Vec<Ref<SecurityGroups>>,
+    pub state: InstanceState,
 }
 
 #[derive(Clone, Debug)]
 pub struct TransitGateway {
     pub meta: Meta,
-    pub state: Option<String>,
+    pub state: TransitState,
 }
 
 #[derive(Clone, Debug)]
 pub struct TransitGatewayAttachment {
     pub meta: Meta,
-    pub transit_gateway: Option<Ref>,
+    pub transit_gateway: Option<Ref<TransitGateways>>,
     pub resource_type: Option<String>,
     pub resource_id: Option<String>,
-    pub vpc: Option<Ref>,
-    pub subnets: Vec<Ref>,
-    pub state: Option<String>,
+    pub vpc: Option<Ref<Vpcs>>,
+    pub subnets: Vec<Ref<Subnets>>,
+    pub state: TransitState,
     /// The route table the attachment is associated with.
-    pub association: Option<String>,
+    pub association: Option<Ref<TransitGatewayRouteTables>>,
 }
 
 #[derive(Clone, Debug)]
 pub struct TransitGatewayRouteTable {
     pub meta: Meta,
-    pub transit_gateway: Option<Ref>,
+    pub transit_gateway: Option<Ref<TransitGateways>>,
     /// Attachments associated with the table (their traffic is routed by it).
-    pub associations: Vec<Ref>,
+    pub associations: Vec<AttachmentRef>,
     /// Attachments whose routes propagate into the table.
-    pub propagations: Vec<Ref>,
+    pub propagations: Vec<AttachmentRef>,
     /// Static routes: destination and target attachment (`None` for a blackhole).
-    pub routes: Vec<(IpNet, Option<Ref>)>,
+    pub routes: Vec<(IpNet, Option<AttachmentRef>)>,
 }
 
 #[derive(Clone, Debug)]
 pub struct VpcEndpoint {
     pub meta: Meta,
-    pub vpc: Option<Ref>,
+    pub vpc: Option<Ref<Vpcs>>,
     pub endpoint_type: Option<String>,
     pub service_name: Option<String>,
-    pub subnets: Vec<Ref>,
-    pub route_tables: Vec<Ref>,
+    pub subnets: Vec<Ref<Subnets>>,
+    pub route_tables: Vec<Ref<RouteTables>>,
 }
 
 #[derive(Clone, Debug)]

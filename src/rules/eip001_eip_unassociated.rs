@@ -1,7 +1,8 @@
 //! EIP001: an Elastic IP associated with nothing is billed while idle.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
+use crate::model::{ElasticIps, Id};
+use crate::topology::Topology;
 use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {
@@ -19,9 +20,9 @@ pub static RULE: Rule = Rule {
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
     // NAT gateways hold their addresses without an association visible on the address (plans).
-    let used: BTreeSet<usize> =
+    let used: BTreeSet<Id<ElasticIps>> =
         d.nat_gateways.iter().flat_map(|n| n.allocations.iter().filter_map(|r| r.idx)).collect();
-    for (i, eip) in d.elastic_ips.iter().enumerate() {
+    for (i, eip) in d.each::<ElasticIps>() {
         if eip.association_id.is_some()
             || eip.instance.is_some()
             || eip.network_interface.is_some()

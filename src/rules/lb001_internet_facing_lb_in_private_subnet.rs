@@ -2,9 +2,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
-use crate::graph::{DefaultRoute, Topology};
 use crate::model::net::Family;
 use crate::model::{ResourceKind, Scheme};
+use crate::topology::{DefaultRoute, Topology};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -38,10 +38,10 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         let lb_vpc = lb.vpc.as_ref().and_then(|r| r.idx);
         for (subnet_ref, at) in &lb.subnets {
             let Some(si) = subnet_ref.idx else { continue };
-            let subnet = &d.subnets[si];
+            let subnet = &d[si];
             let vpc = lb_vpc.or_else(|| subnet.vpc.as_ref().and_then(|r| r.idx));
             let Some(eff) = t.effective_route_table(si) else { continue };
-            let table = &d.route_tables[eff.table];
+            let table = &d[eff.table];
             let mut problems = Vec::new();
             let mut route_origin = None;
             for &family in families(lb.ip_address_type.as_deref()) {

@@ -1,8 +1,8 @@
 //! LB002: load balancers need more than one availability zone (an ALB needs at least two).
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
 use crate::model::LbKind;
+use crate::topology::Topology;
 use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {
@@ -20,12 +20,8 @@ pub static RULE: Rule = Rule {
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
     for lb in &d.load_balancers {
-        let from_subnets: BTreeSet<&str> = lb
-            .subnets
-            .iter()
-            .filter_map(|(s, _)| s.idx)
-            .filter_map(|s| d.subnets[s].availability_zone.as_deref())
-            .collect();
+        let from_subnets: BTreeSet<&str> =
+            lb.subnets.iter().filter_map(|(s, _)| s.idx).filter_map(|s| d[s].availability_zone.as_deref()).collect();
         // Prefer what the subnets say: a listed zone without its subnet proves nothing.
         let zones: BTreeSet<&str> =
             if !from_subnets.is_empty() { from_subnets } else { lb.zones.iter().map(String::as_str).collect() };

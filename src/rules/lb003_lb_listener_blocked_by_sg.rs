@@ -3,9 +3,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::sg::ingress_sources;
-use crate::graph::Topology;
 use crate::model::net::{AddrRange, Family, Protocol};
 use crate::model::{LoadBalancer, Ref, Scheme};
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -36,19 +36,19 @@ fn clients(t: &Topology<'_>, lb: &LoadBalancer) -> Option<(Vec<AddrRange>, Strin
         .vpc
         .as_ref()
         .and_then(|r| r.idx)
-        .or_else(|| lb.subnets.iter().find_map(|(s, _)| s.idx).and_then(|s| d.subnets[s].vpc.as_ref()?.idx))?;
-    let mut ranges: Vec<AddrRange> = d.vpcs[vpc].active_cidrs().map(|c| AddrRange::of(&c.net)).collect();
+        .or_else(|| lb.subnets.iter().find_map(|(s, _)| s.idx).and_then(|s| d[s].vpc.as_ref()?.idx))?;
+    let mut ranges: Vec<AddrRange> = d[vpc].active_cidrs().map(|c| AddrRange::of(&c.net)).collect();
     for (_, peer) in t.peers(vpc) {
-        ranges.extend(d.vpcs[peer].active_cidrs().map(|c| AddrRange::of(&c.net)));
+        ranges.extend(d[peer].active_cidrs().map(|c| AddrRange::of(&c.net)));
     }
-    (!ranges.is_empty()).then(|| (ranges, format!("{} and its peers", d.vpcs[vpc].meta.id)))
+    (!ranges.is_empty()).then(|| (ranges, format!("{} and its peers", d[vpc].meta.id)))
 }
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
     for listener in &d.listeners {
         let Some(li) = listener.load_balancer.as_ref().and_then(|r| r.idx) else { continue };
-        let lb = &d.load_balancers[li];
+        let lb = &d[li];
         let (Some(port), false) = (listener.port, lb.security_groups.is_empty()) else { continue };
         // Every group must be known, or what they admit is unknown.
         let groups = Ref::all_resolved(&lb.security_groups);
@@ -80,7 +80,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             )
             .on(listener.meta.id.clone());
         for &g in &groups {
-            f = f.label(d.security_groups[g].meta.id_origin(), "load balancer security group");
+            f = f.label(d[g].meta.id_origin(), "load balancer security group");
         }
         let help = format!(
             "add an inbound rule for {protocol} {port} from {who} to one of the load balancer's security groups"

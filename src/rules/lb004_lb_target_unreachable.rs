@@ -4,9 +4,9 @@
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::evaluate;
 use crate::analysis::sg::{ingress_sources, same_group};
-use crate::graph::Topology;
 use crate::model::net::{AddrRange, PortRange, Protocol};
-use crate::model::{LbKind, Ref};
+use crate::model::{Id, LbKind, Ref, Subnets};
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -22,24 +22,22 @@ pub static RULE: Rule = Rule {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    let instances: std::collections::HashMap<&str, usize> =
-        d.instances.iter().enumerate().map(|(i, x)| (x.meta.id.as_str(), i)).collect();
     for tg in &d.target_groups {
         if tg.target_type.as_deref().is_some_and(|k| k != "instance") {
             continue; // IP, Lambda and ALB targets carry no groups in a dump
         }
         for lbr in &tg.load_balancers {
             let Some(li) = lbr.idx else { continue };
-            let lb = &d.load_balancers[li];
+            let lb = &d[li];
             if lb.kind == LbKind::Gateway {
                 continue;
             }
-            let lb_subnets: Vec<usize> = lb.subnets.iter().filter_map(|(s, _)| s.idx).collect();
+            let lb_subnets: Vec<Id<Subnets>> = lb.subnets.iter().filter_map(|(s, _)| s.idx).collect();
             let lb_ranges: Vec<AddrRange> =
-                lb_subnets.iter().filter_map(|&s| d.subnets[s].cidr.as_ref().map(AddrRange::of)).collect();
+                lb_subnets.iter().filter_map(|&s| d[s].cidr.as_ref().map(AddrRange::of)).collect();
             let lb_groups = Ref::all_resolved(&lb.security_groups);
             for target in &tg.targets {
-                let Some(inst) = instances.get(target.id.as_str()).map(|&i| &d.instances[i]) else { continue };
+                let Some(inst) = t.instance(&target.id).map(|i| &d[i]) else { continue };
                 let Some(port) = target.port.or(tg.port) else { continue };
                 let mut problems: Vec<String> = Vec::new();
                 // Security groups of the target.
@@ -66,7 +64,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 if let Some(si) = inst.subnet.as_ref().and_then(|s| s.idx).filter(|s| !lb_subnets.contains(s))
                     && let Some(ni) = t.network_acl(si)
                 {
-                    let nacl = &d.network_acls[ni];
+                    let nacl = &d[ni];
                     if !nacl.has_unknown_entries {
                         for r in &lb_ranges {
                             let port_range = PortRange::new(port, port);

@@ -1,8 +1,8 @@
 //! LB005: an internal load balancer in public subnets (usually a placement mistake).
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
-use crate::model::{LbKind, Scheme};
+use crate::model::{Id, LbKind, Scheme, Subnets};
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -22,20 +22,20 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         if lb.scheme != Scheme::Internal || lb.kind == LbKind::Gateway {
             continue;
         }
-        let public: Vec<(usize, &crate::source::Origin)> = lb
+        let public: Vec<(Id<Subnets>, &crate::source::Origin)> = lb
             .subnets
             .iter()
             .filter_map(|(s, o)| s.idx.map(|i| (i, o)))
             .filter(|(i, _)| t.is_public(*i) == Some(true))
             .collect();
         let Some(&(first, at)) = public.first() else { continue };
-        let names: Vec<String> = public.iter().map(|(i, _)| d.subnets[*i].meta.label()).collect();
+        let names: Vec<String> = public.iter().map(|(i, _)| d[*i].meta.label()).collect();
         let f = sink
             .finding(
                 Severity::Info,
                 &lb.meta,
                 at.clone(),
-                format!("{} is public", d.subnets[first].meta.id),
+                format!("{} is public", d[first].meta.id),
                 format!(
                     "internal {} {} is placed in public subnet{} {}: internal load balancers usually belong in private subnets",
                     lb.kind.name(),

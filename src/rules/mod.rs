@@ -26,9 +26,9 @@ mod sub002_subnet_cidr_overlap;
 pub(crate) mod sup001_unused_suppression;
 mod tgw001_tgw_attached_vpcs_overlap;
 
-use crate::graph::Topology;
 use crate::model::Meta;
 use crate::source::Origin;
+use crate::topology::Topology;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

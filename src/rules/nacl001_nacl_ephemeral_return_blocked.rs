@@ -3,9 +3,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::{Verdict, allows_everything, decided_by, evaluate};
-use crate::graph::Topology;
 use crate::model::NetworkAcl;
 use crate::model::net::{AddrRange, Family, PortRange, Protocol, display_ranges, normalize, normalize_ports};
+use crate::topology::Topology;
 use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {
@@ -57,7 +57,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
 
 /// Whether every subnet of the ACL is known and none has an IPv6 block.
 fn subnets_without_ipv6(t: &Topology<'_>, nacl: &NetworkAcl) -> bool {
-    nacl.subnets.iter().all(|(s, _)| s.idx.is_some_and(|i| t.design.subnets[i].ipv6_cidrs.is_empty()))
+    nacl.subnets.iter().all(|(s, _)| s.idx.is_some_and(|i| t.design[i].ipv6_cidrs.is_empty()))
 }
 
 fn report(

@@ -3,9 +3,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::{evaluate, ordered_entries};
-use crate::graph::Topology;
 use crate::model::NetworkAcl;
 use crate::model::net::{AddrRange, PortRange, Protocol};
+use crate::topology::Topology;
 use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {

@@ -1,7 +1,7 @@
 //! NACL003: rule numbers are unique per direction; templates accept duplicates, AWS does not.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
+use crate::topology::Topology;
 use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {

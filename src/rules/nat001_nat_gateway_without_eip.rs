@@ -1,8 +1,8 @@
 //! NAT001: a public NAT gateway needs an Elastic IP to reach the internet.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
 use crate::model::Connectivity;
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

@@ -2,9 +2,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
-use crate::graph::{DefaultRoute, Topology};
 use crate::model::Connectivity;
 use crate::model::net::Family;
+use crate::topology::{DefaultRoute, Topology};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -26,9 +26,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         }
         let Some(si) = nat.subnet.as_ref().and_then(|s| s.idx) else { continue };
         let Some(eff) = t.effective_route_table(si) else { continue };
-        let subnet = &d.subnets[si];
+        let subnet = &d[si];
         let vpc = subnet.vpc.as_ref().and_then(|r| r.idx);
-        let table = &d.route_tables[eff.table];
+        let table = &d[eff.table];
         let (why, route) = match t.default_route(eff.table, vpc, Family::V4) {
             DefaultRoute::Internet(_) | DefaultRoute::Unknown => continue,
             DefaultRoute::Missing => ("has no route for 0.0.0.0/0".to_string(), None),

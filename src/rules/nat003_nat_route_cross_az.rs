@@ -2,9 +2,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
-use crate::graph::Topology;
-use crate::model::TargetKind;
 use crate::model::net::Family;
+use crate::model::{Subnets, TargetId, TargetKind};
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -20,18 +20,17 @@ pub static RULE: Rule = Rule {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    for (si, subnet) in d.subnets.iter().enumerate() {
+    for (si, subnet) in d.each::<Subnets>() {
         let Some(az) = subnet.availability_zone.as_deref() else { continue };
         let Some(eff) = t.effective_route_table(si) else { continue };
-        let table = &d.route_tables[eff.table];
+        let table = &d[eff.table];
         let Some(route) = routing::default_route(table, Family::V4) else { continue };
         if route.target.kind != TargetKind::NatGateway || !routing::is_active(route) {
             continue;
         }
-        let Some(ni) = route.target.idx else { continue };
-        let nat = &d.nat_gateways[ni];
-        let Some(nat_az) =
-            nat.subnet.as_ref().and_then(|s| s.idx).and_then(|s| d.subnets[s].availability_zone.as_deref())
+        let Some(ni) = route.target.idx.and_then(TargetId::nat_gateway) else { continue };
+        let nat = &d[ni];
+        let Some(nat_az) = nat.subnet.as_ref().and_then(|s| s.idx).and_then(|s| d[s].availability_zone.as_deref())
         else {
             continue;
         };

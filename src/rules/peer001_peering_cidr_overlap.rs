@@ -1,10 +1,10 @@
 //! PEER001: peered VPCs must not overlap; neither should two VPCs peered with the same hub.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
 use crate::model::net::{AddrRange, overlapping_pairs};
-use crate::model::{PeerSide, PeeringConnection};
+use crate::model::{Id, PeerSide, PeeringConnection, PeeringConnections, Vpcs};
 use crate::source::Origin;
+use crate::topology::{Named, Topology};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
 
@@ -32,7 +32,7 @@ struct Block {
 fn side_blocks(t: &Topology<'_>, side: &PeerSide) -> Option<Vec<Block>> {
     if let Some(v) = side.vpc.idx {
         let blocks: Vec<Block> =
-            t.design.vpcs[v].active_cidrs().map(|c| Block { net: c.net, origin: c.origin.clone() }).collect();
+            t.design[v].active_cidrs().map(|c| Block { net: c.net, origin: c.origin.clone() }).collect();
         return (!blocks.is_empty()).then_some(blocks);
     }
     let blocks: Vec<Block> =
@@ -40,41 +40,26 @@ fn side_blocks(t: &Topology<'_>, side: &PeerSide) -> Option<Vec<Block>> {
     (!blocks.is_empty()).then_some(blocks)
 }
 
-/// A stable identity for a side's VPC, whether or not the VPC itself is loaded. A loaded VPC is
-/// its index: two templates may both call their VPC `Vpc`.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum VpcKey {
-    Loaded(usize),
-    /// Account, region and id of a VPC known only from the peering connection.
-    Elsewhere(String, String, String),
-}
-
-fn vpc_key(side: &PeerSide) -> VpcKey {
-    match side.vpc.idx {
-        Some(v) => VpcKey::Loaded(v),
-        None => VpcKey::Elsewhere(
-            side.owner.clone().unwrap_or_default(),
-            side.region.clone().unwrap_or_default(),
-            side.vpc.id.clone(),
-        ),
-    }
+/// A stable identity for a side's VPC, whether or not the VPC itself is loaded.
+fn vpc_key(side: &PeerSide) -> Named<'_, Vpcs> {
+    Named::of(&side.vpc, side.owner.as_deref(), side.region.as_deref())
 }
 
 /// The VPC's id and name when it is loaded, else the id the peering connection names.
 fn vpc_label(t: &Topology<'_>, side: &PeerSide) -> String {
-    side.vpc.idx.map_or_else(|| side.vpc.id.clone(), |v| t.design.vpcs[v].meta.label())
+    side.vpc.idx.map_or_else(|| side.vpc.id.clone(), |v| t.design[v].meta.label())
 }
 
 fn overlap_of(a: &IpNet, b: &IpNet) -> Option<String> {
     AddrRange::of(a).intersect(&AddrRange::of(b)).map(|r| r.to_string())
 }
 
-/// A VPC's side of a peering connection, and its spokes: (peering index, spoke side).
-type Hub<'d> = (&'d PeerSide, Vec<(usize, &'d PeerSide)>);
+/// A VPC's side of a peering connection, and its spokes: (peering connection, spoke side).
+type Hub<'d> = (&'d PeerSide, Vec<(Id<PeeringConnections>, &'d PeerSide)>);
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
-    let mut hubs: BTreeMap<VpcKey, Hub<'_>> = BTreeMap::new();
-    for (pi, pcx) in t.design.peering_connections.iter().enumerate() {
+    let mut hubs: BTreeMap<Named<'_, Vpcs>, Hub<'_>> = BTreeMap::new();
+    for (pi, pcx) in t.design.each::<PeeringConnections>() {
         if pcx.is_defunct() {
             continue;
         }
@@ -124,7 +109,7 @@ fn check_pair(t: &Topology<'_>, sink: &mut Sink<'_>, pcx: &PeeringConnection) {
     }
 }
 
-fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(usize, &PeerSide)]) {
+fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(Id<PeeringConnections>, &PeerSide)]) {
     if spokes.len() < 2 {
         return;
     }
@@ -149,7 +134,7 @@ fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(
         reported.push((sa, sb));
         let (Some(xa), Some(xb)) = (&blocks[sa], &blocks[sb]) else { continue };
         let (x, y) = (&xa[ba], &xb[bb]);
-        let (pcx_a, pcx_b) = (&t.design.peering_connections[pa], &t.design.peering_connections[pb]);
+        let (pcx_a, pcx_b) = (&t.design[pa], &t.design[pb]);
         let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
         let (name_a, name_b) = (vpc_label(t, side_a), vpc_label(t, side_b));
         let f = sink

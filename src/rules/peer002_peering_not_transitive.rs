@@ -2,9 +2,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
-use crate::graph::Topology;
 use crate::model::net::{AddrRange, Family, display_ranges, uncovered};
-use crate::model::{Destination, PeerSide, RouteTable, TargetKind};
+use crate::model::{Destination, Id, PeerSide, RouteTable, TargetId, TargetKind, Vpcs};
+use crate::topology::Topology;
 use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {
@@ -26,10 +26,14 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 continue;
             }
             let Destination::Cidr(dest) = &route.destination else { continue };
-            let Some(pi) = route.target.idx else { continue };
-            let pcx = &t.design.peering_connections[pi];
+            let Some(pi) = route.target.idx.and_then(TargetId::peering_connection) else { continue };
+            let pcx = &t.design[pi];
             let Some(table_vpc) = &table.vpc else { continue };
-            let involves = |side: &PeerSide| side.vpc.id == table_vpc.id;
+            // The same VPC when both are resolved; else the same id.
+            let involves = |side: &PeerSide| match (side.vpc.idx, table_vpc.idx) {
+                (Some(a), Some(b)) => a == b,
+                _ => side.vpc.id == table_vpc.id,
+            };
             let peer = if involves(&pcx.requester) {
                 &pcx.accepter
             } else if involves(&pcx.accepter) {
@@ -56,11 +60,11 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 sink.emit(f);
                 continue;
             };
-            if peer.vpc.idx.is_some_and(|v| !t.design.vpcs[v].knows_blocks(Family::of(dest))) {
+            if peer.vpc.idx.is_some_and(|v| !t.design[v].knows_blocks(Family::of(dest))) {
                 continue; // the peer has a block decided at deployment
             }
             let peer_ranges: Vec<AddrRange> = match peer.vpc.idx {
-                Some(v) => t.design.vpcs[v].active_cidrs().map(|c| AddrRange::of(&c.net)).collect(),
+                Some(v) => t.design[v].active_cidrs().map(|c| AddrRange::of(&c.net)).collect(),
                 None => peer.cidrs.iter().map(|(n, _)| AddrRange::of(n)).collect(),
             };
             if peer_ranges.is_empty() {
@@ -133,14 +137,14 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
     let d = t.design;
     let own_vpc = table.vpc.as_ref().and_then(|r| r.idx);
     let mut notes = Vec::new();
-    let peers_of_peer: BTreeSet<usize> =
+    let peers_of_peer: BTreeSet<Id<Vpcs>> =
         peer.vpc.idx.map(|p| t.peers(p).into_iter().map(|(_, v)| v).collect()).unwrap_or_default();
-    let owners: BTreeSet<usize> = outside.iter().flat_map(|o| t.vpcs_overlapping(o)).collect();
+    let owners: BTreeSet<Id<Vpcs>> = outside.iter().flat_map(|o| t.vpcs_overlapping(o)).collect();
     for vi in owners {
         if Some(vi) == own_vpc || Some(vi) == peer.vpc.idx {
             continue;
         }
-        let vpc = &d.vpcs[vi];
+        let vpc = &d[vi];
         let hit: Vec<AddrRange> = vpc
             .active_cidrs()
             .flat_map(|c| outside.iter().filter_map(move |o| o.intersect(&AddrRange::of(&c.net))))
@@ -158,7 +162,7 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
     // Only when no VPC of the load owns the addresses: what the peer itself does with them.
     if let (true, Some(p)) = (notes.is_empty(), peer.vpc.idx) {
         let mut gateways: BTreeSet<String> = BTreeSet::new();
-        for rt in t.tables_of(p).iter().map(|&i| &d.route_tables[i]) {
+        for rt in t.tables_of(p).iter().map(|&i| &d[i]) {
             for o in outside {
                 for cidr in o.to_cidrs() {
                     if let Some(r) = routing::lookup(rt, &cidr)
@@ -176,7 +180,7 @@ fn explain_destination(t: &Topology<'_>, table: &RouteTable, peer: &PeerSide, ou
         } else {
             let igws = t.attached_internet_gateways(p);
             if !igws.is_empty() {
-                let ids: Vec<&str> = igws.iter().map(|&g| d.internet_gateways[g].meta.id.as_str()).collect();
+                let ids: Vec<&str> = igws.iter().map(|&g| d[g].meta.id.as_str()).collect();
                 notes.push(format!(
                     "{} has internet gateway {}, which peered traffic cannot use",
                     peer.vpc.id,

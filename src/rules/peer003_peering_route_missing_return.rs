@@ -3,9 +3,9 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
-use crate::graph::Topology;
 use crate::model::net::AddrRange;
-use crate::model::{Destination, TargetKind};
+use crate::model::{Destination, Id, PeeringState, RouteTables, Subnets, TargetId, TargetKind};
+use crate::topology::Topology;
 use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {
@@ -22,11 +22,11 @@ pub static RULE: Rule = Rule {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    for (ti, table) in d.route_tables.iter().enumerate() {
+    for (ti, table) in d.each::<RouteTables>() {
         let Some(vpc_a) = table.vpc.as_ref().and_then(|r| r.idx) else { continue };
         // What sends through this table: the subnets that use it.
-        let sources: Vec<(usize, ipnet::IpNet)> =
-            t.subnets_using_table(ti).into_iter().filter_map(|s| d.subnets[s].cidr.map(|c| (s, c))).collect();
+        let sources: Vec<(Id<Subnets>, ipnet::IpNet)> =
+            t.subnets_using_table(ti).iter().filter_map(|&s| d[s].cidr.map(|c| (s, c))).collect();
         if sources.is_empty() {
             continue;
         }
@@ -34,34 +34,38 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             if route.target.kind != TargetKind::PeeringConnection || !routing::is_active(route) {
                 continue;
             }
-            let (Some(pi), Destination::Cidr(dest)) = (route.target.idx, &route.destination) else { continue };
-            let pcx = &d.peering_connections[pi];
-            if pcx.status != "active" {
+            let (Some(pi), Destination::Cidr(dest)) =
+                (route.target.idx.and_then(TargetId::peering_connection), &route.destination)
+            else {
+                continue;
+            };
+            let pcx = &d[pi];
+            if pcx.status != PeeringState::Active {
                 continue;
             }
             let Some(vpc_b) = pcx.sides().iter().filter_map(|s| s.vpc.idx).find(|&v| v != vpc_a) else { continue };
             let dest_range = AddrRange::of(dest);
             // Each of B's tables that serves a subnet the route reaches, and the sources it cannot answer.
-            let mut missing: BTreeMap<usize, (Vec<String>, Vec<String>)> = BTreeMap::new();
-            for sb in t.subnets_of(vpc_b) {
-                let Some(cidr) = d.subnets[sb].cidr else { continue };
+            let mut missing: BTreeMap<Id<RouteTables>, (Vec<String>, Vec<String>)> = BTreeMap::new();
+            for &sb in t.subnets_of(vpc_b) {
+                let Some(cidr) = d[sb].cidr else { continue };
                 if AddrRange::of(&cidr).intersect(&dest_range).is_none() {
                     continue;
                 }
                 let Some(eff) = t.effective_route_table(sb) else { continue };
-                let back = &d.route_tables[eff.table];
+                let back = &d[eff.table];
                 if back.has_unknown_routes {
                     continue;
                 }
                 for (_, src) in &sources {
                     let ok = routing::lookup(back, src).is_some_and(|r| {
                         r.target.kind == TargetKind::PeeringConnection
-                            && r.target.idx == Some(pi)
+                            && r.target.idx == Some(TargetId::PeeringConnection(pi))
                             && routing::is_active(r)
                     });
                     if !ok {
                         let e = missing.entry(eff.table).or_default();
-                        e.0.push(d.subnets[sb].meta.id.clone());
+                        e.0.push(d[sb].meta.id.clone());
                         e.1.push(src.to_string());
                     }
                 }
@@ -71,7 +75,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 subnets.dedup();
                 srcs.sort();
                 srcs.dedup();
-                let back = &d.route_tables[back_table];
+                let back = &d[back_table];
                 let f = sink
                     .finding(
                         Severity::Warning,
@@ -82,9 +86,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                             "route table {} sends {dest} to {} through {}, but {}'s route table {} (used by {}) has no route \
                              back to {} through that connection: replies are dropped",
                             table.meta.label(),
-                            d.vpcs[vpc_b].meta.label(),
+                            d[vpc_b].meta.label(),
                             pcx.meta.id,
-                            d.vpcs[vpc_b].meta.id,
+                            d[vpc_b].meta.id,
                             back.meta.label(),
                             subnets.join(", "),
                             srcs.join(", ")

@@ -1,8 +1,8 @@
 //! PEER004: routes through a peering connection that is not active carry nothing.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
-use crate::model::{RouteState, TargetKind};
+use crate::model::{PeeringState, RouteState, TargetId, TargetKind};
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -24,14 +24,18 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             if route.target.kind != TargetKind::PeeringConnection || route.state == RouteState::Blackhole {
                 continue;
             }
-            let Some(pi) = route.target.idx else { continue };
-            let pcx = &d.peering_connections[pi];
-            if pcx.status == "active" || pcx.status.is_empty() {
+            let Some(pi) = route.target.idx.and_then(TargetId::peering_connection) else { continue };
+            let pcx = &d[pi];
+            if pcx.status.carries_traffic() {
                 continue;
             }
-            let advice = match pcx.status.as_str() {
-                "pending-acceptance" => "the owner of the accepter VPC must accept it (within 7 days, or it expires)",
-                "provisioning" | "initiating-request" => "it is still being set up; check it becomes active",
+            let advice = match pcx.status {
+                PeeringState::PendingAcceptance => {
+                    "the owner of the accepter VPC must accept it (within 7 days, or it expires)"
+                }
+                PeeringState::Provisioning | PeeringState::InitiatingRequest => {
+                    "it is still being set up; check it becomes active"
+                }
                 _ => "create a new peering connection and point the route at it",
             };
             let f = sink

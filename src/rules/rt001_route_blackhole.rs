@@ -2,8 +2,8 @@
 
 use super::{Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
-use crate::graph::Topology;
-use crate::model::{Provenance, RouteState, RouteTable, TargetKind};
+use crate::model::{Provenance, RouteState, RouteTable, RouteTables, TargetId, TargetKind};
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -44,29 +44,23 @@ fn broken(t: &Topology<'_>, table: &RouteTable, route: &crate::model::Route) -> 
             .lists_all(kind, table.meta.account.as_deref(), table.meta.region.as_deref())
             .then(|| format!("goes to {} {}, which does not exist", route.target.kind.name(), route.target.id));
     };
-    let state = match route.target.kind {
-        TargetKind::NatGateway => Some(d.nat_gateways[i].state.as_str()),
-        TargetKind::Instance => d.instances[i].state.as_deref(),
-        TargetKind::TransitGateway => d.transit_gateways[i].state.as_deref(),
+    let gone = match i {
+        TargetId::NatGateway(n) => d[n].state.is_gone().then(|| d[n].state.as_str()),
+        TargetId::Instance(n) => d[n].state.is_gone().then(|| d[n].state.as_str()),
+        TargetId::TransitGateway(n) => d[n].state.is_gone().then(|| d[n].state.as_str()),
         _ => None,
     };
-    match state {
-        Some(s @ ("deleted" | "deleting" | "failed" | "terminated" | "shutting-down")) => {
-            Some(format!("goes to {} {}, which is {s}", route.target.kind.name(), route.target.id))
-        }
-        _ => None,
-    }
+    gone.map(|s| format!("goes to {} {}, which is {s}", route.target.kind.name(), route.target.id))
 }
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
-    for (ti, table) in t.design.route_tables.iter().enumerate() {
+    for (ti, table) in t.design.each::<RouteTables>() {
         for route in &table.routes {
             if route.target.kind == TargetKind::Local {
                 continue;
             }
             let Some(why) = broken(t, table, route) else { continue };
-            let subnets: Vec<String> =
-                t.subnets_using_table(ti).iter().map(|&s| t.design.subnets[s].meta.label()).collect();
+            let subnets: Vec<String> = t.subnets_using_table(ti).iter().map(|&s| t.design[s].meta.label()).collect();
             let users = match subnets.len() {
                 0 => "no subnet uses the table".to_string(),
                 _ => format!("traffic from {} to {} is dropped", subnets.join(", "), route.destination),

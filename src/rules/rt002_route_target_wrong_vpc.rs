@@ -2,8 +2,8 @@
 //! Peering connections that do not involve the VPC are PEER002's.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
-use crate::model::TargetKind;
+use crate::model::TargetId;
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -23,9 +23,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         let Some(vpc) = table.vpc.as_ref().and_then(|r| r.idx) else { continue };
         for route in &table.routes {
             let Some(i) = route.target.idx else { continue };
-            let (owner, what) = match route.target.kind {
-                TargetKind::InternetGateway => {
-                    let igw = &d.internet_gateways[i];
+            let (owner, what) = match i {
+                TargetId::InternetGateway(i) => {
+                    let igw = &d[i];
                     if igw.attachments.is_empty() || t.igw_attached_to(i, vpc) {
                         continue;
                     }
@@ -35,15 +35,17 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                         format!("internet gateway {} is attached to {}", igw.meta.label(), to.join(", ")),
                     )
                 }
-                TargetKind::NatGateway => {
-                    let nat = &d.nat_gateways[i];
-                    let nat_vpc = nat.vpc.as_ref().and_then(|r| r.idx).or_else(|| {
-                        nat.subnet.as_ref().and_then(|s| s.idx).and_then(|s| d.subnets[s].vpc.as_ref()?.idx)
-                    });
+                TargetId::NatGateway(i) => {
+                    let nat = &d[i];
+                    let nat_vpc = nat
+                        .vpc
+                        .as_ref()
+                        .and_then(|r| r.idx)
+                        .or_else(|| nat.subnet.as_ref().and_then(|s| s.idx).and_then(|s| d[s].vpc.as_ref()?.idx));
                     match nat_vpc {
                         Some(v) if v != vpc => (
                             nat.meta.id_origin(),
-                            format!("NAT gateway {} is in {}", nat.meta.label(), d.vpcs[v].meta.label()),
+                            format!("NAT gateway {} is in {}", nat.meta.label(), d[v].meta.label()),
                         ),
                         _ => continue,
                     }
@@ -59,7 +61,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     format!(
                         "route table {} of {} sends {} to a gateway of another VPC: {what}",
                         table.meta.label(),
-                        d.vpcs[vpc].meta.label(),
+                        d[vpc].meta.label(),
                         route.destination
                     ),
                 )

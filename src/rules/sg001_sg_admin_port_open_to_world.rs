@@ -1,13 +1,12 @@
 //! SG001: administration and database ports open to the whole internet, judged in context: is
 //! anything using the group actually reachable from the internet?
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::evaluate;
 use crate::analysis::sg::rule_matches;
-use crate::graph::Topology;
-use crate::model::ResourceKind;
 use crate::model::net::{AddrRange, PortRange, Protocol};
-use std::collections::HashMap;
+use crate::model::{Id, ResourceKind, Scheme, SecurityGroup, SecurityGroups, Subnets};
+use crate::topology::{GroupUser, Topology};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -52,10 +51,6 @@ fn validate_options(table: &toml::Table) -> Result<(), String> {
     super::parse_options::<Options>(table).map(|_| ())
 }
 
-/// Something that uses a group: its kind, id, subnet, and whether it has a public IP (`None`:
-/// the input does not tell).
-type User<'d> = (&'static str, &'d str, Option<usize>, Option<bool>);
-
 /// How far the internet reaches something in a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Exposure {
@@ -65,7 +60,6 @@ enum Exposure {
 }
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
-    let d = t.design;
     let options: Options = sink.options();
     let ports: Vec<(u16, String)> = match options.ports {
         Some(list) => list
@@ -74,124 +68,95 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             .collect(),
         None => DEFAULT_PORTS.iter().map(|(p, n)| (*p, n.to_string())).collect(),
     };
-    let mut users: HashMap<usize, Vec<User<'_>>> = HashMap::new();
-    for i in &d.instances {
-        if matches!(i.state.as_deref(), Some("terminated" | "shutting-down")) {
-            continue;
-        }
-        for g in i.security_groups.iter().filter_map(|g| g.idx) {
-            users.entry(g).or_default().push((
-                "instance",
-                &i.meta.id,
-                i.subnet.as_ref().and_then(|s| s.idx),
-                if i.public_ip.is_some() { Some(true) } else { (!i.public_ip_unknown).then_some(false) },
-            ));
-        }
-    }
-    for e in &d.network_interfaces {
-        for g in e.security_groups.iter().filter_map(|g| g.idx) {
-            users.entry(g).or_default().push((
-                "network interface",
-                &e.meta.id,
-                e.subnet.as_ref().and_then(|s| s.idx),
-                Some(e.public_ip.is_some()),
-            ));
-        }
-    }
-    let attachments_known = d.has(ResourceKind::Instance) || d.has(ResourceKind::NetworkInterface);
-    // A load balancer forwards only its listeners' ports, whatever its groups admit.
-    let mut lb_users: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, lb) in d.load_balancers.iter().enumerate() {
-        for g in lb.security_groups.iter().filter_map(|g| g.idx) {
-            lb_users.entry(g).or_default().push(i);
-        }
-    }
-    let mut listening: HashMap<usize, Vec<u16>> = HashMap::new();
-    for l in &d.listeners {
-        if let (Some(lb), Some(port)) = (l.load_balancer.as_ref().and_then(|r| r.idx), l.port) {
-            listening.entry(lb).or_default().push(port);
-        }
-    }
-    for (gi, sg) in d.security_groups.iter().enumerate() {
-        let lbs = lb_users.get(&gi).map(Vec::as_slice).unwrap_or_default();
-        // One finding per group, over every rule that opens a listed port to the world.
-        if let Some(Opening { rules, open, world, sources }) = opening(sg, &ports) {
-            let rule = rules[0];
-            // The most exposed of the resources using the group.
-            let known = attachments_known || !lbs.is_empty();
-            let mut worst = if known { Exposure::Unreachable } else { Exposure::Unknown };
-            let mut why = if known {
-                "nothing in the input that uses it is reachable from the internet".to_string()
-            } else {
-                "the input does not show what uses the group".to_string()
-            };
-            for &lb in lbs {
-                let l = &d.load_balancers[lb];
-                let ports = listening.get(&lb).map(Vec::as_slice).unwrap_or_default();
-                match open.iter().find(|(p, _)| ports.contains(p)) {
-                    Some((p, _)) if l.scheme == crate::model::Scheme::InternetFacing => {
-                        worst = Exposure::Exposed;
-                        why = format!("internet-facing {} {} listens on port {p}", l.kind.name(), l.meta.label());
-                    }
-                    _ if worst == Exposure::Unreachable && why.starts_with("nothing") => {
-                        why = format!(
-                            "nothing in the input that uses it is reachable from the internet on these ports ({} {} \
-                             forwards only its listeners' ports)",
-                            l.kind.name(),
-                            l.meta.label()
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            for &(kind, id, subnet, public_ip) in users.get(&gi).into_iter().flatten() {
-                let exposure = exposure(t, subnet, public_ip, &world, open[0].0);
-                if exposure > worst
-                    || (exposure == worst && exposure != Exposure::Unreachable && why.starts_with("nothing"))
-                {
-                    worst = exposure;
-                    why = match exposure {
-                        Exposure::Exposed => {
-                            format!("{kind} {id} has a public IP in a public subnet whose network ACL lets it in")
-                        }
-                        Exposure::Unknown if public_ip.is_none() => format!(
-                            "{kind} {id} uses it, and whether it gets a public address (and the routes and network ACLs \
-                             on its way) is not in the input"
-                        ),
-                        Exposure::Unknown => format!(
-                            "{kind} {id} uses it, and whether the internet reaches it depends on routes or network ACLs not in the input"
-                        ),
-                        Exposure::Unreachable => why,
-                    };
-                }
-            }
-            let severity = match worst {
-                Exposure::Exposed => Severity::Error,
-                Exposure::Unknown => Severity::Warning,
-                Exposure::Unreachable => Severity::Info,
-            };
-            let names: Vec<String> =
-                open.iter().map(|(p, n)| if n.is_empty() { p.to_string() } else { format!("{p} ({n})") }).collect();
-            let mut f = sink
-                .finding(
-                    severity,
-                    &sg.meta,
-                    rule.origin.clone(),
-                    format!("{} open to {}", names.join(", "), sources.join(", ")),
-                    format!(
-                        "security group {} admits {} from {}: {why}",
-                        sg.meta.label(),
-                        names.join(", "),
-                        sources.join(" and ")
-                    ),
-                )
-                .help("admit these ports only from known addresses (a VPN, a bastion's security group) or use Session Manager instead of open SSH/RDP");
-            for r in &rules[1..] {
-                f = f.label(r.origin.clone(), "also opens them to the world");
-            }
+    // One finding per group, over every rule that opens a listed port to the world.
+    for (gi, sg) in t.design.each::<SecurityGroups>() {
+        if let Some(opening) = opening(sg, &ports) {
+            let (worst, why) = most_exposed(t, gi, &opening);
+            let f = finding(sink, sg, &opening, worst, &why);
             sink.emit(f);
         }
     }
+}
+
+/// The most exposed of the resources using group `gi`, and why.
+fn most_exposed(t: &Topology<'_>, gi: Id<SecurityGroups>, opening: &Opening<'_, '_>) -> (Exposure, String) {
+    let d = t.design;
+    let lbs = t.group_load_balancers(gi);
+    let known = d.has(ResourceKind::Instance) || d.has(ResourceKind::NetworkInterface) || !lbs.is_empty();
+    let mut worst = if known { Exposure::Unreachable } else { Exposure::Unknown };
+    let mut why = if known {
+        "nothing in the input that uses it is reachable from the internet".to_string()
+    } else {
+        "the input does not show what uses the group".to_string()
+    };
+    // A load balancer forwards only its listeners' ports, whatever its groups admit.
+    for &lb in lbs {
+        let l = &d[lb];
+        match opening.open.iter().find(|(p, _)| t.listener_ports(lb).contains(p)) {
+            Some((p, _)) if l.scheme == Scheme::InternetFacing => {
+                worst = Exposure::Exposed;
+                why = format!("internet-facing {} {} listens on port {p}", l.kind.name(), l.meta.label());
+            }
+            _ if worst == Exposure::Unreachable && why.starts_with("nothing") => {
+                why = format!(
+                    "nothing in the input that uses it is reachable from the internet on these ports ({} {} \
+                     forwards only its listeners' ports)",
+                    l.kind.name(),
+                    l.meta.label()
+                );
+            }
+            _ => {}
+        }
+    }
+    for user in t.group_users(gi) {
+        let exposure = exposure(t, user.subnet, user.public_ip, &opening.world, opening.open[0].0);
+        if exposure > worst || (exposure == worst && exposure != Exposure::Unreachable && why.starts_with("nothing")) {
+            worst = exposure;
+            why = explain(user, exposure).unwrap_or(why);
+        }
+    }
+    (worst, why)
+}
+
+/// Why `user` makes the group as exposed as `exposure` (`None`: it does not).
+fn explain(user: &GroupUser<'_>, exposure: Exposure) -> Option<String> {
+    let GroupUser { kind, id, public_ip, .. } = user;
+    Some(match exposure {
+        Exposure::Exposed => format!("{kind} {id} has a public IP in a public subnet whose network ACL lets it in"),
+        Exposure::Unknown if public_ip.is_none() => format!(
+            "{kind} {id} uses it, and whether it gets a public address (and the routes and network ACLs on its way) \
+             is not in the input"
+        ),
+        Exposure::Unknown => format!(
+            "{kind} {id} uses it, and whether the internet reaches it depends on routes or network ACLs not in the input"
+        ),
+        Exposure::Unreachable => return None,
+    })
+}
+
+/// The finding for a group that opens `opening`'s ports to the world, as exposed as `worst`.
+fn finding(sink: &Sink<'_>, sg: &SecurityGroup, opening: &Opening<'_, '_>, worst: Exposure, why: &str) -> Finding {
+    let severity = match worst {
+        Exposure::Exposed => Severity::Error,
+        Exposure::Unknown => Severity::Warning,
+        Exposure::Unreachable => Severity::Info,
+    };
+    let Opening { rules, open, sources, .. } = opening;
+    let names: Vec<String> =
+        open.iter().map(|(p, n)| if n.is_empty() { p.to_string() } else { format!("{p} ({n})") }).collect();
+    let mut f = sink
+        .finding(
+            severity,
+            &sg.meta,
+            rules[0].origin.clone(),
+            format!("{} open to {}", names.join(", "), sources.join(", ")),
+            format!("security group {} admits {} from {}: {why}", sg.meta.label(), names.join(", "), sources.join(" and ")),
+        )
+        .help("admit these ports only from known addresses (a VPN, a bastion's security group) or use Session Manager instead of open SSH/RDP");
+    for r in &rules[1..] {
+        f = f.label(r.origin.clone(), "also opens them to the world");
+    }
+    f
 }
 
 /// The rules of a group that open listed ports to the whole internet, merged.
@@ -229,7 +194,7 @@ fn opening<'g, 'p>(sg: &'g crate::model::SecurityGroup, ports: &'p [(u16, String
 /// Whether the internet reaches a resource in `subnet` on `port`.
 fn exposure(
     t: &Topology<'_>,
-    subnet: Option<usize>,
+    subnet: Option<Id<Subnets>>,
     public_ip: Option<bool>,
     world: &[AddrRange],
     port: u16,
@@ -245,7 +210,7 @@ fn exposure(
         Some(true) => {}
     }
     let Some(ni) = t.network_acl(si) else { return Exposure::Unknown };
-    let nacl = &t.design.network_acls[ni];
+    let nacl = &t.design[ni];
     if nacl.has_unknown_entries {
         return Exposure::Unknown;
     }

@@ -2,8 +2,8 @@
 //! covers that account and region.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
 use crate::model::Provenance;
+use crate::topology::Topology;
 use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {

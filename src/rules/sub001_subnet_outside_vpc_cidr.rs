@@ -1,8 +1,8 @@
 //! SUB001: a subnet's CIDR must lie inside an associated CIDR block of its VPC.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
 use crate::model::net::{AddrRange, Family};
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
     for subnet in &d.subnets {
-        let Some(vpc) = subnet.vpc.as_ref().and_then(|r| r.idx).map(|v| &d.vpcs[v]) else { continue };
+        let Some(vpc) = subnet.vpc.as_ref().and_then(|r| r.idx).map(|v| &d[v]) else { continue };
         if vpc.cidrs.is_empty() {
             continue; // unknown
         }

@@ -1,8 +1,9 @@
 //! SUB002: two subnets of one VPC with overlapping CIDR blocks (found by a sweep, not all pairs).
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
 use crate::model::net::{AddrRange, overlapping_pairs};
+use crate::model::{Id, Subnets, Vpcs};
+use crate::topology::{Named, Topology};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
 
@@ -18,35 +19,26 @@ pub static RULE: Rule = Rule {
     options: super::no_options,
 };
 
-/// The VPC a subnet is in: loaded, or known only by the id the subnet names (a template or plan
-/// that adds subnets to an existing VPC).
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum VpcKey<'d> {
-    Loaded(usize),
-    Elsewhere(Option<&'d str>, Option<&'d str>, &'d str),
-}
-
 /// A block of a subnet: its range, the subnet, the block.
-type Block = (AddrRange, (usize, IpNet));
+type Block = (AddrRange, (Id<Subnets>, IpNet));
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    let mut by_vpc: BTreeMap<VpcKey<'_>, Vec<Block>> = BTreeMap::new();
-    for (si, s) in d.subnets.iter().enumerate() {
+    // By the VPC a subnet is in: loaded, or known only by the id the subnet names (a template or
+    // plan that adds subnets to an existing VPC).
+    let mut by_vpc: BTreeMap<Named<'_, Vpcs>, Vec<Block>> = BTreeMap::new();
+    for (si, s) in d.each::<Subnets>() {
         let Some(vpc) = &s.vpc else { continue };
-        let key = match vpc.idx {
-            Some(v) => VpcKey::Loaded(v),
-            None => VpcKey::Elsewhere(s.meta.account.as_deref(), s.meta.region.as_deref(), &vpc.id),
-        };
+        let key = Named::of(vpc, s.meta.account.as_deref(), s.meta.region.as_deref());
         let items = by_vpc.entry(key).or_default();
         items.extend(s.cidr.iter().chain(s.ipv6_cidrs.iter()).map(|net| (AddrRange::of(net), (si, *net))));
     }
     for items in by_vpc.values() {
         // Tag by subnet alone: two blocks of one subnet never overlap.
-        let tagged: Vec<(AddrRange, usize)> = items.iter().map(|(r, (si, _))| (*r, *si)).collect();
+        let tagged: Vec<(AddrRange, Id<Subnets>)> = items.iter().map(|(r, (si, _))| (*r, *si)).collect();
         for (i, j) in overlapping_pairs(&tagged) {
             let ((sa, na), (sb, nb)) = (items[i].1, items[j].1);
-            let (a, b) = (&d.subnets[sa], &d.subnets[sb]);
+            let (a, b) = (&d[sa], &d[sb]);
             // Reported on the subnet with the narrower (else the later) block, which does not
             // depend on how the input names or orders subnets.
             let rank = |n: &IpNet, id: &str| (n.prefix_len(), n.network(), id.to_string());

@@ -3,7 +3,7 @@
 //! nothing to check on the topology.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
+use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

@@ -1,10 +1,10 @@
 //! TGW001: VPCs routed by one transit gateway route table must not overlap.
 
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::graph::Topology;
 use crate::model::net::{AddrRange, overlapping_pairs};
-use crate::source::FileId;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::model::{Id, Vpcs};
+use crate::topology::{TableKey, Topology};
+use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -18,64 +18,23 @@ pub static RULE: Rule = Rule {
     options: super::no_options,
 };
 
-/// A transit gateway route table: loaded, or known only by the id an attachment names.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum TableKey<'d> {
-    Loaded(usize),
-    Elsewhere(&'d str),
-}
-
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
-    let attachments = || d.transit_gateway_attachments.iter().chain(d.transit_gateway_vpc_attachments.iter());
-    // A template's logical ids mean something only inside it: look there first, then among the
-    // physical ids every input shares.
-    let mut vpc_of: HashMap<(Option<FileId>, &str), usize> = HashMap::new();
-    for a in attachments() {
-        if let Some(v) = a.vpc.as_ref().and_then(|r| r.idx) {
-            vpc_of.insert((a.meta.document, a.meta.id.as_str()), v);
-        }
-    }
-    let mut table_of: HashMap<(Option<FileId>, &str), usize> = HashMap::new();
-    for (i, rt) in d.transit_gateway_route_tables.iter().enumerate() {
-        table_of.entry((rt.meta.document, rt.meta.id.as_str())).or_insert(i);
-    }
-    let scoped = |map: &HashMap<(Option<FileId>, &str), usize>, doc: Option<FileId>, id: &str| {
-        map.get(&(doc, id)).or_else(|| map.get(&(None, id))).copied()
-    };
-    // route table → VPCs attached to it by association or propagation
-    let mut members: BTreeMap<TableKey<'_>, BTreeSet<usize>> = BTreeMap::new();
-    for (i, rt) in d.transit_gateway_route_tables.iter().enumerate() {
-        let set = members.entry(TableKey::Loaded(i)).or_default();
-        set.extend(
-            rt.associations
-                .iter()
-                .chain(rt.propagations.iter())
-                .filter_map(|r| scoped(&vpc_of, rt.meta.document, &r.id)),
-        );
-    }
-    for a in attachments() {
-        let (Some(rt), Some(v)) = (&a.association, scoped(&vpc_of, a.meta.document, &a.meta.id)) else { continue };
-        let key = scoped(&table_of, a.meta.document, rt).map_or(TableKey::Elsewhere(rt), TableKey::Loaded);
-        members.entry(key).or_default().insert(v);
-    }
-    for (key, vpcs) in members {
-        let (rt_id, table) = match key {
-            TableKey::Loaded(i) => {
-                (d.transit_gateway_route_tables[i].meta.label(), Some(&d.transit_gateway_route_tables[i]))
-            }
-            TableKey::Elsewhere(id) => (id.to_string(), None),
+    for (key, vpcs) in t.transit_tables() {
+        let (rt_id, table) = match *key {
+            TableKey::Loaded(i) => (d[i].meta.label(), Some(&d[i])),
+            TableKey::Elsewhere(_, id) => (id.to_string(), None),
         };
-        let blocks: Vec<(AddrRange, usize, &crate::model::VpcCidr)> =
-            vpcs.iter().flat_map(|&v| d.vpcs[v].active_cidrs().map(move |c| (AddrRange::of(&c.net), v, c))).collect();
-        let items: Vec<(AddrRange, usize)> = blocks.iter().map(|(r, v, _)| (*r, *v)).collect();
+        let blocks: Vec<(AddrRange, Id<Vpcs>, &crate::model::VpcCidr)> =
+            vpcs.iter().flat_map(|&v| d[v].active_cidrs().map(move |c| (AddrRange::of(&c.net), v, c))).collect();
+        let items: Vec<(AddrRange, Id<Vpcs>)> = blocks.iter().map(|(r, v, _)| (*r, *v)).collect();
         let mut reported = BTreeSet::new();
         for (i, j) in overlapping_pairs(&items) {
             let (a, b) = (&blocks[i], &blocks[j]);
             if !reported.insert((a.1.min(b.1), a.1.max(b.1))) {
                 continue;
             }
-            let (va, vb) = (&d.vpcs[a.1], &d.vpcs[b.1]);
+            let (va, vb) = (&d[a.1], &d[b.1]);
             let overlap = a.0.intersect(&b.0).map(|r| r.to_string()).unwrap_or_default();
             let mut f = sink
                 .finding(

@@ -209,8 +209,8 @@ pub(super) fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<Strin
         security_groups.extend(g.owned("GroupId")?);
     }
     let state = match item.obj("State")? {
-        Some(s) => s.owned("Name")?,
-        None => None,
+        Some(s) => InstanceState::parse(s.str("Name")?.unwrap_or_default()),
+        None => InstanceState::Planned,
     };
     let inst = Instance {
         vpc: item.str("VpcId")?.map(Ref::new),
@@ -229,7 +229,7 @@ pub(super) fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<Strin
 pub(super) fn read_tgw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let (account, region) = item.str("TransitGatewayArn")?.map(arn_scope).unwrap_or_default();
     let tgw = TransitGateway {
-        state: item.owned("State")?,
+        state: TransitState::parse(item.str("State")?.unwrap_or_default()),
         meta: c.meta(&item, "TransitGatewayId", item.owned("OwnerId")?.or(account), region)?,
     };
     c.keep(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways);
@@ -241,7 +241,7 @@ pub(super) fn read_tgw_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let resource_id = item.owned("ResourceId")?;
     let vpc = (resource_type.as_deref() == Some("vpc")).then(|| resource_id.clone()).flatten().map(Ref::new);
     let association = match item.obj("Association")? {
-        Some(a) if a.str("State")? != Some("disassociated") => a.owned("TransitGatewayRouteTableId")?,
+        Some(a) if a.str("State")? != Some("disassociated") => a.owned("TransitGatewayRouteTableId")?.map(Ref::new),
         _ => None,
     };
     let att = TransitGatewayAttachment {
@@ -250,7 +250,7 @@ pub(super) fn read_tgw_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         resource_id,
         vpc,
         subnets: Vec::new(),
-        state: item.owned("State")?,
+        state: TransitState::parse(item.str("State")?.unwrap_or_default()),
         association,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("ResourceOwnerId")?, None)?,
     };
@@ -266,7 +266,7 @@ pub(super) fn read_tgw_vpc_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()
         vpc: vpc_id.clone().map(Ref::new),
         resource_id: vpc_id,
         subnets: item.strs("SubnetIds")?.into_iter().map(Ref::new).collect(),
-        state: item.owned("State")?,
+        state: TransitState::parse(item.str("State")?.unwrap_or_default()),
         association: None,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("VpcOwnerId")?, None)?,
     };

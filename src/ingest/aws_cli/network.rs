@@ -141,7 +141,10 @@ pub(super) fn read_attachments(item: &Item<'_>) -> Res<Vec<GatewayAttachment>> {
     let mut out = Vec::new();
     for a in item.objs("Attachments")? {
         if let Some(vpc) = a.str("VpcId")? {
-            out.push(GatewayAttachment { vpc: Ref::new(vpc), state: a.owned("State")?.unwrap_or_default() });
+            out.push(GatewayAttachment {
+                vpc: Ref::new(vpc),
+                state: AttachmentState::parse(&a.owned("State")?.unwrap_or_default()),
+            });
         }
     }
     Ok(out)
@@ -185,7 +188,7 @@ pub(super) fn read_nat(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let nat = NatGateway {
         vpc: item.str("VpcId")?.map(Ref::new),
         subnet: item.str("SubnetId")?.map(Ref::new),
-        state: item.owned("State")?.unwrap_or_default(),
+        state: NatState::parse(&item.owned("State")?.unwrap_or_default()),
         connectivity,
         allocations,
         allocation_unknown: false,
@@ -252,7 +255,7 @@ pub(super) fn read_peering(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     // dump it was found in, so that it is loaded once.
     meta.account = requester.owner.clone().or(meta.account);
     meta.region = requester.region.clone().or(meta.region);
-    let pcx = PeeringConnection { meta, status: status.to_ascii_lowercase(), requester, accepter };
+    let pcx = PeeringConnection { meta, status: PeeringState::parse(&status), requester, accepter };
     c.keep(ResourceKind::PeeringConnection, pcx, |d| &mut d.peering_connections);
     Ok(())
 }

@@ -88,7 +88,7 @@ impl Builder<'_, '_> {
             public_ip: (public == Some(true)).then(|| "(assigned at launch)".to_string()),
             public_ip_unknown: false,
             security_groups: groups.into_iter().map(Ref::new).collect(),
-            state: None,
+            state: InstanceState::Planned,
             meta: self.meta(r),
         };
         let kind = self.push(ResourceKind::Instance, inst, |d| &mut d.instances);
@@ -141,7 +141,7 @@ impl Builder<'_, '_> {
     /// A load balancer's `Subnets`, each pointing at its own list entry. An entry the template
     /// does not decide stays in the list as an unresolvable subnet, so rules know the list is
     /// incomplete (one known zone does not make a single-zone load balancer).
-    pub(super) fn subnet_list(&self, r: &Res<'_>) -> Vec<(Ref, Origin)> {
+    pub(super) fn subnet_list(&self, r: &Res<'_>) -> Vec<(Ref<Subnets>, Origin)> {
         let base = self.prop_origin(r, "Subnets");
         match r.get("Subnets") {
             Some(Val::List(items)) => items

@@ -71,7 +71,7 @@ impl Builder<'_, '_> {
                 let attachments = r
                     .link("VpcId")
                     .to_ref()
-                    .map(|vpc| GatewayAttachment { vpc, state: "attached".into() })
+                    .map(|vpc| GatewayAttachment { vpc, state: AttachmentState::Planned })
                     .into_iter()
                     .collect();
                 let igw = InternetGateway { attachments, meta: self.meta(r) };
@@ -95,7 +95,7 @@ impl Builder<'_, '_> {
                 let nat = NatGateway {
                     vpc: None,
                     subnet: r.link("SubnetId").to_ref(),
-                    state: "available".into(),
+                    state: NatState::Planned,
                     connectivity,
                     allocations,
                     allocation_unknown,
@@ -141,7 +141,7 @@ impl Builder<'_, '_> {
                 };
                 let peer_region = r.str("PeerRegion").or_else(|| self.region.clone());
                 let pcx = PeeringConnection {
-                    status: "active".into(),
+                    status: PeeringState::Active,
                     requester: side("VpcId", self.account.clone(), self.region.clone()),
                     accepter: side("PeerVpcId", r.str("PeerOwnerId").or_else(|| self.account.clone()), peer_region),
                     meta: self.meta(r),
@@ -159,7 +159,7 @@ impl Builder<'_, '_> {
                     propagation: enabled("DefaultRouteTablePropagation"),
                 };
                 self.tgws.insert(r.logical.to_string(), defaults);
-                let tgw = TransitGateway { state: None, meta: self.meta(r) };
+                let tgw = TransitGateway { state: TransitState::Planned, meta: self.meta(r) };
                 self.push(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways)
             }
             "AWS::EC2::TransitGatewayAttachment" | "AWS::EC2::TransitGatewayVpcAttachment" => {
@@ -169,7 +169,7 @@ impl Builder<'_, '_> {
                     resource_id: None,
                     vpc: r.link("VpcId").to_ref(),
                     subnets: links(r.get("SubnetIds")).0.into_iter().map(Ref::new).collect(),
-                    state: None,
+                    state: TransitState::Planned,
                     association: None,
                     meta: self.meta(r),
                 };

@@ -10,8 +10,8 @@
 use crate::ingest::{LoadState, Loaded};
 use crate::model::net::{Family, Protocol};
 use crate::model::{
-    GroupRef, Meta, NaclEntry, NetworkAcl, Ref, ResourceKind, Route, RouteTable, SecurityGroup, SgRule, TargetKind,
-    TransitGatewayRouteTable,
+    AttachmentRef, GroupRef, Meta, NaclEntry, NetworkAcl, Ref, ResourceKind, Route, RouteTable, SecurityGroup, SgRule,
+    TargetKind, TransitGatewayRouteTable,
 };
 use crate::source::FileId;
 use std::collections::{HashMap, HashSet};
@@ -270,10 +270,10 @@ fn join_transit_gateway_tables(loaded: &mut Loaded, document: FileId, created: &
         let Some(&t) = tables.get(&implicit_id(&tgw.id, DEFAULT_TGW_TABLE)) else { continue };
         let rt = &mut d.transit_gateway_route_tables[t];
         if tgw.associate == Some(true) && att.associate && !created.tgw_associated.contains(&att.id) {
-            rt.associations.push(Ref::new(att.id.clone()));
+            rt.associations.push(AttachmentRef::new(att.id.clone()));
         }
         if tgw.propagate == Some(true) && att.propagate && !rt.propagations.iter().any(|r| r.id == att.id) {
-            rt.propagations.push(Ref::new(att.id.clone()));
+            rt.propagations.push(AttachmentRef::new(att.id.clone()));
         }
     }
 }

@@ -203,7 +203,8 @@ pub fn apply(loaded: &mut Loaded, document: FileId, edits: Vec<Edit>) -> Applied
             }
             Edit::GatewayAttachment { igw, vpc } => {
                 if let (Some(g), Some(v)) = (at(&ix.igws, &igw), vpc) {
-                    let attachment = GatewayAttachment { vpc: Ref::new(v), state: "available".into() };
+                    let attachment =
+                        GatewayAttachment { vpc: Ref::new(v), state: crate::model::AttachmentState::Planned };
                     d.internet_gateways[g].attachments.push(attachment);
                 }
             }
@@ -245,7 +246,7 @@ pub fn apply(loaded: &mut Loaded, document: FileId, edits: Vec<Edit>) -> Applied
                     Some(t) => {
                         let rt = &mut d.transit_gateway_route_tables[t];
                         let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
-                        list.push(Ref::new(att));
+                        list.push(crate::model::AttachmentRef::new(att));
                     }
                     // A table outside the document, by its id: joined once every input is read.
                     None => d.tgw_table_links.extend(table.map(|t| (t, att, propagation))),
@@ -253,7 +254,9 @@ pub fn apply(loaded: &mut Loaded, document: FileId, edits: Vec<Edit>) -> Applied
             }
             Edit::TgwRoute { table, cidr, attachment } => {
                 if let (Some(t), Some(c)) = (at(&ix.tgw_tables, &table), cidr) {
-                    d.transit_gateway_route_tables[t].routes.push((c, attachment.map(Ref::new)));
+                    d.transit_gateway_route_tables[t]
+                        .routes
+                        .push((c, attachment.map(crate::model::AttachmentRef::new)));
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Every reference by id becomes an arena index, once, after all inputs are read: in the
 //! referring document first, then the same account and region, then the only candidate.
 
-use crate::model::{Design, Ref, ResourceKind};
+use crate::model::{AttachmentId, AttachmentRef, Design, Id, Ref, ResourceKind, TargetId, TargetKind};
 use crate::source::FileId;
 use std::collections::{BTreeMap, HashMap};
 
@@ -46,8 +46,8 @@ fn find(index: &Index, id: &str, scope: &Scope) -> Option<usize> {
     })
 }
 
-fn pick(index: &Index, r: &mut Ref, scope: &Scope) {
-    r.idx = find(index, &r.id, scope);
+fn pick<A>(index: &Index, r: &mut Ref<A>, scope: &Scope) {
+    r.idx = find(index, &r.id, scope).map(Id::new);
 }
 
 /// Resolve every [`Ref`] to an arena index, preferring a resource of the same account and region.
@@ -134,24 +134,24 @@ fn resolve_links(design: &mut Design) {
     let subnets = index(design.subnets.iter().map(|s| &s.meta));
     let rts = index(design.route_tables.iter().map(|t| &t.meta));
     let eips = index(design.elastic_ips.iter().map(|t| &t.meta));
-    let targets: HashMap<ResourceKind, Index> = [
-        (ResourceKind::InternetGateway, index(design.internet_gateways.iter().map(|x| &x.meta))),
-        (ResourceKind::EgressOnlyInternetGateway, index(design.egress_only_internet_gateways.iter().map(|x| &x.meta))),
-        (ResourceKind::NatGateway, index(design.nat_gateways.iter().map(|x| &x.meta))),
-        (ResourceKind::PeeringConnection, index(design.peering_connections.iter().map(|x| &x.meta))),
-        (ResourceKind::TransitGateway, index(design.transit_gateways.iter().map(|x| &x.meta))),
-        (ResourceKind::NetworkInterface, index(design.network_interfaces.iter().map(|x| &x.meta))),
-        (ResourceKind::Instance, index(design.instances.iter().map(|x| &x.meta))),
-        (ResourceKind::VpcEndpoint, index(design.vpc_endpoints.iter().map(|x| &x.meta))),
+    let targets: HashMap<TargetKind, Index> = [
+        (TargetKind::InternetGateway, index(design.internet_gateways.iter().map(|x| &x.meta))),
+        (TargetKind::EgressOnlyInternetGateway, index(design.egress_only_internet_gateways.iter().map(|x| &x.meta))),
+        (TargetKind::NatGateway, index(design.nat_gateways.iter().map(|x| &x.meta))),
+        (TargetKind::PeeringConnection, index(design.peering_connections.iter().map(|x| &x.meta))),
+        (TargetKind::TransitGateway, index(design.transit_gateways.iter().map(|x| &x.meta))),
+        (TargetKind::NetworkInterface, index(design.network_interfaces.iter().map(|x| &x.meta))),
+        (TargetKind::Instance, index(design.instances.iter().map(|x| &x.meta))),
+        (TargetKind::VpcEndpoint, index(design.vpc_endpoints.iter().map(|x| &x.meta))),
     ]
     .into_iter()
     .collect();
     for t in design.route_tables.iter_mut() {
         let sc = scope(&t.meta);
         for route in t.routes.iter_mut() {
-            if let Some(index) = route.target.kind.resource_kind().and_then(|k| targets.get(&k)) {
-                route.target.idx = find(index, &route.target.id, &sc);
-            }
+            let kind = route.target.kind;
+            let found = targets.get(&kind).and_then(|index| find(index, &route.target.id, &sc));
+            route.target.idx = found.and_then(|i| target_id(kind, i));
         }
     }
     for n in design.nat_gateways.iter_mut() {
@@ -181,6 +181,21 @@ fn resolve_links(design: &mut Design) {
     }
 }
 
+/// The typed id of the `i`th resource of the arena a route target of `kind` lives in.
+fn target_id(kind: TargetKind, i: usize) -> Option<TargetId> {
+    Some(match kind {
+        TargetKind::InternetGateway => TargetId::InternetGateway(Id::new(i)),
+        TargetKind::EgressOnlyInternetGateway => TargetId::EgressOnlyInternetGateway(Id::new(i)),
+        TargetKind::NatGateway => TargetId::NatGateway(Id::new(i)),
+        TargetKind::PeeringConnection => TargetId::PeeringConnection(Id::new(i)),
+        TargetKind::TransitGateway => TargetId::TransitGateway(Id::new(i)),
+        TargetKind::NetworkInterface => TargetId::NetworkInterface(Id::new(i)),
+        TargetKind::Instance => TargetId::Instance(Id::new(i)),
+        TargetKind::VpcEndpoint => TargetId::VpcEndpoint(Id::new(i)),
+        _ => return None,
+    })
+}
+
 /// Links read from listings of their own (target health, transit gateway table associations and
 /// propagations), merged into the resources they name.
 fn merge_listed_links(design: &mut Design) {
@@ -197,7 +212,7 @@ fn merge_listed_links(design: &mut Design) {
             let rt = &mut design.transit_gateway_route_tables[t];
             let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
             if !list.iter().any(|r| r.id == attachment) {
-                list.push(Ref::new(attachment));
+                list.push(AttachmentRef::new(attachment));
             }
         }
     }
@@ -228,11 +243,37 @@ fn resolve_groups_and_attachments(design: &mut Design) {
         for g in sg.ingress.iter_mut().chain(sg.egress.iter_mut()).flat_map(|r| r.groups.iter_mut()) {
             // A group of another account is that account's, whatever this load holds.
             let sc = (g.account.clone().or_else(|| sc.0.clone()), sc.1.clone(), sc.2);
-            g.idx = find(&sgs, &g.id, &sc);
+            g.idx = find(&sgs, &g.id, &sc).map(Id::new);
         }
     }
     for igw in design.internet_gateways.iter_mut().chain(design.egress_only_internet_gateways.iter_mut()) {
         let sc = scope(&igw.meta);
         igw.attachments.iter_mut().for_each(|at| pick(&vpcs, &mut at.vpc, &sc));
+    }
+    resolve_transit_links(design);
+}
+
+/// Transit gateway route table associations, propagations and routes, and each attachment's
+/// association: an attachment is looked up among the VPC attachments first (they name the
+/// VPC's subnets), then among all attachments.
+fn resolve_transit_links(design: &mut Design) {
+    let vpc_attachments = index(design.transit_gateway_vpc_attachments.iter().map(|a| &a.meta));
+    let attachments = index(design.transit_gateway_attachments.iter().map(|a| &a.meta));
+    let tables = index(design.transit_gateway_route_tables.iter().map(|t| &t.meta));
+    let attachment = |r: &mut AttachmentRef, sc: &Scope| {
+        r.idx = find(&vpc_attachments, &r.id, sc)
+            .map(|i| AttachmentId::Vpc(Id::new(i)))
+            .or_else(|| find(&attachments, &r.id, sc).map(|i| AttachmentId::Any(Id::new(i))));
+    };
+    for rt in design.transit_gateway_route_tables.iter_mut() {
+        let sc = scope(&rt.meta);
+        rt.associations.iter_mut().chain(rt.propagations.iter_mut()).for_each(|r| attachment(r, &sc));
+        rt.routes.iter_mut().filter_map(|(_, r)| r.as_mut()).for_each(|r| attachment(r, &sc));
+    }
+    for a in design.transit_gateway_attachments.iter_mut().chain(design.transit_gateway_vpc_attachments.iter_mut()) {
+        let sc = scope(&a.meta);
+        if let Some(r) = a.association.as_mut() {
+            pick(&tables, r, &sc);
+        }
     }
 }

@@ -200,8 +200,10 @@ impl Builder<'_, '_, '_> {
 
     pub(super) fn igw(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
         let vpc = self.plan.link(r, "vpc_id", VPC);
-        let attachments =
-            Self::link_ref(&vpc).map(|vpc| GatewayAttachment { vpc, state: "available".into() }).into_iter().collect();
+        let attachments = Self::link_ref(&vpc)
+            .map(|vpc| GatewayAttachment { vpc, state: AttachmentState::Planned })
+            .into_iter()
+            .collect();
         let igw = InternetGateway { attachments, meta: self.meta(r) };
         if r.rtype == "aws_egress_only_internet_gateway" {
             self.push(ResourceKind::EgressOnlyInternetGateway, igw, |d| &mut d.egress_only_internet_gateways)
@@ -219,7 +221,7 @@ impl Builder<'_, '_, '_> {
         let nat = NatGateway {
             vpc: None,
             subnet: Self::link_ref(&self.plan.link(r, "subnet_id", SUBNET)),
-            state: "available".into(),
+            state: NatState::Planned,
             connectivity,
             allocations: match &allocation {
                 Link::Known(v) => v.iter().map(Ref::new).collect(),
@@ -246,7 +248,7 @@ impl Builder<'_, '_, '_> {
         let peer_region = Self::str(r, "peer_region").map(str::to_string).or_else(|| region.clone());
         let requester = side("vpc_id", None, region);
         let accepter = side("peer_vpc_id", Self::str(r, "peer_owner_id"), peer_region);
-        let status = Self::str(r, "accept_status").unwrap_or("active").to_string();
+        let status = PeeringState::parse(Self::str(r, "accept_status").unwrap_or("active"));
         let pcx = PeeringConnection { status, requester, accepter, meta: self.meta(r) };
         self.push(ResourceKind::PeeringConnection, pcx, |d| &mut d.peering_connections)
     }

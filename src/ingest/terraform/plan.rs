@@ -444,7 +444,7 @@ impl Link {
             _ => Vec::new(),
         }
     }
-    pub(super) fn refs(self) -> Vec<Ref> {
+    pub(super) fn refs<A>(self) -> Vec<Ref<A>> {
         self.ids().into_iter().map(Ref::new).collect()
     }
     pub(super) fn first(&self) -> Option<String> {
