@@ -109,7 +109,7 @@ fn main() {
             let (t, _) = best_of(runs, || rules::run(&topology, &selected, &config.options).len());
             family_times.push((family, t));
         }
-        let (check, findings) = best_of(runs, || vpclint::check(design, &config));
+        let (check, findings) = best_of(runs, || vpclint::check(&loaded, &config));
         let outcome = Outcome { design, findings, errors: Vec::new() };
         let (render_json, _) = best_of(runs, || json_report::render(&outcome).len());
         let (render_human, _) =

@@ -258,8 +258,8 @@ fn check(
             .map(|text| loaded.design.sources.add(SourceFile::new(p.display().to_string(), Some(p.clone()), text))),
         _ => None,
     };
-    report::sort_errors(&loaded.design.sources, &mut loaded.errors);
-    let (mut findings, suppressed) = crate::check_with(&loaded.design, &config, config_file);
+    crate::order::sort_errors(&loaded.design.sources, &mut loaded.errors);
+    let (mut findings, suppressed) = crate::check_with(&loaded, &config, config_file);
 
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, crate::baseline::render(&findings))?;

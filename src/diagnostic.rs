@@ -24,3 +24,15 @@ pub struct InputError {
     pub message: String,
     pub help: Option<String>,
 }
+
+/// A rule silenced on a resource by the input that defines it (a template's
+/// `Metadata: {vpclint: {ignore: [{rule, reason}]}}`): applied with the other suppressions.
+#[derive(Clone, Debug)]
+pub struct DeclaredSuppression {
+    /// The resource, as the document names it.
+    pub resource: String,
+    pub file: FileId,
+    pub rule: String,
+    pub reason: String,
+    pub origin: crate::source::Origin,
+}

@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod ingest;
 pub mod model;
+pub mod order;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -18,22 +19,24 @@ pub mod topology;
 use rules::Finding;
 use topology::Topology;
 
-/// Run the configured rules over a loaded design, apply severity overrides and suppressions;
-/// findings come back in a deterministic order. Use [`check_with`] to see what was suppressed.
-pub fn check(design: &model::Design, config: &config::Config) -> Vec<Finding> {
-    check_with(design, config, None).0
+/// Run the configured rules over what a load produced, apply severity overrides and
+/// suppressions (the configuration's and the inputs' own); findings come back in a deterministic
+/// order. Use [`check_with`] to see what was suppressed.
+pub fn check(loaded: &ingest::Loaded, config: &config::Config) -> Vec<Finding> {
+    check_with(loaded, config, None).0
 }
 
 /// [`check`], also returning the suppressed findings. `config_file` is the configuration file
 /// loaded into the design's sources, so unused `[[suppress]]` entries can be located.
 pub fn check_with(
-    design: &model::Design,
+    loaded: &ingest::Loaded,
     config: &config::Config,
     config_file: Option<source::FileId>,
 ) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
+    let design = &loaded.design;
     let topology = Topology::build(design);
     let findings = rules::run(&topology, &config.rules, &config.options);
-    let (mut findings, suppressed) = suppress::apply(design, config, config_file, findings);
-    report::sort_findings(&design.sources, &mut findings);
+    let (mut findings, suppressed) = suppress::apply(design, &loaded.suppressions, config, config_file, findings);
+    order::sort_findings(&design.sources, &mut findings);
     (findings, suppressed)
 }

@@ -3,6 +3,7 @@
 //! unused `noqa` comments, so stale ones do not hide future findings.
 
 use crate::config::Config;
+use crate::diagnostic::DeclaredSuppression;
 use crate::model::{Design, Meta};
 use crate::rules::{self, Finding, Severity};
 use crate::source::{FileId, Origin};
@@ -27,6 +28,7 @@ pub struct Suppressed {
 /// `config_file` is the configuration loaded as a source, to locate its `[[suppress]]` entries.
 pub fn apply(
     design: &Design,
+    declared: &[DeclaredSuppression],
     config: &Config,
     config_file: Option<FileId>,
     findings: Vec<Finding>,
@@ -59,7 +61,7 @@ pub fn apply(
     let names =
         |selector: &str, f: &Finding| crate::config::rules_matching(selector).iter().any(|r| r.meta.id == f.rule.id);
     // CloudFormation `Metadata` ignores, by resource and template.
-    let mut used_metadata = vec![false; design.declared_suppressions.len()];
+    let mut used_metadata = vec![false; declared.len()];
     for mut f in findings {
         if let Some(s) = config.severity.get(f.rule.id) {
             f.severity = *s;
@@ -75,13 +77,12 @@ pub fn apply(
             suppressed.push(Suppressed { finding: f, by });
             continue;
         }
-        if let Some(i) = design
-            .declared_suppressions
+        if let Some(i) = declared
             .iter()
             .position(|m| m.resource == f.resource && m.file == f.primary.origin.file && names(&m.rule, &f))
         {
             used_metadata[i] = true;
-            let by = format!("Metadata vpclint ignore: {}", design.declared_suppressions[i].reason);
+            let by = format!("Metadata vpclint ignore: {}", declared[i].reason);
             suppressed.push(Suppressed { finding: f, by });
             continue;
         }
@@ -116,7 +117,7 @@ pub fn apply(
             f.help = Some("remove it, or fix its rule or resource pattern".into());
             unused.push(f);
         }
-        for (m, used) in design.declared_suppressions.iter().zip(&used_metadata) {
+        for (m, used) in declared.iter().zip(&used_metadata) {
             let known = !crate::config::rules_matching(&m.rule).is_empty();
             if *used || (known && !ran(&m.rule)) {
                 continue;

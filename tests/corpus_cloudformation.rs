@@ -114,7 +114,7 @@ fn findings_on(corpus: &Path, rel: &str, parameters: &[(&str, &str)]) -> Vec<(St
     let inputs = [vpclint::ingest::Input::Path(corpus.join(rel))];
     let loaded = vpclint::ingest::load_with(&inputs, &mut std::io::empty(), &options);
     assert!(loaded.errors.is_empty(), "{rel}: {:?}", loaded.errors);
-    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+    let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
     summary(&findings)
 }
 

@@ -39,7 +39,7 @@ fn role(loaded: &Loaded, f: &Finding) -> String {
 fn findings(path: &Path) -> Vec<String> {
     let loaded = load(&[path]);
     assert!(loaded.errors.is_empty(), "{}: input errors {:?}", path.display(), loaded.errors);
-    let found = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+    let found = vpclint::check(&loaded, &vpclint::config::Config::default());
     let mut out: Vec<String> =
         found.iter().map(|f| format!("{} {} {}", f.rule.id, f.severity, role(&loaded, f))).collect();
     out.sort();

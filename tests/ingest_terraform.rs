@@ -16,7 +16,7 @@ fn fixture(rel: &str) -> std::path::PathBuf {
 fn load_value(doc: &serde_json::Value) -> (vpclint::ingest::Loaded, Vec<vpclint::rules::Finding>) {
     let text = serde_json::to_vec(doc).unwrap();
     let loaded = ingest::load(&[Input::Stdin], &mut text.as_slice());
-    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+    let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
     (loaded, findings)
 }
 
@@ -156,7 +156,7 @@ fn a_plan_links_to_an_account_dump_by_id() {
     let (_, alone) = check_dir(plan);
     assert!(alone.is_empty(), "the existing VPC's CIDR is unknown to the plan alone");
     let loaded = load(&[plan, Path::new("fixtures/examples/moto-3tier")]);
-    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+    let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
     let peer: Vec<_> = findings.iter().filter(|f| f.resource == "aws_vpc_peering_connection.prod_analytics").collect();
     assert_eq!(peer.len(), 1);
     assert!(peer[0].message.contains("10.0.0.0/16 (vpc-9af3739bc4b716148) and 10.0.64.0/18 (aws_vpc.analytics)"));

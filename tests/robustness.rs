@@ -22,8 +22,8 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn run_all(text: &[u8]) -> usize {
     let mut reader = text;
     let mut loaded = ingest::load(&[Input::Stdin], &mut reader);
-    vpclint::report::sort_errors(&loaded.design.sources, &mut loaded.errors);
-    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+    vpclint::order::sort_errors(&loaded.design.sources, &mut loaded.errors);
+    let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
     let style = human::Style { color: false, width: 80 };
     human::render_findings(&outcome, style).len()

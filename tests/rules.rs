@@ -30,7 +30,7 @@ fn check_case(id: &str, case: &Path) -> Result<(PathBuf, Loaded, Vec<Finding>), 
     if !loaded.errors.is_empty() {
         return Err(format!("{}: input errors {:?}", rel.display(), loaded.errors).into());
     }
-    let findings = vpclint::check(&loaded.design, &config_for(id));
+    let findings = vpclint::check(&loaded, &config_for(id));
     Ok((rel, loaded, findings))
 }
 

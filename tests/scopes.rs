@@ -10,7 +10,7 @@ use std::path::Path;
 fn findings_of(paths: &[&Path]) -> Vec<(String, String, String, String)> {
     let loaded = load(paths);
     assert!(loaded.errors.is_empty(), "input errors: {:?}", loaded.errors);
-    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+    let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
     let mut out: Vec<_> = findings
         .iter()
         .map(|f| {

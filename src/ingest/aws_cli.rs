@@ -4,7 +4,8 @@ mod compute;
 mod network;
 mod security;
 
-use super::{ErrorLocation, HasMeta, InputError, LoadState, Loaded};
+use super::draft::{Drafted, LinkById};
+use super::{ErrorLocation, InputError, LoadState, Loaded};
 use crate::model::net::{PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
@@ -216,47 +217,34 @@ struct Ctx<'a> {
     recognised: usize,
 }
 
-/// A resource read from a listing, waiting to be added to the design (or counted as a duplicate).
-type Pending = Box<dyn FnOnce(&mut LoadState, &mut Design) + Send>;
-
 /// What one AWS CLI file holds, read on its own (on a worker thread) and merged into the load in
 /// file order, so that the result is the same whichever thread read it.
 #[derive(Default)]
 pub(crate) struct Listing {
-    pending: Vec<Pending>,
+    /// Resources read, in listing order, to join the design when the file's turn comes.
+    drafted: Vec<Drafted>,
     errors: Vec<InputError>,
     /// Whether the file held a listing vpclint reads.
     recognised: bool,
     kinds_present: BTreeSet<ResourceKind>,
     kinds_listed: BTreeSet<crate::model::Listed>,
-    tgw_table_links: Vec<(String, String, bool)>,
-    target_registrations: Vec<(String, Target)>,
+    links: Vec<LinkById>,
     stats: Stats,
 }
 
 impl Listing {
     pub(crate) fn merge_into(self, state: &mut LoadState, loaded: &mut Loaded) {
-        let Listing {
-            pending,
-            errors,
-            recognised,
-            kinds_present,
-            kinds_listed,
-            tgw_table_links,
-            target_registrations,
-            stats,
-        } = self;
-        for add in pending {
-            add(state, &mut loaded.design);
+        let Listing { drafted, errors, recognised, kinds_present, kinds_listed, links, stats } = self;
+        for resource in drafted {
+            resource.add_to(state, &mut loaded.design);
         }
         loaded.errors.extend(errors);
         loaded.recognised += usize::from(recognised);
         let design = &mut loaded.design;
         design.kinds_present.extend(kinds_present);
         design.kinds_listed.extend(kinds_listed);
-        design.tgw_table_links.extend(tgw_table_links);
-        design.target_registrations.extend(target_registrations);
         design.stats.absorb(stats);
+        loaded.links.extend(links);
     }
 }
 
@@ -338,15 +326,8 @@ impl Ctx<'_> {
 
     /// Keep `item` for the design, unless an earlier file (or item) defined it already: that is
     /// decided when the listing is merged, in file order.
-    fn keep<T: HasMeta + Send + 'static>(
-        &mut self,
-        kind: ResourceKind,
-        item: T,
-        arena: fn(&mut Design) -> &mut Vec<T>,
-    ) {
-        self.listing.pending.push(Box::new(move |state, design| {
-            state.push_first(design, kind, item, arena);
-        }));
+    fn keep(&mut self, item: Drafted) {
+        self.listing.drafted.push(item);
     }
 }
 

@@ -15,7 +15,6 @@ mod security;
 use super::{ErrorLocation, InputError, LoadState, Loaded};
 use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};
 use crate::ingest::normalise::edit::{self, Edit};
-use crate::model::DeclaredSuppression;
 use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
 use crate::model::*;
 use crate::source::{FileId, Origin};
@@ -409,7 +408,7 @@ impl Builder<'_, '_> {
             let rule = entry.get("rule").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
             let reason = entry.get("reason").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
             match (rule, reason) {
-                (Some(rule), Some(reason)) => self.loaded.design.declared_suppressions.push(DeclaredSuppression {
+                (Some(rule), Some(reason)) => self.loaded.suppressions.push(crate::diagnostic::DeclaredSuppression {
                     resource: r.logical.to_string(),
                     file: self.file,
                     rule: rule.trim().to_string(),

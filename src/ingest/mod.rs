@@ -2,6 +2,7 @@
 
 pub mod aws_cli;
 pub mod cloudformation;
+pub(crate) mod draft;
 mod duplicate_keys;
 pub mod normalise;
 pub mod terraform;
@@ -31,6 +32,10 @@ pub struct Loaded {
     pub errors: Vec<InputError>,
     /// Documents recognised as a supported format (whatever they held).
     pub recognised: usize,
+    /// Rules the inputs themselves silence on their resources (CloudFormation `Metadata`).
+    pub suppressions: Vec<crate::diagnostic::DeclaredSuppression>,
+    /// Links between resources named by AWS id, joined once every input is read.
+    pub(crate) links: Vec<draft::LinkById>,
     /// Directories already walked (canonical paths), against symbolic link loops.
     visited_dirs: HashSet<PathBuf>,
 }
@@ -132,7 +137,7 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
             help: Some("vpclint reads the JSON output of `aws ec2 describe-*` and `aws elbv2 describe-*`, `terraform show -json`, and CloudFormation templates (JSON or YAML); run with --stats to see what was found".into()),
         });
     }
-    normalise::resolve::resolve_references(&mut loaded.design);
+    normalise::resolve::resolve_references(&mut loaded.design, std::mem::take(&mut loaded.links));
     loaded
 }
 
@@ -144,7 +149,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Loaded {
         Ok(text) => load_text(SourceFile::new(name.to_string(), None, text), &mut state, &mut loaded),
         Err(e) => loaded.errors.push(e),
     }
-    normalise::resolve::resolve_references(&mut loaded.design);
+    normalise::resolve::resolve_references(&mut loaded.design, std::mem::take(&mut loaded.links));
     loaded
 }
 

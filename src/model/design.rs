@@ -5,17 +5,6 @@ use super::{Meta, ResourceKind};
 use crate::source::{Origin, Sources};
 use std::collections::BTreeMap;
 
-/// A rule silenced on a resource by the input that defines it (a template's
-/// `Metadata: {vpclint: {ignore: [{rule, reason}]}}`): applied with the other suppressions.
-#[derive(Clone, Debug)]
-pub struct DeclaredSuppression {
-    pub resource: String,
-    pub file: crate::source::FileId,
-    pub rule: String,
-    pub reason: String,
-    pub origin: Origin,
-}
-
 /// A kind an account dump lists completely, and the account and region it covers.
 pub type Listed = (ResourceKind, Option<String>, Option<String>);
 
@@ -125,13 +114,6 @@ pub struct Design {
     /// Resources a template declares but does not create, because their condition is false:
     /// (template, logical id) → the condition. A reference to one names nothing.
     pub not_created: BTreeMap<(crate::source::FileId, String), String>,
-    /// Transit gateway route table associations and propagations read from their own listings
-    /// (table id, attachment id, is a propagation), merged into the tables once ingest is done.
-    pub tgw_table_links: Vec<(String, String, bool)>,
-    /// Targets read from `describe-target-health` listings (target group ARN, target).
-    pub target_registrations: Vec<(String, Target)>,
-    /// Rules the input itself silences on its resources (CloudFormation `Metadata`).
-    pub declared_suppressions: Vec<DeclaredSuppression>,
     pub stats: Stats,
 }
 

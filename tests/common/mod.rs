@@ -18,7 +18,7 @@ pub fn load(paths: &[&Path]) -> Loaded {
 
 pub fn check_dir(dir: &Path) -> (Loaded, Vec<Finding>) {
     let loaded = load(&[dir]);
-    let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+    let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
     (loaded, findings)
 }
 

@@ -50,7 +50,7 @@ pub(super) fn read_elbv2(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         zones,
         meta,
     };
-    c.keep(ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers);
+    c.keep(Drafted::LoadBalancer(lb));
     Ok(())
 }
 
@@ -91,14 +91,7 @@ pub(super) fn read_classic_elb(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
             });
         }
     }
-    c.listing.pending.push(Box::new(move |state, design| {
-        if state.push_first(design, ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers).is_some() {
-            design.listeners.extend(listeners);
-        } else if !listeners.is_empty() {
-            // The load balancer was loaded already, with its listeners: these repeat them.
-            *design.stats.duplicates.entry(ResourceKind::Listener).or_default() += listeners.len();
-        }
-    }));
+    c.keep(Drafted::ClassicLoadBalancer(lb, listeners));
     Ok(())
 }
 
@@ -114,7 +107,7 @@ pub(super) fn read_target_group(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         targets: Vec::new(),
         meta: c.meta(&item, "TargetGroupArn", account, region)?,
     };
-    c.keep(ResourceKind::TargetGroup, tg, |d| &mut d.target_groups);
+    c.keep(Drafted::TargetGroup(tg));
     Ok(())
 }
 
@@ -127,7 +120,7 @@ pub(super) fn read_listener(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         port: item.port("Port")?,
         meta: c.meta(&item, "ListenerArn", account, region)?,
     };
-    c.keep(ResourceKind::Listener, l, |d| &mut d.listeners);
+    c.keep(Drafted::Listener(l));
     Ok(())
 }
 
@@ -166,7 +159,7 @@ pub(super) fn read_eni(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         security_groups: security_groups.into_iter().map(Ref::new).collect(),
         meta,
     };
-    c.keep(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces);
+    c.keep(Drafted::NetworkInterface(eni));
     Ok(())
 }
 
@@ -222,7 +215,7 @@ pub(super) fn read_instance(c: &mut Ctx<'_>, item: Item<'_>, owner: Option<Strin
         state,
         meta: c.meta(&item, "InstanceId", owner, region)?,
     };
-    c.keep(ResourceKind::Instance, inst, |d| &mut d.instances);
+    c.keep(Drafted::Instance(inst));
     Ok(())
 }
 
@@ -232,7 +225,7 @@ pub(super) fn read_tgw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         state: TransitState::parse(item.str("State")?.unwrap_or_default()),
         meta: c.meta(&item, "TransitGatewayId", item.owned("OwnerId")?.or(account), region)?,
     };
-    c.keep(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways);
+    c.keep(Drafted::TransitGateway(tgw));
     Ok(())
 }
 
@@ -254,7 +247,7 @@ pub(super) fn read_tgw_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         association,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("ResourceOwnerId")?, None)?,
     };
-    c.keep(ResourceKind::TransitGatewayAttachment, att, |d| &mut d.transit_gateway_attachments);
+    c.keep(Drafted::TransitGatewayAttachment(att));
     Ok(())
 }
 
@@ -270,7 +263,7 @@ pub(super) fn read_tgw_vpc_attachment(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()
         association: None,
         meta: c.meta(&item, "TransitGatewayAttachmentId", item.owned("VpcOwnerId")?, None)?,
     };
-    c.keep(ResourceKind::TransitGatewayVpcAttachment, att, |d| &mut d.transit_gateway_vpc_attachments);
+    c.keep(Drafted::TransitGatewayVpcAttachment(att));
     Ok(())
 }
 
@@ -282,7 +275,7 @@ pub(super) fn read_tgw_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         routes: Vec::new(),
         meta: c.meta(&item, "TransitGatewayRouteTableId", None, None)?,
     };
-    c.keep(ResourceKind::TransitGatewayRouteTable, rt, |d| &mut d.transit_gateway_route_tables);
+    c.keep(Drafted::TransitGatewayRouteTable(rt));
     Ok(())
 }
 
@@ -295,7 +288,7 @@ pub(super) fn read_endpoint(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         route_tables: item.strs("RouteTableIds")?.into_iter().map(Ref::new).collect(),
         meta: c.meta(&item, "VpcEndpointId", item.owned("OwnerId")?, None)?,
     };
-    c.keep(ResourceKind::VpcEndpoint, ep, |d| &mut d.vpc_endpoints);
+    c.keep(Drafted::VpcEndpoint(ep));
     Ok(())
 }
 
@@ -310,7 +303,7 @@ pub(super) fn read_target_health(c: &mut Ctx<'_>, pointer: &str, items: &[Value<
             for d in item.objs("TargetHealthDescriptions")? {
                 if let Some(t) = d.obj("Target")? {
                     let target = Target { id: t.req_str("Id")?.to_string(), port: t.port("Port")? };
-                    c.listing.target_registrations.push((group.clone(), target));
+                    c.listing.links.push(LinkById::TargetRegistration { group: group.clone(), target });
                     *c.listing.stats.merged.entry("TargetHealthByGroup targets".into()).or_default() += 1;
                 }
             }
@@ -340,7 +333,7 @@ pub(super) fn read_tgw_links(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]
         if matches!(state.as_deref(), Some("disassociated" | "disabled" | "disabling" | "disassociating")) {
             continue;
         }
-        c.listing.tgw_table_links.push((table, attachment, propagation));
+        c.listing.links.push(LinkById::TgwTable { table, attachment, propagation });
     }
 }
 
@@ -350,6 +343,6 @@ pub(super) fn read_prefix_list(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         family: item.owned("AddressFamily")?,
         meta: c.meta(&item, "PrefixListId", item.owned("OwnerId")?, None)?,
     };
-    c.keep(ResourceKind::ManagedPrefixList, pl, |d| &mut d.managed_prefix_lists);
+    c.keep(Drafted::ManagedPrefixList(pl));
     Ok(())
 }

@@ -33,7 +33,7 @@ pub(super) fn read_vpc(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         }
     }
     let vpc = Vpc { is_default: item.bool("IsDefault")?.unwrap_or(false), cidrs, meta, undecided_blocks: Vec::new() };
-    c.keep(ResourceKind::Vpc, vpc, |d| &mut d.vpcs);
+    c.keep(Drafted::Vpc(vpc));
     Ok(())
 }
 
@@ -54,7 +54,7 @@ pub(super) fn read_subnet(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         ipv6_cidrs,
         meta,
     };
-    c.keep(ResourceKind::Subnet, subnet, |d| &mut d.subnets);
+    c.keep(Drafted::Subnet(subnet));
     Ok(())
 }
 
@@ -133,7 +133,7 @@ pub(super) fn read_route_table(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     let routes = item.objs("Routes")?.iter().map(|r| read_route(c, r)).collect::<Res<Vec<_>>>()?;
     let table =
         RouteTable { vpc: item.str("VpcId")?.map(Ref::new), main, subnets, routes, has_unknown_routes: false, meta };
-    c.keep(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
+    c.keep(Drafted::RouteTable(table));
     Ok(())
 }
 
@@ -155,7 +155,7 @@ pub(super) fn read_igw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         attachments: read_attachments(&item)?,
         meta: c.meta(&item, "InternetGatewayId", item.owned("OwnerId")?, None)?,
     };
-    c.keep(ResourceKind::InternetGateway, igw, |d| &mut d.internet_gateways);
+    c.keep(Drafted::InternetGateway(igw));
     Ok(())
 }
 
@@ -164,7 +164,7 @@ pub(super) fn read_eigw(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         attachments: read_attachments(&item)?,
         meta: c.meta(&item, "EgressOnlyInternetGatewayId", None, None)?,
     };
-    c.keep(ResourceKind::EgressOnlyInternetGateway, igw, |d| &mut d.egress_only_internet_gateways);
+    c.keep(Drafted::EgressOnlyInternetGateway(igw));
     Ok(())
 }
 
@@ -194,7 +194,7 @@ pub(super) fn read_nat(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         allocation_unknown: false,
         meta: c.meta(&item, "NatGatewayId", None, None)?,
     };
-    c.keep(ResourceKind::NatGateway, nat, |d| &mut d.nat_gateways);
+    c.keep(Drafted::NatGateway(nat));
     Ok(())
 }
 
@@ -207,7 +207,7 @@ pub(super) fn read_address(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         association_id: item.owned("AssociationId")?,
         meta: c.meta(&item, id_key, item.owned("NetworkInterfaceOwnerId")?, None)?,
     };
-    c.keep(ResourceKind::ElasticIp, eip, |d| &mut d.elastic_ips);
+    c.keep(Drafted::ElasticIp(eip));
     Ok(())
 }
 
@@ -256,6 +256,6 @@ pub(super) fn read_peering(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     meta.account = requester.owner.clone().or(meta.account);
     meta.region = requester.region.clone().or(meta.region);
     let pcx = PeeringConnection { meta, status: PeeringState::parse(&status), requester, accepter };
-    c.keep(ResourceKind::PeeringConnection, pcx, |d| &mut d.peering_connections);
+    c.keep(Drafted::PeeringConnection(pcx));
     Ok(())
 }

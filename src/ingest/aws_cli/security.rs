@@ -56,7 +56,7 @@ pub(super) fn read_sg(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         egress: read_sg_rules(c, &item, "IpPermissionsEgress")?,
         meta: c.meta(&item, "GroupId", item.owned("OwnerId")?, None)?,
     };
-    c.keep(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups);
+    c.keep(Drafted::SecurityGroup(sg));
     Ok(())
 }
 
@@ -130,6 +130,6 @@ pub(super) fn read_nacl(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         has_unknown_entries: false,
         meta: c.meta(&item, "NetworkAclId", item.owned("OwnerId")?, None)?,
     };
-    c.keep(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
+    c.keep(Drafted::NetworkAcl(nacl));
     Ok(())
 }

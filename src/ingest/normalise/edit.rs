@@ -3,6 +3,7 @@
 //! document names them (a logical id, an address) and looked up among that document's resources.
 
 use crate::ingest::Loaded;
+use crate::ingest::draft::LinkById;
 use crate::model::net::Family;
 use crate::model::{
     Design, GatewayAttachment, Meta, NaclEntry, Ref, Route, RouteState, SgRule, Target, TargetKind, VpcCidr,
@@ -249,7 +250,11 @@ pub fn apply(loaded: &mut Loaded, document: FileId, edits: Vec<Edit>) -> Applied
                         list.push(crate::model::AttachmentRef::new(att));
                     }
                     // A table outside the document, by its id: joined once every input is read.
-                    None => d.tgw_table_links.extend(table.map(|t| (t, att, propagation))),
+                    None => loaded.links.extend(table.map(|table| LinkById::TgwTable {
+                        table,
+                        attachment: att,
+                        propagation,
+                    })),
                 }
             }
             Edit::TgwRoute { table, cidr, attachment } => {

@@ -1,6 +1,7 @@
 //! Every reference by id becomes an arena index, once, after all inputs are read: in the
 //! referring document first, then the same account and region, then the only candidate.
 
+use crate::ingest::draft::LinkById;
 use crate::model::{AttachmentId, AttachmentRef, Design, Id, Ref, ResourceKind, TargetId, TargetKind};
 use crate::source::FileId;
 use std::collections::{BTreeMap, HashMap};
@@ -51,10 +52,10 @@ fn pick<A>(index: &Index, r: &mut Ref<A>, scope: &Scope) {
 }
 
 /// Resolve every [`Ref`] to an arena index, preferring a resource of the same account and region.
-pub(crate) fn resolve_references(design: &mut Design) {
+pub(crate) fn resolve_references(design: &mut Design, links: Vec<LinkById>) {
     let unresolved = resolve_placements(design);
     resolve_links(design);
-    merge_listed_links(design);
+    merge_links_by_id(design, links);
     resolve_groups_and_attachments(design);
     let vpcs = index(design.vpcs.iter().map(|v| &v.meta));
     design.stats.unresolved = unresolved;
@@ -198,21 +199,25 @@ fn target_id(kind: TargetKind, i: usize) -> Option<TargetId> {
 
 /// Links read from listings of their own (target health, transit gateway table associations and
 /// propagations), merged into the resources they name.
-fn merge_listed_links(design: &mut Design) {
+fn merge_links_by_id(design: &mut Design, links: Vec<LinkById>) {
     let lbs = index(design.load_balancers.iter().map(|l| &l.meta));
     let groups = index(design.target_groups.iter().map(|t| &t.meta));
-    for (arn, target) in std::mem::take(&mut design.target_registrations) {
-        if let Some(&(_, _, _, g)) = groups.get(&arn).and_then(|v| v.first()) {
-            design.target_groups[g].targets.push(target);
-        }
-    }
     let tgw_tables = index(design.transit_gateway_route_tables.iter().map(|t| &t.meta));
-    for (table, attachment, propagation) in std::mem::take(&mut design.tgw_table_links) {
-        if let Some(&(_, _, _, t)) = tgw_tables.get(&table).and_then(|v| v.first()) {
-            let rt = &mut design.transit_gateway_route_tables[t];
-            let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
-            if !list.iter().any(|r| r.id == attachment) {
-                list.push(AttachmentRef::new(attachment));
+    for link in links {
+        match link {
+            LinkById::TargetRegistration { group, target } => {
+                if let Some(&(_, _, _, g)) = groups.get(&group).and_then(|v| v.first()) {
+                    design.target_groups[g].targets.push(target);
+                }
+            }
+            LinkById::TgwTable { table, attachment, propagation } => {
+                if let Some(&(_, _, _, t)) = tgw_tables.get(&table).and_then(|v| v.first()) {
+                    let rt = &mut design.transit_gateway_route_tables[t];
+                    let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
+                    if !list.iter().any(|r| r.id == attachment) {
+                        list.push(AttachmentRef::new(attachment));
+                    }
+                }
             }
         }
     }
