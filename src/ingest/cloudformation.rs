@@ -13,6 +13,7 @@ mod network;
 mod security;
 
 use super::{ErrorLocation, InputError, LoadState, Loaded};
+use crate::ingest::normalise::DocumentStart;
 use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};
 use crate::ingest::normalise::edit::{self, Edit};
 use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
@@ -132,6 +133,8 @@ impl Res<'_> {
 }
 
 struct Builder<'t, 's> {
+    /// Where the template's resources start in the design's arenas.
+    start: DocumentStart,
     file: FileId,
     template: &'t Template<'t>,
     state: &'s mut LoadState,
@@ -189,6 +192,7 @@ pub(crate) fn load_document(
         }
     };
     let mut b = Builder {
+        start: DocumentStart::of(&loaded.design),
         file,
         template: &template,
         state,

@@ -7,6 +7,7 @@
 //! `each.key`. What cannot be determined stays Unknown, which rules treat as "do not judge".
 
 use super::{ErrorLocation, HasMeta, InputError, LoadState, Loaded};
+use crate::ingest::normalise::DocumentStart;
 use crate::ingest::normalise::defaults::{self, Created, NewAttachment, NewTransitGateway};
 use crate::ingest::normalise::edit::{self, Edit};
 use crate::model::net::{Family, PortRange, Protocol, parse_cidr};
@@ -172,6 +173,7 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
     }
 
     let mut b = Builder {
+        start: DocumentStart::of(&loaded.design),
         plan: &plan,
         state,
         loaded,
@@ -191,6 +193,8 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
 }
 
 struct Builder<'p, 'a, 's> {
+    /// Where the plan's resources start in the design's arenas.
+    start: DocumentStart,
     plan: &'p Plan<'a>,
     state: &'s mut LoadState,
     loaded: &'s mut Loaded,

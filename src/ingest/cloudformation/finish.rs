@@ -14,9 +14,9 @@ impl Builder<'_, '_> {
                 .collect(),
             ..Created::default()
         };
-        defaults::create(self.state, self.loaded, self.file, &created);
+        defaults::create(self.state, self.loaded, self.file, &self.start, &created);
 
-        let applied = edit::apply(self.loaded, self.file, std::mem::take(&mut self.pending));
+        let applied = edit::apply(self.loaded, self.file, &self.start, std::mem::take(&mut self.pending));
         created.nacl_associated = applied.nacl_associated;
         created.tgw_associated = applied.tgw_associated;
         created.attachments = std::mem::take(&mut self.tgw_attachments)
@@ -25,7 +25,7 @@ impl Builder<'_, '_> {
                 Some(NewAttachment { id, transit_gateway: tgw.known()?, associate: true, propagate: true })
             })
             .collect();
-        defaults::link(self.loaded, self.file, &created);
+        defaults::link(self.loaded, self.file, &self.start, &created);
         let d = &mut self.loaded.design;
         // Elastic IPs a NAT gateway, a load balancer mapping or an instance takes by allocation
         // are in use even without an association.

@@ -7,6 +7,7 @@
 //! network ACL association uses the default one. A transit gateway that associates or propagates by
 //! default gets a default route table, which its attachments join unless told otherwise.
 
+use super::DocumentStart;
 use crate::ingest::{LoadState, Loaded};
 use crate::model::net::{Family, Protocol};
 use crate::model::{
@@ -63,21 +64,25 @@ pub struct Created {
 }
 
 /// The created VPCs of `document`, by id.
-fn created_vpcs(loaded: &Loaded, document: FileId, created: &Created) -> HashMap<String, usize> {
-    loaded
-        .design
-        .vpcs
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.meta.document == Some(document) && created.vpcs.contains(&v.meta.id))
+fn created_vpcs(loaded: &Loaded, document: FileId, start: &DocumentStart, created: &Created) -> HashMap<String, usize> {
+    let wanted: HashSet<&String> = created.vpcs.iter().collect();
+    start
+        .since(ResourceKind::Vpc, &loaded.design.vpcs)
+        .filter(|(_, v)| v.meta.document == Some(document) && wanted.contains(&v.meta.id))
         .map(|(i, v)| (v.meta.id.clone(), i))
         .collect()
 }
 
 /// Add the resources AWS creates implicitly to those of `document` (before the document's edits
 /// apply, since they may change them: a template's entry in `!GetAtt Vpc.DefaultNetworkAcl`).
-pub(crate) fn create(state: &mut LoadState, loaded: &mut Loaded, document: FileId, created: &Created) {
-    let vpcs = created_vpcs(loaded, document, created);
+pub(crate) fn create(
+    state: &mut LoadState,
+    loaded: &mut Loaded,
+    document: FileId,
+    start: &DocumentStart,
+    created: &Created,
+) {
+    let vpcs = created_vpcs(loaded, document, start, created);
     let mut ids: Vec<&String> = vpcs.keys().collect();
     ids.sort();
     for id in ids {
@@ -97,16 +102,30 @@ pub(crate) fn create(state: &mut LoadState, loaded: &mut Loaded, document: FileI
             push(state, loaded, ResourceKind::SecurityGroup, group, |d| &mut d.security_groups);
         }
     }
-    transit_gateway_tables(state, loaded, document, created);
+    transit_gateway_tables(state, loaded, document, start, created);
 }
 
 /// Once the document's edits apply: local routes in every table, the default network ACL for
 /// subnets without an association, attachments joining their gateway's default table.
-pub(crate) fn link(loaded: &mut Loaded, document: FileId, created: &Created) {
-    let vpcs = created_vpcs(loaded, document, created);
-    local_routes(loaded, document, &vpcs);
-    default_nacl_fallback(loaded, document, &vpcs, &created.nacl_associated);
-    join_transit_gateway_tables(loaded, document, created);
+pub(crate) fn link(loaded: &mut Loaded, document: FileId, start: &DocumentStart, created: &Created) {
+    let vpcs = created_vpcs(loaded, document, start, created);
+    let own = Own { document, start };
+    local_routes(loaded, own, &vpcs);
+    default_nacl_fallback(loaded, own, &vpcs, &created.nacl_associated);
+    join_transit_gateway_tables(loaded, own, created);
+}
+
+/// A document and where its resources start.
+#[derive(Clone, Copy)]
+struct Own<'s> {
+    document: FileId,
+    start: &'s DocumentStart,
+}
+
+impl Own<'_> {
+    fn first(&self, kind: ResourceKind) -> usize {
+        self.start.of_kind(kind)
+    }
 }
 
 fn push<T: crate::ingest::HasMeta>(
@@ -183,9 +202,10 @@ fn default_group(vpc: &Meta, ipv6: bool) -> SecurityGroup {
 }
 
 /// Every table of a created VPC routes each of the VPC's blocks locally, first.
-fn local_routes(loaded: &mut Loaded, document: FileId, vpcs: &HashMap<String, usize>) {
+fn local_routes(loaded: &mut Loaded, own: Own<'_>, vpcs: &HashMap<String, usize>) {
     let d = &mut loaded.design;
-    for table in d.route_tables.iter_mut().filter(|t| t.meta.document == Some(document)) {
+    let from = own.first(ResourceKind::RouteTable).min(d.route_tables.len());
+    for table in d.route_tables[from..].iter_mut().filter(|t| t.meta.document == Some(own.document)) {
         let Some(&v) = table.vpc.as_ref().and_then(|r| vpcs.get(&r.id)) else { continue };
         let mut routes: Vec<Route> = d.vpcs[v]
             .cidrs
@@ -207,21 +227,22 @@ fn local_routes(loaded: &mut Loaded, document: FileId, vpcs: &HashMap<String, us
 /// Subnets of a created VPC without an explicit network ACL association use its default one.
 fn default_nacl_fallback(
     loaded: &mut Loaded,
-    document: FileId,
+    own: Own<'_>,
     vpcs: &HashMap<String, usize>,
     associated: &HashSet<String>,
 ) {
     let d = &mut loaded.design;
     let mut defaults: HashMap<String, usize> = HashMap::new();
-    for (i, n) in d.network_acls.iter().enumerate() {
+    for (i, n) in own.start.since(ResourceKind::NetworkAcl, &d.network_acls) {
         if n.is_default
-            && n.meta.document == Some(document)
+            && n.meta.document == Some(own.document)
             && let Some(v) = n.vpc.as_ref().filter(|v| vpcs.contains_key(&v.id))
         {
             defaults.entry(v.id.clone()).or_insert(i);
         }
     }
-    for s in d.subnets.iter().filter(|s| s.meta.document == Some(document)) {
+    let from = own.first(ResourceKind::Subnet).min(d.subnets.len());
+    for s in d.subnets[from..].iter().filter(|s| s.meta.document == Some(own.document)) {
         if associated.contains(&s.meta.id) {
             continue;
         }
@@ -235,13 +256,21 @@ fn default_nacl_fallback(
 }
 
 /// Default route tables of created transit gateways that associate or propagate by default.
-fn transit_gateway_tables(state: &mut LoadState, loaded: &mut Loaded, document: FileId, created: &Created) {
+fn transit_gateway_tables(
+    state: &mut LoadState,
+    loaded: &mut Loaded,
+    document: FileId,
+    start: &DocumentStart,
+    created: &Created,
+) {
     for tgw in &created.transit_gateways {
         if tgw.associate != Some(true) && tgw.propagate != Some(true) {
             continue;
         }
-        let d = &loaded.design;
-        let Some(owner) = d.transit_gateways.iter().find(|t| t.meta.document == Some(document) && t.meta.id == tgw.id)
+        let Some(meta) = start
+            .since(ResourceKind::TransitGateway, &loaded.design.transit_gateways)
+            .find(|(_, t)| t.meta.document == Some(document) && t.meta.id == tgw.id)
+            .map(|(_, owner)| implicit_meta(&owner.meta, DEFAULT_TGW_TABLE))
         else {
             continue;
         };
@@ -250,18 +279,18 @@ fn transit_gateway_tables(state: &mut LoadState, loaded: &mut Loaded, document: 
             associations: Vec::new(),
             propagations: Vec::new(),
             routes: Vec::new(),
-            meta: implicit_meta(&owner.meta, DEFAULT_TGW_TABLE),
+            meta,
         };
         push(state, loaded, ResourceKind::TransitGatewayRouteTable, table, |d| &mut d.transit_gateway_route_tables);
     }
 }
 
 /// Attachments join their created gateway's default table, unless associated explicitly or told not to.
-fn join_transit_gateway_tables(loaded: &mut Loaded, document: FileId, created: &Created) {
+fn join_transit_gateway_tables(loaded: &mut Loaded, own: Own<'_>, created: &Created) {
     let d = &mut loaded.design;
     let mut tables: HashMap<String, usize> = HashMap::new();
-    for (i, t) in d.transit_gateway_route_tables.iter().enumerate() {
-        if t.meta.document == Some(document) {
+    for (i, t) in own.start.since(ResourceKind::TransitGatewayRouteTable, &d.transit_gateway_route_tables) {
+        if t.meta.document == Some(own.document) {
             tables.entry(t.meta.id.clone()).or_insert(i);
         }
     }

@@ -2,11 +2,12 @@
 //! format writes them, applied in one place once their document is read. Targets are named as the
 //! document names them (a logical id, an address) and looked up among that document's resources.
 
-use crate::ingest::Loaded;
+use super::DocumentStart;
 use crate::ingest::draft::LinkById;
+use crate::ingest::{HasMeta, Loaded};
 use crate::model::net::Family;
 use crate::model::{
-    Design, GatewayAttachment, Meta, NaclEntry, Ref, Route, RouteState, SgRule, Target, TargetKind, VpcCidr,
+    Design, GatewayAttachment, NaclEntry, Ref, ResourceKind, Route, RouteState, SgRule, Target, TargetKind, VpcCidr,
 };
 use crate::source::FileId;
 use ipnet::IpNet;
@@ -101,11 +102,16 @@ pub struct Applied {
 }
 
 /// The document's resources of one arena by id (the first of a repeated id).
-fn index<'a>(metas: impl Iterator<Item = &'a Meta>, document: FileId) -> HashMap<String, usize> {
+fn index<'a, T: HasMeta + 'a>(
+    start: &DocumentStart,
+    kind: ResourceKind,
+    items: &'a [T],
+    document: FileId,
+) -> HashMap<String, usize> {
     let mut out = HashMap::new();
-    for (i, m) in metas.enumerate() {
-        if m.document == Some(document) {
-            out.entry(m.id.clone()).or_insert(i);
+    for (i, x) in start.since(kind, items) {
+        if x.meta().document == Some(document) {
+            out.entry(x.meta().id.clone()).or_insert(i);
         }
     }
     out
@@ -125,22 +131,22 @@ struct Indexes {
 }
 
 impl Indexes {
-    fn of(d: &Design, document: FileId) -> Indexes {
-        let listener_lbs = d
-            .listeners
-            .iter()
-            .filter(|l| l.meta.document == Some(document))
-            .filter_map(|l| Some((l.meta.id.clone(), l.load_balancer.as_ref()?.id.clone())))
+    fn of(d: &Design, start: &DocumentStart, document: FileId) -> Indexes {
+        use ResourceKind as K;
+        let listener_lbs = start
+            .since(K::Listener, &d.listeners)
+            .filter(|(_, l)| l.meta.document == Some(document))
+            .filter_map(|(_, l)| Some((l.meta.id.clone(), l.load_balancer.as_ref()?.id.clone())))
             .collect();
         Indexes {
-            vpcs: index(d.vpcs.iter().map(|x| &x.meta), document),
-            tables: index(d.route_tables.iter().map(|x| &x.meta), document),
-            nacls: index(d.network_acls.iter().map(|x| &x.meta), document),
-            groups: index(d.security_groups.iter().map(|x| &x.meta), document),
-            igws: index(d.internet_gateways.iter().map(|x| &x.meta), document),
-            eips: index(d.elastic_ips.iter().map(|x| &x.meta), document),
-            target_groups: index(d.target_groups.iter().map(|x| &x.meta), document),
-            tgw_tables: index(d.transit_gateway_route_tables.iter().map(|x| &x.meta), document),
+            vpcs: index(start, K::Vpc, &d.vpcs, document),
+            tables: index(start, K::RouteTable, &d.route_tables, document),
+            nacls: index(start, K::NetworkAcl, &d.network_acls, document),
+            groups: index(start, K::SecurityGroup, &d.security_groups, document),
+            igws: index(start, K::InternetGateway, &d.internet_gateways, document),
+            eips: index(start, K::ElasticIp, &d.elastic_ips, document),
+            target_groups: index(start, K::TargetGroup, &d.target_groups, document),
+            tgw_tables: index(start, K::TransitGatewayRouteTable, &d.transit_gateway_route_tables, document),
             listener_lbs,
         }
     }
@@ -153,8 +159,8 @@ fn at(map: &HashMap<String, usize>, name: &Option<String>) -> Option<usize> {
 /// Apply a document's edits to its resources; an edit whose target the document does not hold
 /// changes nothing (an existing resource, judged by the dump that lists it), except transit
 /// gateway table links, which join a table by id once every input is read.
-pub fn apply(loaded: &mut Loaded, document: FileId, edits: Vec<Edit>) -> Applied {
-    let ix = Indexes::of(&loaded.design, document);
+pub fn apply(loaded: &mut Loaded, document: FileId, start: &DocumentStart, edits: Vec<Edit>) -> Applied {
+    let ix = Indexes::of(&loaded.design, start, document);
     let mut applied = Applied::default();
     let d = &mut loaded.design;
     for edit in edits {

@@ -6,7 +6,7 @@ use super::*;
 impl Builder<'_, '_, '_> {
     pub(super) fn finish(mut self) {
         let pending = std::mem::take(&mut self.pending);
-        let applied = edit::apply(self.loaded, self.plan.file, pending);
+        let applied = edit::apply(self.loaded, self.plan.file, &self.start, pending);
         let edit::Applied { fed_tables, fed_nacls, nacl_associated, tgw_associated, main_vpcs } = applied;
         for &t in &self.maybe_dynamic_tables {
             if !fed_tables.contains(&t) {
@@ -19,8 +19,8 @@ impl Builder<'_, '_, '_> {
             }
         }
         let created = self.created(main_vpcs, tgw_associated, nacl_associated);
-        defaults::create(self.state, self.loaded, self.plan.file, &created);
-        defaults::link(self.loaded, self.plan.file, &created);
+        defaults::create(self.state, self.loaded, self.plan.file, &self.start, &created);
+        defaults::link(self.loaded, self.plan.file, &self.start, &created);
     }
 
     /// What the plan creates that AWS adds to, for the shared defaults.
