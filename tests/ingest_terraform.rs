@@ -161,3 +161,31 @@ fn a_plan_links_to_an_account_dump_by_id() {
     assert_eq!(peer.len(), 1);
     assert!(peer[0].message.contains("10.0.0.0/16 (vpc-9af3739bc4b716148) and 10.0.64.0/18 (aws_vpc.analytics)"));
 }
+
+#[test]
+fn resources_only_in_planned_values_and_changes_without_address_are_not_dropped() {
+    let doc = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+             "values": {"cidr_block": "10.0.0.0/16"}},
+            {"address": "aws_vpc.other", "mode": "managed", "type": "aws_vpc", "name": "other",
+             "values": {"cidr_block": "10.1.0.0/16"}}
+        ]}},
+        "resource_changes": [
+            {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+             "change": {"actions": ["create"], "after": {"cidr_block": "10.0.0.0/16"}}},
+            {"mode": "managed", "type": "aws_subnet", "name": "a", "index": "x",
+             "change": {"actions": ["create"], "after": {"cidr_block": "10.0.1.0/24", "vpc_id": "vpc-1"}}},
+            {"mode": "managed", "change": {"actions": ["create"], "after": {}}}
+        ]
+    });
+    let (loaded, _) = load_value(&doc);
+    let d = &loaded.design;
+    let vpcs: Vec<&str> = d.vpcs.iter().map(|v| v.meta.id.as_str()).collect();
+    assert_eq!(vpcs, ["aws_vpc.main", "aws_vpc.other"], "a resource only in planned_values is modelled");
+    let subnets: Vec<&str> = d.subnets.iter().map(|s| s.meta.id.as_str()).collect();
+    assert_eq!(subnets, [r#"aws_subnet.a["x"]"#], "a change without address gets the address Terraform writes");
+    assert_eq!(loaded.errors.len(), 1, "{:?}", loaded.errors);
+    assert!(loaded.errors[0].message.contains("without `address`"), "{}", loaded.errors[0].message);
+}

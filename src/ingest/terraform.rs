@@ -17,11 +17,13 @@ use ipnet::IpNet;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
+mod document;
 mod finish;
 mod network;
 mod plan;
 mod security;
 
+pub(crate) use document::load_document;
 use plan::*;
 
 /// Whether a parsed document is Terraform JSON output.
@@ -31,165 +33,6 @@ pub fn detect(root: &serde_json_borrow::Value<'_>) -> bool {
         || root.contains_key("resource_changes")
         || (root.contains_key("format_version")
             && root.get("values").and_then(|v| v.as_object()).is_some_and(|v| v.contains_key("root_module")))
-}
-
-/// Read one Terraform JSON document (plan or state) into the design.
-pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut LoadState, loaded: &mut Loaded) {
-    let mut plan = Plan {
-        file,
-        resources: Vec::new(),
-        by_address: HashMap::new(),
-        instances: HashMap::new(),
-        by_aws_id: HashMap::new(),
-        modules: HashMap::new(),
-        config_resources: HashMap::new(),
-        referenced: std::cell::OnceCell::new(),
-        data_ids: HashMap::new(),
-        root_variables: root.get("variables").and_then(Value::as_object),
-        region: root
-            .get("configuration")
-            .and_then(|c| c.pointer("/provider_config/aws/expressions/region/constant_value"))
-            .and_then(Value::as_str)
-            .map(str::to_string),
-    };
-    if let Some(cfg) = root.get("configuration").and_then(|c| c.get("root_module")) {
-        walk_config(cfg, String::new(), &mut plan.modules);
-        for (path, module) in &plan.modules {
-            for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
-                if let Some(address) = r.get("address").and_then(Value::as_str) {
-                    plan.config_resources.entry((path.clone(), address.to_string())).or_insert(r);
-                }
-            }
-        }
-    }
-
-    // Where each resource is written: planned_values (plan) or values (state).
-    let mut planned: Vec<(String, &Value)> = Vec::new();
-    if let Some(m) = root.get("planned_values").and_then(|p| p.get("root_module")) {
-        walk_values(m, "/planned_values/root_module".into(), &mut planned);
-    } else if let Some(m) = root.get("values").and_then(|p| p.get("root_module")) {
-        walk_values(m, "/values/root_module".into(), &mut planned);
-    }
-    let planned_by_address: HashMap<&str, (String, &Value)> = planned
-        .iter()
-        .filter_map(|(p, r)| r.get("address").and_then(Value::as_str).map(|a| (a, (p.clone(), *r))))
-        .collect();
-    // Data sources recorded in the prior state or planned values give ids to references.
-    let mut prior: Vec<(String, &Value)> = Vec::new();
-    if let Some(m) = root.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
-        walk_values(m, "/prior_state/values/root_module".into(), &mut prior);
-    }
-    for (_, r) in prior.iter().chain(planned.iter()) {
-        if r.get("mode").and_then(Value::as_str) == Some("data")
-            && let (Some(a), Some(id)) =
-                (r.get("address").and_then(Value::as_str), r.pointer("/values/id").and_then(Value::as_str))
-        {
-            plan.data_ids.insert(a.to_string(), id.to_string());
-        }
-    }
-
-    let mut seen_data: HashMap<String, ()> = HashMap::new();
-    let mut count_data = |loaded: &mut Loaded, rtype: &str, address: &str| {
-        if seen_data.insert(address.to_string(), ()).is_none() {
-            *loaded.design.stats.data_sources.entry(rtype.to_string()).or_default() += 1;
-        }
-    };
-
-    match root.get("resource_changes").and_then(Value::as_array) {
-        Some(changes) => {
-            for (i, rc) in changes.iter().enumerate() {
-                let Some(address) = rc.get("address").and_then(Value::as_str) else { continue };
-                let rtype = rc.get("type").and_then(Value::as_str).unwrap_or_default();
-                if rc.get("mode").and_then(Value::as_str) == Some("data") {
-                    count_data(loaded, rtype, address);
-                    continue;
-                }
-                let change = rc.get("change");
-                let actions: Vec<&str> = change
-                    .and_then(|c| c.get("actions"))
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                if actions == ["delete"] {
-                    loaded.design.stats.destroyed += 1;
-                    continue;
-                }
-                let unknown = change.and_then(|c| c.get("after_unknown"));
-                let (pointer, values, values_key) = match planned_by_address.get(address) {
-                    Some((p, r)) => (p.clone(), r.get("values").unwrap_or(&Value::Null), "values"),
-                    None => (
-                        format!("/resource_changes/{i}"),
-                        change.and_then(|c| c.get("after")).unwrap_or(&Value::Null),
-                        "change/after",
-                    ),
-                };
-                plan.resources.push(Res {
-                    address: address.to_string(),
-                    module: parse_module_address(rc.get("module_address").and_then(Value::as_str).unwrap_or("")),
-                    rtype: rtype.to_string(),
-                    name: rc.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
-                    index: rc.get("index"),
-                    values,
-                    unknown,
-                    pointer,
-                    values_key,
-                });
-            }
-        }
-        None => {
-            for (pointer, r) in &planned {
-                let Some(address) = r.get("address").and_then(Value::as_str) else { continue };
-                let rtype = r.get("type").and_then(Value::as_str).unwrap_or_default();
-                if r.get("mode").and_then(Value::as_str) == Some("data") {
-                    count_data(loaded, rtype, address);
-                    continue;
-                }
-                let module_address =
-                    address.rfind(&format!("{rtype}.")).map(|i| address[..i].trim_end_matches('.')).unwrap_or("");
-                plan.resources.push(Res {
-                    address: address.to_string(),
-                    module: parse_module_address(module_address),
-                    rtype: rtype.to_string(),
-                    name: r.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
-                    index: r.get("index"),
-                    values: r.get("values").unwrap_or(&Value::Null),
-                    unknown: None,
-                    pointer: pointer.clone(),
-                    values_key: "values",
-                });
-            }
-        }
-    }
-    for (i, r) in plan.resources.iter().enumerate() {
-        plan.by_address.insert(r.address.clone(), i);
-        let base = format!("{}{}.{}", module_prefix(&r.module), r.rtype, r.name);
-        plan.instances.entry(base).or_default().push(r.address.clone());
-        if let Some(id) = r.values.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()) {
-            plan.by_aws_id.insert(id.to_string(), r.address.clone());
-        }
-    }
-    for v in plan.instances.values_mut() {
-        v.sort();
-    }
-
-    let mut b = Builder {
-        start: DocumentStart::of(&loaded.design),
-        plan: &plan,
-        state,
-        loaded,
-        tables: HashMap::new(),
-        nacls: HashMap::new(),
-        vpcs: HashMap::new(),
-        sgs: HashMap::new(),
-        pending: Vec::new(),
-        last_pushed: None,
-        maybe_dynamic_tables: Vec::new(),
-        maybe_dynamic_nacls: Vec::new(),
-    };
-    for i in 0..plan.resources.len() {
-        b.resource(i);
-    }
-    b.finish();
 }
 
 struct Builder<'p, 'a, 's> {
