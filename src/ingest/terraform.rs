@@ -17,6 +17,7 @@ use ipnet::IpNet;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
+mod compute;
 mod document;
 mod finish;
 mod network;
@@ -165,40 +166,8 @@ impl Builder<'_, '_, '_> {
             "aws_subnet" | "aws_default_subnet" => self.subnet(r),
             "aws_route_table" | "aws_default_route_table" => self.route_table(r),
             "aws_route" => self.route(r),
-            "aws_route_table_association" => {
-                let table = plan.link(r, "route_table_id", &["aws_route_table", "aws_default_route_table"]);
-                let subnet = plan.link(r, "subnet_id", SUBNET);
-                let origin = self.attr_origin(r, "subnet_id");
-                self.pending.push(Edit::TableAssociation { table: table.first(), subnet: subnet.first(), origin });
-                None
-            }
-            "aws_main_route_table_association" => {
-                let table = plan.link(r, "route_table_id", &["aws_route_table"]);
-                let vpc = plan.link(r, "vpc_id", VPC);
-                self.pending.push(Edit::MainAssociation { table: table.first(), vpc: vpc.first() });
-                None
-            }
             "aws_internet_gateway" | "aws_egress_only_internet_gateway" => self.igw(r),
-            "aws_internet_gateway_attachment" => {
-                let igw = plan.link(r, "internet_gateway_id", &["aws_internet_gateway"]);
-                let vpc = plan.link(r, "vpc_id", VPC);
-                self.pending.push(Edit::GatewayAttachment { igw: igw.first(), vpc: vpc.first() });
-                None
-            }
             "aws_nat_gateway" => self.nat(r),
-            "aws_eip" => {
-                let eip = ElasticIp {
-                    public_ip: Self::str(r, "public_ip").map(str::to_string),
-                    network_interface: Self::str(r, "network_interface").map(str::to_string),
-                    instance: Self::str(r, "instance").map(str::to_string),
-                    association_id: Self::str(r, "association_id").map(str::to_string).or_else(|| {
-                        let assigned = ["instance", "network_interface"].iter().any(|a| plan.writes(r, a));
-                        (assigned || plan.is_referenced(r)).then(|| "(referenced in the configuration)".to_string())
-                    }),
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::ElasticIp, eip, |d| &mut d.elastic_ips)
-            }
             "aws_vpc_peering_connection" => self.peering(r),
             "aws_security_group" | "aws_default_security_group" => self.security_group(r),
             "aws_security_group_rule"
@@ -206,138 +175,18 @@ impl Builder<'_, '_, '_> {
             | "aws_vpc_security_group_egress_rule" => self.sg_rule(r),
             "aws_network_acl" | "aws_default_network_acl" => self.nacl(r),
             "aws_network_acl_rule" => self.nacl_rule(r),
-            "aws_network_acl_association" => {
-                let nacl = plan.link(r, "network_acl_id", &["aws_network_acl"]);
-                let subnet = plan.link(r, "subnet_id", SUBNET);
-                let origin = self.attr_origin(r, "subnet_id");
-                self.pending.push(Edit::NaclAssociation { nacl: nacl.first(), subnet: subnet.first(), origin });
-                None
-            }
             "aws_lb" | "aws_alb" | "aws_elb" => self.load_balancer(r),
-            "aws_lb_listener" | "aws_alb_listener" => {
-                let l = Listener {
-                    load_balancer: Self::link_ref(&plan.link(r, "load_balancer_arn", &["aws_lb", "aws_alb"])),
-                    protocol: Self::str(r, "protocol").map(str::to_string),
-                    port: r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::Listener, l, |d| &mut d.listeners)
-            }
-            "aws_lb_target_group" | "aws_alb_target_group" => {
-                let tg = TargetGroup {
-                    vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
-                    protocol: Self::str(r, "protocol").map(str::to_string),
-                    port: r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
-                    load_balancers: Vec::new(),
-                    target_type: Self::str(r, "target_type").map(str::to_string),
-                    targets: Vec::new(),
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::TargetGroup, tg, |d| &mut d.target_groups)
-            }
-            "aws_instance" => {
-                let inst = Instance {
-                    vpc: None,
-                    subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
-                    private_ip: Self::str(r, "private_ip").map(str::to_string),
-                    // `associate_public_ip_address` makes one; its value is only known after apply.
-                    public_ip: Self::str(r, "public_ip").map(str::to_string).or_else(|| {
-                        (r.values.get("associate_public_ip_address") == Some(&Value::Bool(true)))
-                            .then(|| "(assigned at launch)".to_string())
-                    }),
-                    public_ip_unknown: false,
-                    security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).refs(),
-                    state: InstanceState::Planned,
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::Instance, inst, |d| &mut d.instances)
-            }
-            "aws_network_interface" => {
-                let eni = NetworkInterface {
-                    vpc: None,
-                    subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
-                    private_ips: Vec::new(),
-                    public_ip: None,
-                    security_groups: plan.link(r, "security_groups", &["aws_security_group"]).refs(),
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::NetworkInterface, eni, |d| &mut d.network_interfaces)
-            }
-            "aws_ec2_transit_gateway" => {
-                let tgw = TransitGateway { state: TransitState::Planned, meta: self.meta(r) };
-                self.push(ResourceKind::TransitGateway, tgw, |d| &mut d.transit_gateways)
-            }
-            "aws_ec2_transit_gateway_vpc_attachment" => {
-                let att = TransitGatewayAttachment {
-                    transit_gateway: Self::link_ref(&plan.link(r, "transit_gateway_id", &["aws_ec2_transit_gateway"])),
-                    resource_type: Some("vpc".into()),
-                    resource_id: None,
-                    vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
-                    subnets: plan.link(r, "subnet_ids", SUBNET).refs(),
-                    state: TransitState::Planned,
-                    association: None,
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::TransitGatewayVpcAttachment, att, |d| &mut d.transit_gateway_vpc_attachments)
-            }
-            "aws_ec2_transit_gateway_route_table" => {
-                let rt = TransitGatewayRouteTable {
-                    transit_gateway: Self::link_ref(&plan.link(r, "transit_gateway_id", &["aws_ec2_transit_gateway"])),
-                    associations: Vec::new(),
-                    propagations: Vec::new(),
-                    routes: Vec::new(),
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::TransitGatewayRouteTable, rt, |d| &mut d.transit_gateway_route_tables)
-            }
-            "aws_vpc_endpoint" => {
-                let ep = VpcEndpoint {
-                    vpc: Self::link_ref(&plan.link(r, "vpc_id", VPC)),
-                    endpoint_type: Self::str(r, "vpc_endpoint_type").map(str::to_string),
-                    service_name: Self::str(r, "service_name").map(str::to_string),
-                    subnets: plan.link(r, "subnet_ids", SUBNET).refs(),
-                    route_tables: plan.link(r, "route_table_ids", &["aws_route_table"]).refs(),
-                    meta: self.meta(r),
-                };
-                self.push(ResourceKind::VpcEndpoint, ep, |d| &mut d.vpc_endpoints)
-            }
-            "aws_eip_association" => {
-                let eip = plan.link(r, "allocation_id", &["aws_eip"]);
-                let instance = plan.link(r, "instance_id", &["aws_instance"]).first();
-                let eni = plan.link(r, "network_interface_id", &["aws_network_interface"]).first();
-                self.pending.push(Edit::EipAssociation { eip: eip.first(), instance, eni });
-                None
-            }
             "aws_vpc_peering_connection_accepter" => None,
-            "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => {
-                let group = plan.link(r, "target_group_arn", &["aws_lb_target_group", "aws_alb_target_group"]);
-                let target = plan.link(r, "target_id", &["aws_instance", "aws_lambda_function"]).first();
-                let port = r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok());
-                self.pending.push(Edit::TargetRegistration { group: group.first(), target, port });
-                None
-            }
-            "aws_ec2_transit_gateway_route_table_association" | "aws_ec2_transit_gateway_route_table_propagation" => {
-                let table = plan.link(r, "transit_gateway_route_table_id", &["aws_ec2_transit_gateway_route_table"]);
-                let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
-                let propagation = r.rtype.ends_with("propagation");
-                self.pending.push(Edit::TgwTableLink { table: table.first(), attachment, propagation });
-                None
-            }
-            "aws_ec2_transit_gateway_route" => {
-                let table = plan.link(r, "transit_gateway_route_table_id", &["aws_ec2_transit_gateway_route_table"]);
-                let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
-                let cidr = Self::str(r, "destination_cidr_block").and_then(parse_cidr);
-                let blackhole = r.values.get("blackhole").and_then(Value::as_bool).unwrap_or(false);
-                self.pending.push(Edit::TgwRoute {
-                    table: table.first(),
-                    cidr,
-                    attachment: attachment.filter(|_| !blackhole),
-                });
-                None
-            }
             other => {
-                *self.loaded.design.stats.unmodelled_keys.entry(format!("terraform {other}")).or_default() += 1;
-                None
+                if let Some(edit) = self.edit_of(r) {
+                    self.pending.push(edit);
+                    None
+                } else if let Some(kind) = self.compute_resource(r) {
+                    kind
+                } else {
+                    *self.loaded.design.stats.unmodelled_keys.entry(format!("terraform {other}")).or_default() += 1;
+                    None
+                }
             }
         };
         if let Some(k) = kind {
@@ -345,6 +194,62 @@ impl Builder<'_, '_, '_> {
         } else if MERGED.contains(&r.rtype.as_str()) {
             *self.loaded.design.stats.merged.entry(r.rtype.clone()).or_default() += 1;
         }
+    }
+
+    /// The change a resource makes to others, for the types that only change others
+    /// (associations, attachments, registrations, transit gateway links and routes).
+    fn edit_of(&self, r: &Res<'_>) -> Option<Edit> {
+        let plan = self.plan;
+        Some(match r.rtype.as_str() {
+            "aws_route_table_association" => {
+                let table = plan.link(r, "route_table_id", &["aws_route_table", "aws_default_route_table"]);
+                let subnet = plan.link(r, "subnet_id", SUBNET);
+                let origin = self.attr_origin(r, "subnet_id");
+                Edit::TableAssociation { table: table.first(), subnet: subnet.first(), origin }
+            }
+            "aws_main_route_table_association" => {
+                let table = plan.link(r, "route_table_id", &["aws_route_table"]);
+                let vpc = plan.link(r, "vpc_id", VPC);
+                Edit::MainAssociation { table: table.first(), vpc: vpc.first() }
+            }
+            "aws_internet_gateway_attachment" => {
+                let igw = plan.link(r, "internet_gateway_id", &["aws_internet_gateway"]);
+                let vpc = plan.link(r, "vpc_id", VPC);
+                Edit::GatewayAttachment { igw: igw.first(), vpc: vpc.first() }
+            }
+            "aws_network_acl_association" => {
+                let nacl = plan.link(r, "network_acl_id", &["aws_network_acl"]);
+                let subnet = plan.link(r, "subnet_id", SUBNET);
+                let origin = self.attr_origin(r, "subnet_id");
+                Edit::NaclAssociation { nacl: nacl.first(), subnet: subnet.first(), origin }
+            }
+            "aws_eip_association" => {
+                let eip = plan.link(r, "allocation_id", &["aws_eip"]);
+                let instance = plan.link(r, "instance_id", &["aws_instance"]).first();
+                let eni = plan.link(r, "network_interface_id", &["aws_network_interface"]).first();
+                Edit::EipAssociation { eip: eip.first(), instance, eni }
+            }
+            "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => {
+                let group = plan.link(r, "target_group_arn", &["aws_lb_target_group", "aws_alb_target_group"]);
+                let target = plan.link(r, "target_id", &["aws_instance", "aws_lambda_function"]).first();
+                let port = r.values.get("port").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok());
+                Edit::TargetRegistration { group: group.first(), target, port }
+            }
+            "aws_ec2_transit_gateway_route_table_association" | "aws_ec2_transit_gateway_route_table_propagation" => {
+                let table = plan.link(r, "transit_gateway_route_table_id", &["aws_ec2_transit_gateway_route_table"]);
+                let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
+                let propagation = r.rtype.ends_with("propagation");
+                Edit::TgwTableLink { table: table.first(), attachment, propagation }
+            }
+            "aws_ec2_transit_gateway_route" => {
+                let table = plan.link(r, "transit_gateway_route_table_id", &["aws_ec2_transit_gateway_route_table"]);
+                let attachment = plan.link(r, "transit_gateway_attachment_id", TGW_ATTACHMENT).first();
+                let cidr = Self::str(r, "destination_cidr_block").and_then(parse_cidr);
+                let blackhole = r.values.get("blackhole").and_then(Value::as_bool).unwrap_or(false);
+                Edit::TgwRoute { table: table.first(), cidr, attachment: attachment.filter(|_| !blackhole) }
+            }
+            _ => return None,
+        })
     }
 
     /// Add a resource unless it was seen already; returns its kind (for `kinds_present`).
