@@ -214,99 +214,122 @@ impl<'a> Plan<'a> {
             return Resolved::Unknown;
         }
         let indexed = is_indexed(refs);
+        let wanted = |rtype: &str| want.is_empty() || want.contains(&rtype);
         for r in refs {
-            match parse_reference(r) {
-                Reference::Resource { rtype, name, key } => {
-                    if !want.is_empty() && !want.contains(&rtype) {
-                        continue;
-                    }
-                    let base = format!("{}{rtype}.{name}", module_prefix(module));
-                    let Some(all) = self.instances.get(&base) else { continue };
-                    if let Some(k) = key {
-                        let addr = format!("{base}[{k}]");
-                        if self.by_address.contains_key(&addr) {
-                            return Resolved::Addresses(vec![addr]);
-                        }
-                        continue;
-                    }
-                    if all.len() == 1 && all[0] == base {
-                        return Resolved::Addresses(vec![base]);
-                    }
-                    if indexed {
-                        return match index {
-                            Some(i) => {
-                                let addr = format!("{base}[{}]", key_text(i));
-                                if self.by_address.contains_key(&addr) {
-                                    Resolved::Addresses(vec![addr])
-                                } else if let Some(n) = i.as_u64() {
-                                    // A list built from a for_each map is ordered by key.
-                                    all.get(n as usize)
-                                        .map_or(Resolved::Unknown, |a| Resolved::Addresses(vec![a.clone()]))
-                                } else {
-                                    Resolved::Unknown
-                                }
-                            }
-                            None => Resolved::Unknown,
-                        };
-                    }
-                    return Resolved::Addresses(all.clone());
+            let found = match parse_reference(r) {
+                Reference::Resource { rtype, name, key } if wanted(rtype) => {
+                    self.resolve_resource(module, rtype, name, key, indexed.then_some(index))
                 }
-                Reference::Data { rtype, name, key } => {
-                    if !want.is_empty() && !want.contains(&rtype) {
-                        continue;
-                    }
+                Reference::Data { rtype, name, key } if wanted(rtype) => {
                     let mut addr = format!("{}data.{rtype}.{name}", module_prefix(module));
                     if let Some(k) = key {
                         addr.push_str(&format!("[{k}]"));
                     }
-                    return self.data_ids.get(&addr).map_or(Resolved::Unknown, |id| Resolved::External(id.clone()));
+                    Some(self.data_ids.get(&addr).map_or(Resolved::Unknown, |id| Resolved::External(id.clone())))
                 }
-                Reference::Var(var) => {
-                    let Some((last, parent)) = module.split_last() else {
-                        let value = self.root_variables.and_then(|v| v.get(var)).and_then(|v| v.get("value"));
-                        return match value {
-                            Some(Value::String(s)) if !s.is_empty() => Resolved::External(s.clone()),
-                            _ => Resolved::Unknown,
-                        };
-                    };
-                    let Some(call) =
-                        self.config_module(parent).and_then(|m| m.get("module_calls")).and_then(|c| c.get(&last.0))
-                    else {
-                        return Resolved::Unknown;
-                    };
-                    let Some(expr) = call.get("expressions").and_then(|e| e.get(var)) else { return Resolved::Unknown };
-                    if let Some(Value::String(s)) = expr.get("constant_value") {
-                        return Resolved::External(s.clone());
-                    }
-                    let module_index: Option<Value> = last.1.as_ref().and_then(|k| serde_json::from_str(k).ok());
-                    let idx = module_index.as_ref().or(index);
-                    return self.resolve(parent, &collect_references(expr), want, idx, depth + 1);
+                Reference::Var(var) => Some(self.resolve_variable(module, var, want, index, depth)),
+                Reference::Module { name, key, output: Some(output) } => {
+                    Some(self.resolve_module_output(module, (name, key), output, want, (indexed, index), depth))
                 }
-                Reference::Module { name, key, output } => {
-                    let Some(output) = output else { continue };
-                    let mut child = module.to_vec();
-                    child.push((name.to_string(), key.map(str::to_string)));
-                    let Some(out) =
-                        self.config_module(&child).and_then(|m| m.get("outputs")).and_then(|o| o.get(output))
-                    else {
-                        return Resolved::Unknown;
-                    };
-                    let Some(expr) = out.get("expression") else { return Resolved::Unknown };
-                    let mut inner = collect_references(expr);
-                    if indexed {
-                        inner.push("count.index".into());
-                    }
-                    let t = self.resolve(&child, &inner, want, index, depth + 1);
-                    // A module with count/for_each whose instance the reference does not name.
-                    if t == Resolved::Unknown && key.is_none() {
-                        return Resolved::Unknown;
-                    }
-                    return t;
-                }
-                Reference::Other => {}
+                _ => None,
+            };
+            if let Some(found) = found {
+                return found;
             }
         }
         Resolved::Unknown
+    }
+
+    /// A reference to `rtype.name` (with its instance `key`, if written) in `module`. `index` is
+    /// `Some` when the expression selects an instance by `count.index` or `each.key`. `None`: no
+    /// such resource in the plan, so the next reference may name it.
+    fn resolve_resource(
+        &self,
+        module: &[(String, Option<String>)],
+        rtype: &str,
+        name: &str,
+        key: Option<&str>,
+        index: Option<Option<&Value>>,
+    ) -> Option<Resolved> {
+        let base = format!("{}{rtype}.{name}", module_prefix(module));
+        let all = self.instances.get(&base)?;
+        if let Some(k) = key {
+            let addr = format!("{base}[{k}]");
+            return self.by_address.contains_key(&addr).then(|| Resolved::Addresses(vec![addr]));
+        }
+        if all.len() == 1 && all[0] == base {
+            return Some(Resolved::Addresses(vec![base]));
+        }
+        let Some(index) = index else { return Some(Resolved::Addresses(all.clone())) };
+        Some(match index {
+            Some(i) => {
+                let addr = format!("{base}[{}]", key_text(i));
+                if self.by_address.contains_key(&addr) {
+                    Resolved::Addresses(vec![addr])
+                } else if let Some(n) = i.as_u64() {
+                    // A list built from a for_each map is ordered by key.
+                    all.get(n as usize).map_or(Resolved::Unknown, |a| Resolved::Addresses(vec![a.clone()]))
+                } else {
+                    Resolved::Unknown
+                }
+            }
+            None => Resolved::Unknown,
+        })
+    }
+
+    /// `var.name` in `module`: the root module's variable value, or the expression the calling
+    /// module passes, resolved in the caller.
+    fn resolve_variable(
+        &self,
+        module: &[(String, Option<String>)],
+        var: &str,
+        want: &[&str],
+        index: Option<&Value>,
+        depth: usize,
+    ) -> Resolved {
+        let Some((last, parent)) = module.split_last() else {
+            let value = self.root_variables.and_then(|v| v.get(var)).and_then(|v| v.get("value"));
+            return match value {
+                Some(Value::String(s)) if !s.is_empty() => Resolved::External(s.clone()),
+                _ => Resolved::Unknown,
+            };
+        };
+        let Some(call) = self.config_module(parent).and_then(|m| m.get("module_calls")).and_then(|c| c.get(&last.0))
+        else {
+            return Resolved::Unknown;
+        };
+        let Some(expr) = call.get("expressions").and_then(|e| e.get(var)) else { return Resolved::Unknown };
+        if let Some(Value::String(s)) = expr.get("constant_value") {
+            return Resolved::External(s.clone());
+        }
+        let module_index: Option<Value> = last.1.as_ref().and_then(|k| serde_json::from_str(k).ok());
+        let idx = module_index.as_ref().or(index);
+        self.resolve(parent, &collect_references(expr), want, idx, depth + 1)
+    }
+
+    /// `module.name[key].output`: the output's expression, resolved in the child module.
+    fn resolve_module_output(
+        &self,
+        module: &[(String, Option<String>)],
+        (name, key): (&str, Option<&str>),
+        output: &str,
+        want: &[&str],
+        (indexed, index): (bool, Option<&Value>),
+        depth: usize,
+    ) -> Resolved {
+        let mut child = module.to_vec();
+        child.push((name.to_string(), key.map(str::to_string)));
+        let Some(out) = self.config_module(&child).and_then(|m| m.get("outputs")).and_then(|o| o.get(output)) else {
+            return Resolved::Unknown;
+        };
+        let Some(expr) = out.get("expression") else { return Resolved::Unknown };
+        let mut inner = collect_references(expr);
+        if indexed {
+            inner.push("count.index".into());
+        }
+        // A module with count/for_each whose instance the reference does not name is Unknown
+        // (the resolution says so already).
+        self.resolve(&child, &inner, want, index, depth + 1)
     }
 
     /// An attribute naming other resources: known ids (mapped to plan addresses where they
