@@ -162,115 +162,126 @@ fn at(map: &HashMap<String, usize>, name: &Option<String>) -> Option<usize> {
 pub fn apply(loaded: &mut Loaded, document: FileId, start: &DocumentStart, edits: Vec<Edit>) -> Applied {
     let ix = Indexes::of(&loaded.design, start, document);
     let mut applied = Applied::default();
-    let d = &mut loaded.design;
+    let Loaded { design, links, .. } = loaded;
     for edit in edits {
-        match edit {
-            Edit::Route { table, route, unknown } => {
-                let Some(t) = at(&ix.tables, &table) else { continue };
-                applied.fed_tables.insert(t);
-                let rt = &mut d.route_tables[t];
-                rt.has_unknown_routes |= unknown || route.as_ref().is_none_or(|r| r.target.kind == TargetKind::Unknown);
-                if let Some(route) = route.filter(|r| !matches!(r.state, RouteState::Other(_))) {
-                    rt.routes.push(route);
-                }
-            }
-            Edit::TableAssociation { table, subnet, origin } => {
-                if let (Some(t), Some(s)) = (at(&ix.tables, &table), subnet) {
-                    d.route_tables[t].subnets.push((Ref::new(s), origin));
-                }
-            }
-            Edit::MainAssociation { table, vpc } => {
-                if let (Some(t), Some(v)) = (at(&ix.tables, &table), vpc) {
-                    d.route_tables[t].main = true;
-                    d.route_tables[t].vpc = Some(Ref::new(v.clone()));
-                    applied.main_vpcs.push(v);
-                }
-            }
-            Edit::ManagedMainTable { vpc } => applied.main_vpcs.extend(vpc),
-            Edit::NaclEntry { nacl, entry } => {
-                let Some(n) = at(&ix.nacls, &nacl) else { continue };
-                applied.fed_nacls.insert(n);
-                match entry {
-                    Some(e) => d.network_acls[n].entries.push(e),
-                    None => d.network_acls[n].has_unknown_entries = true,
-                }
-            }
-            Edit::NaclAssociation { nacl, subnet, origin } => {
-                let Some(s) = subnet else { continue };
-                applied.nacl_associated.insert(s.clone());
-                if let Some(n) = at(&ix.nacls, &nacl) {
-                    d.network_acls[n].subnets.push((Ref::new(s), origin));
-                }
-            }
-            Edit::VpcCidr { vpc, cidr, undecided } => {
-                if let Some(v) = at(&ix.vpcs, &vpc) {
-                    d.vpcs[v].cidrs.extend(cidr);
-                    d.vpcs[v].undecided_blocks.extend(undecided);
-                }
-            }
-            Edit::GatewayAttachment { igw, vpc } => {
-                if let (Some(g), Some(v)) = (at(&ix.igws, &igw), vpc) {
-                    let attachment =
-                        GatewayAttachment { vpc: Ref::new(v), state: crate::model::AttachmentState::Planned };
-                    d.internet_gateways[g].attachments.push(attachment);
-                }
-            }
-            Edit::SgRule { group, egress, rule } => {
-                if let (Some(g), Some(rule)) = (at(&ix.groups, &group), rule) {
-                    let sg = &mut d.security_groups[g];
-                    if egress { sg.egress.push(rule) } else { sg.ingress.push(rule) }
-                }
-            }
-            Edit::EipAssociation { eip, instance, eni } => {
-                if let Some(e) = at(&ix.eips, &eip) {
-                    // The association resource decides, whatever the address itself says.
-                    let x = &mut d.elastic_ips[e];
-                    x.instance = instance.or(x.instance.take());
-                    x.network_interface = eni.or(x.network_interface.take());
-                }
-            }
-            Edit::TargetRegistration { group, target, port } => {
-                if let (Some(g), Some(id)) = (at(&ix.target_groups, &group), target) {
-                    d.target_groups[g].targets.push(Target { id, port });
-                }
-            }
-            Edit::Forward { listener_or_lb, groups } => {
-                let Some(from) = listener_or_lb else { continue };
-                let lb = ix.listener_lbs.get(&from).cloned().unwrap_or(from);
-                for g in groups.iter().filter_map(|g| ix.target_groups.get(g)) {
-                    let list = &mut d.target_groups[*g].load_balancers;
-                    if !list.iter().any(|r| r.id == lb) {
-                        list.push(Ref::new(lb.clone()));
-                    }
-                }
-            }
-            Edit::TgwTableLink { table, attachment, propagation } => {
-                let Some(att) = attachment else { continue };
-                if !propagation {
-                    applied.tgw_associated.insert(att.clone());
-                }
-                match at(&ix.tgw_tables, &table) {
-                    Some(t) => {
-                        let rt = &mut d.transit_gateway_route_tables[t];
-                        let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
-                        list.push(crate::model::AttachmentRef::new(att));
-                    }
-                    // A table outside the document, by its id: joined once every input is read.
-                    None => loaded.links.extend(table.map(|table| LinkById::TgwTable {
-                        table,
-                        attachment: att,
-                        propagation,
-                    })),
-                }
-            }
-            Edit::TgwRoute { table, cidr, attachment } => {
-                if let (Some(t), Some(c)) = (at(&ix.tgw_tables, &table), cidr) {
-                    d.transit_gateway_route_tables[t]
-                        .routes
-                        .push((c, attachment.map(crate::model::AttachmentRef::new)));
-                }
-            }
+        if let Some(edit) = apply_routing(design, &ix, &mut applied, edit) {
+            apply_other(design, links, &ix, &mut applied, edit);
         }
     }
     applied
+}
+
+/// Routes, associations, network ACL entries, VPC blocks and gateway attachments; any other
+/// edit is handed back.
+fn apply_routing(d: &mut Design, ix: &Indexes, applied: &mut Applied, edit: Edit) -> Option<Edit> {
+    match edit {
+        Edit::Route { table, route, unknown } => {
+            let t = at(&ix.tables, &table)?;
+            applied.fed_tables.insert(t);
+            let rt = &mut d.route_tables[t];
+            rt.has_unknown_routes |= unknown || route.as_ref().is_none_or(|r| r.target.kind == TargetKind::Unknown);
+            if let Some(route) = route.filter(|r| !matches!(r.state, RouteState::Other(_))) {
+                rt.routes.push(route);
+            }
+        }
+        Edit::TableAssociation { table, subnet, origin } => {
+            if let (Some(t), Some(s)) = (at(&ix.tables, &table), subnet) {
+                d.route_tables[t].subnets.push((Ref::new(s), origin));
+            }
+        }
+        Edit::MainAssociation { table, vpc } => {
+            if let (Some(t), Some(v)) = (at(&ix.tables, &table), vpc) {
+                d.route_tables[t].main = true;
+                d.route_tables[t].vpc = Some(Ref::new(v.clone()));
+                applied.main_vpcs.push(v);
+            }
+        }
+        Edit::ManagedMainTable { vpc } => applied.main_vpcs.extend(vpc),
+        Edit::NaclEntry { nacl, entry } => {
+            let n = at(&ix.nacls, &nacl)?;
+            applied.fed_nacls.insert(n);
+            match entry {
+                Some(e) => d.network_acls[n].entries.push(e),
+                None => d.network_acls[n].has_unknown_entries = true,
+            }
+        }
+        Edit::NaclAssociation { nacl, subnet, origin } => {
+            let s = subnet?;
+            applied.nacl_associated.insert(s.clone());
+            if let Some(n) = at(&ix.nacls, &nacl) {
+                d.network_acls[n].subnets.push((Ref::new(s), origin));
+            }
+        }
+        Edit::VpcCidr { vpc, cidr, undecided } => {
+            if let Some(v) = at(&ix.vpcs, &vpc) {
+                d.vpcs[v].cidrs.extend(cidr);
+                d.vpcs[v].undecided_blocks.extend(undecided);
+            }
+        }
+        Edit::GatewayAttachment { igw, vpc } => {
+            if let (Some(g), Some(v)) = (at(&ix.igws, &igw), vpc) {
+                let attachment = GatewayAttachment { vpc: Ref::new(v), state: crate::model::AttachmentState::Planned };
+                d.internet_gateways[g].attachments.push(attachment);
+            }
+        }
+        other => return Some(other),
+    }
+    None
+}
+
+/// Security group rules, addresses, targets and transit gateway links and routes.
+fn apply_other(d: &mut Design, links: &mut Vec<LinkById>, ix: &Indexes, applied: &mut Applied, edit: Edit) {
+    match edit {
+        Edit::SgRule { group, egress, rule } => {
+            if let (Some(g), Some(rule)) = (at(&ix.groups, &group), rule) {
+                let sg = &mut d.security_groups[g];
+                if egress { sg.egress.push(rule) } else { sg.ingress.push(rule) }
+            }
+        }
+        Edit::EipAssociation { eip, instance, eni } => {
+            if let Some(e) = at(&ix.eips, &eip) {
+                // The association resource decides, whatever the address itself says.
+                let x = &mut d.elastic_ips[e];
+                x.instance = instance.or(x.instance.take());
+                x.network_interface = eni.or(x.network_interface.take());
+            }
+        }
+        Edit::TargetRegistration { group, target, port } => {
+            if let (Some(g), Some(id)) = (at(&ix.target_groups, &group), target) {
+                d.target_groups[g].targets.push(Target { id, port });
+            }
+        }
+        Edit::Forward { listener_or_lb, groups } => {
+            let Some(from) = listener_or_lb else { return };
+            let lb = ix.listener_lbs.get(&from).cloned().unwrap_or(from);
+            for g in groups.iter().filter_map(|g| ix.target_groups.get(g)) {
+                let list = &mut d.target_groups[*g].load_balancers;
+                if !list.iter().any(|r| r.id == lb) {
+                    list.push(Ref::new(lb.clone()));
+                }
+            }
+        }
+        Edit::TgwTableLink { table, attachment, propagation } => {
+            let Some(att) = attachment else { return };
+            if !propagation {
+                applied.tgw_associated.insert(att.clone());
+            }
+            match at(&ix.tgw_tables, &table) {
+                Some(t) => {
+                    let rt = &mut d.transit_gateway_route_tables[t];
+                    let list = if propagation { &mut rt.propagations } else { &mut rt.associations };
+                    list.push(crate::model::AttachmentRef::new(att));
+                }
+                // A table outside the document, by its id: joined once every input is read.
+                None => links.extend(table.map(|table| LinkById::TgwTable { table, attachment: att, propagation })),
+            }
+        }
+        Edit::TgwRoute { table, cidr, attachment } => {
+            if let (Some(t), Some(c)) = (at(&ix.tgw_tables, &table), cidr) {
+                d.transit_gateway_route_tables[t].routes.push((c, attachment.map(crate::model::AttachmentRef::new)));
+            }
+        }
+        // Applied by `apply_routing`.
+        _ => {}
+    }
 }
