@@ -118,27 +118,33 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
         }
     }
     if loaded.recognised == 0 && loaded.errors.is_empty() {
-        let names: Vec<String> = inputs
-            .iter()
-            .map(|i| match i {
-                Input::Stdin => "<stdin>".to_string(),
-                Input::Path(p) => p.display().to_string(),
-            })
-            .collect();
-        loaded.errors.push(InputError {
-            file: None,
-            path: names.join(", "),
-            location: ErrorLocation::None,
-            message: format!(
-                "{NO_AWS_RESOURCES} ({} file(s) read, none in a supported format: AWS CLI JSON with a known \
-                 top-level key such as `Vpcs`, Terraform JSON, or a CloudFormation template)",
-                loaded.design.stats.files_loaded
-            ),
-            help: Some("vpclint reads the JSON output of `aws ec2 describe-*` and `aws elbv2 describe-*`, `terraform show -json`, and CloudFormation templates (JSON or YAML); run with --stats to see what was found".into()),
-        });
+        let error = nothing_recognised(inputs, loaded.design.stats.files_loaded);
+        loaded.errors.push(error);
     }
     normalise::resolve::resolve_references(&mut loaded.design, std::mem::take(&mut loaded.links));
     loaded
+}
+
+/// The error for a load in which no file held anything vpclint reads.
+fn nothing_recognised(inputs: &[Input], files_loaded: usize) -> InputError {
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Stdin => "<stdin>".to_string(),
+            Input::Path(p) => p.display().to_string(),
+        })
+        .collect();
+    InputError {
+        file: None,
+        path: names.join(", "),
+        location: ErrorLocation::None,
+        message: format!(
+            "{NO_AWS_RESOURCES} ({} file(s) read, none in a supported format: AWS CLI JSON with a known \
+             top-level key such as `Vpcs`, Terraform JSON, or a CloudFormation template)",
+            files_loaded
+        ),
+        help: Some("vpclint reads the JSON output of `aws ec2 describe-*` and `aws elbv2 describe-*`, `terraform show -json`, and CloudFormation templates (JSON or YAML); run with --stats to see what was found".into()),
+    }
 }
 
 /// Load one in-memory document, as if it were a file named `name` (for fuzzing and tools).
