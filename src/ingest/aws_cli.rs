@@ -184,6 +184,8 @@ fn reader_for(key: &str) -> Option<Reader> {
         }
         "VpcEndpoints" => |c, p, items| c.each(p, items, ResourceKind::VpcEndpoint, read_endpoint),
         "TargetHealthByGroup" => read_target_health,
+        "TagDescriptions" => read_tag_descriptions,
+        "Tags" => read_ec2_tags,
         "TransitGatewayRouteTablePropagations" => |c, p, items| read_tgw_links(c, p, items, true),
         "Associations" => |c, p, items| read_tgw_links(c, p, items, false),
         "ManagedPrefixLists" | "PrefixLists" => {
@@ -318,6 +320,11 @@ impl Ctx<'_> {
             document: None,
             provenance: crate::model::Provenance::Dump,
         })
+    }
+
+    /// The account and region the file's path names, if any.
+    fn scope_of(&self) -> (Option<String>, Option<String>) {
+        (self.scope.account.clone(), self.scope.region.clone())
     }
 
     fn origin(&self, pointer: &str) -> Origin {

@@ -69,4 +69,7 @@ pub(crate) enum LinkById {
     TgwTable { table: String, attachment: String, propagation: bool },
     /// A target registered with a target group (`describe-target-health`).
     TargetRegistration { group: String, target: Target },
+    /// Tags listed apart from their resource (`describe-tags`), with the account and region the
+    /// listing's path names.
+    Tags { id: String, scope: (Option<String>, Option<String>), tags: Vec<(String, String)> },
 }

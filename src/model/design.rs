@@ -178,6 +178,34 @@ impl Design {
             .chain(d.managed_prefix_lists.iter().map(|x| &x.meta))
     }
 
+    /// Every resource's metadata, arena by arena, to change.
+    pub fn metas_mut(&mut self) -> impl Iterator<Item = &mut Meta> {
+        let d = self;
+        d.vpcs
+            .iter_mut()
+            .map(|x| &mut x.meta)
+            .chain(d.subnets.iter_mut().map(|x| &mut x.meta))
+            .chain(d.route_tables.iter_mut().map(|x| &mut x.meta))
+            .chain(d.internet_gateways.iter_mut().map(|x| &mut x.meta))
+            .chain(d.egress_only_internet_gateways.iter_mut().map(|x| &mut x.meta))
+            .chain(d.nat_gateways.iter_mut().map(|x| &mut x.meta))
+            .chain(d.elastic_ips.iter_mut().map(|x| &mut x.meta))
+            .chain(d.peering_connections.iter_mut().map(|x| &mut x.meta))
+            .chain(d.security_groups.iter_mut().map(|x| &mut x.meta))
+            .chain(d.network_acls.iter_mut().map(|x| &mut x.meta))
+            .chain(d.load_balancers.iter_mut().map(|x| &mut x.meta))
+            .chain(d.listeners.iter_mut().map(|x| &mut x.meta))
+            .chain(d.target_groups.iter_mut().map(|x| &mut x.meta))
+            .chain(d.network_interfaces.iter_mut().map(|x| &mut x.meta))
+            .chain(d.instances.iter_mut().map(|x| &mut x.meta))
+            .chain(d.transit_gateways.iter_mut().map(|x| &mut x.meta))
+            .chain(d.transit_gateway_attachments.iter_mut().map(|x| &mut x.meta))
+            .chain(d.transit_gateway_vpc_attachments.iter_mut().map(|x| &mut x.meta))
+            .chain(d.transit_gateway_route_tables.iter_mut().map(|x| &mut x.meta))
+            .chain(d.vpc_endpoints.iter_mut().map(|x| &mut x.meta))
+            .chain(d.managed_prefix_lists.iter_mut().map(|x| &mut x.meta))
+    }
+
     /// Whether the load models resources of `kind` at all.
     pub fn has(&self, kind: ResourceKind) -> bool {
         self.kinds_present.contains(&kind)

@@ -346,3 +346,44 @@ pub(super) fn read_prefix_list(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
     c.keep(Drafted::ManagedPrefixList(pl));
     Ok(())
 }
+
+/// `elbv2 describe-tags` / `elb describe-tags`: the tags of load balancers and target groups, which
+/// their own listings do not carry, by ARN (or classic load balancer name).
+pub(super) fn read_tag_descriptions(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
+    for (i, v) in items.iter().enumerate() {
+        let Some(obj) = v.as_object() else { continue };
+        let item = Item { obj, ptr: format!("{pointer}/{i}") };
+        let result: Res<()> = (|| {
+            let id = match item.str("ResourceArn")? {
+                Some(arn) => arn.to_string(),
+                None => item.req_str("LoadBalancerName")?.to_string(),
+            };
+            let tags = item.tags()?;
+            *c.listing.stats.merged.entry("TagDescriptions".into()).or_default() += 1;
+            c.listing.links.push(LinkById::Tags { id, scope: c.scope_of(), tags });
+            Ok(())
+        })();
+        if let Err(e) = result {
+            c.error(&e.pointer, e.message);
+        }
+    }
+}
+
+/// `ec2 describe-tags`: one tag per item, by resource id.
+pub(super) fn read_ec2_tags(c: &mut Ctx<'_>, pointer: &str, items: &[Value<'_>]) {
+    for (i, v) in items.iter().enumerate() {
+        let Some(obj) = v.as_object() else { continue };
+        let item = Item { obj, ptr: format!("{pointer}/{i}") };
+        let result: Res<()> = (|| {
+            let id = item.req_str("ResourceId")?.to_string();
+            let key = item.req_str("Key")?.to_string();
+            let value = item.str("Value")?.unwrap_or_default().to_string();
+            *c.listing.stats.merged.entry("Tags".into()).or_default() += 1;
+            c.listing.links.push(LinkById::Tags { id, scope: c.scope_of(), tags: vec![(key, value)] });
+            Ok(())
+        })();
+        if let Err(e) = result {
+            c.error(&e.pointer, e.message);
+        }
+    }
+}

@@ -9,6 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 /// Resources of one kind by id: account, region, document, arena index.
 type Index = rustc_hash::FxHashMap<String, Vec<(Option<String>, Option<String>, Option<FileId>, usize)>>;
 
+/// Tags of one resource listed apart from it: its id, the listing's account and region, the tags.
+type TagListing = (String, (Option<String>, Option<String>), Vec<(String, String)>);
+
 /// Where a reference is made from: account, region and (for template ids) the template.
 type Scope = (Option<String>, Option<String>, Option<FileId>);
 
@@ -203,6 +206,7 @@ fn merge_links_by_id(design: &mut Design, links: Vec<LinkById>) {
     let lbs = index(design.load_balancers.iter().map(|l| &l.meta));
     let groups = index(design.target_groups.iter().map(|t| &t.meta));
     let tgw_tables = index(design.transit_gateway_route_tables.iter().map(|t| &t.meta));
+    let mut tag_listings: Vec<TagListing> = Vec::new();
     for link in links {
         match link {
             LinkById::TargetRegistration { group, target } => {
@@ -210,6 +214,7 @@ fn merge_links_by_id(design: &mut Design, links: Vec<LinkById>) {
                     design.target_groups[g].targets.push(target);
                 }
             }
+            LinkById::Tags { id, scope, tags } => tag_listings.push((id, scope, tags)),
             LinkById::TgwTable { table, attachment, propagation } => {
                 if let Some(&(_, _, _, t)) = tgw_tables.get(&table).and_then(|v| v.first()) {
                     let rt = &mut design.transit_gateway_route_tables[t];
@@ -221,6 +226,7 @@ fn merge_links_by_id(design: &mut Design, links: Vec<LinkById>) {
             }
         }
     }
+    add_tags(design, tag_listings);
     for tg in design.target_groups.iter_mut() {
         let sc = scope(&tg.meta);
         tg.load_balancers.iter_mut().for_each(|s| pick(&lbs, s, &sc));
@@ -279,6 +285,36 @@ fn resolve_transit_links(design: &mut Design) {
         let sc = scope(&a.meta);
         if let Some(r) = a.association.as_mut() {
             pick(&tables, r, &sc);
+        }
+    }
+}
+
+/// Tags listed apart from their resource join it (by id, in the listing's account and region); a
+/// key the resource carries already keeps its value, and a `Name` tag names the resource.
+fn add_tags(design: &mut Design, listed: Vec<TagListing>) {
+    if listed.is_empty() {
+        return;
+    }
+    let mut by_id: HashMap<String, Vec<TagListing>> = HashMap::new();
+    for l in listed {
+        by_id.entry(l.0.clone()).or_default().push(l);
+    }
+    let compatible = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
+    for meta in design.metas_mut() {
+        let Some(listings) = by_id.get(&meta.id) else { continue };
+        for (_, (account, region), tags) in listings {
+            if !compatible(&meta.account, account) || !compatible(&meta.region, region) {
+                continue;
+            }
+            for (key, value) in tags {
+                if meta.tags.iter().any(|(k, _)| k == key) {
+                    continue;
+                }
+                if key == "Name" {
+                    meta.name = Some(value.clone());
+                }
+                meta.tags.push((key.clone(), value.clone()));
+            }
         }
     }
 }
