@@ -351,10 +351,12 @@ impl Builder<'_, '_> {
         let pointer = format!("/Resources/{}", escape(logical));
         let Some(obj) = body.as_object() else {
             self.error(pointer, format!("{logical}: a resource must be a mapping with a `Type`"));
+            self.loaded.design.stats.rejected_untyped += 1;
             return;
         };
         let Some(rtype) = obj.get("Type").and_then(Value::as_str) else {
             self.error(pointer, format!("{logical}: the resource has no `Type`"));
+            self.loaded.design.stats.rejected_untyped += 1;
             return;
         };
         if self.template.resource_condition(body) == Some(false) {
@@ -372,6 +374,7 @@ impl Builder<'_, '_> {
                 Val::Unknown => Val::Map(BTreeMap::new()),
                 _ => {
                     self.error(format!("{pointer}/Properties"), format!("{logical}: `Properties` must be a mapping"));
+                    self.loaded.design.stats.rejected_untyped += 1;
                     return;
                 }
             },

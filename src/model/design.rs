@@ -27,6 +27,9 @@ pub struct Stats {
     pub unresolved: BTreeMap<(ResourceKind, ResourceKind), usize>,
     /// Resources that could not be read (each with an error).
     pub rejected: BTreeMap<ResourceKind, usize>,
+    /// Resources that could not be read, of no kind vpclint can tell (a template resource without
+    /// `Type`, or that is not a mapping, or whose `Properties` are not one), each with an error.
+    pub rejected_untyped: usize,
     /// Terraform resources a plan destroys: not part of the design it produces.
     pub destroyed: usize,
     /// Terraform resources that change another resource (routes, associations, rules, CIDR
@@ -57,6 +60,7 @@ impl Stats {
             duplicate_origins,
             unresolved,
             rejected,
+            rejected_untyped,
             destroyed,
             merged,
             synthesized,
@@ -71,6 +75,7 @@ impl Stats {
         self.duplicate_origins.extend(duplicate_origins);
         sum(&mut self.unresolved, unresolved);
         sum(&mut self.rejected, rejected);
+        self.rejected_untyped += rejected_untyped;
         self.destroyed += destroyed;
         sum(&mut self.merged, merged);
         self.synthesized += synthesized;

@@ -373,7 +373,11 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
         "Unresolved references (to resources the input lists but not these)",
         s.unresolved.iter().map(|((from, to), n)| (format!("{} -> {}", from.name(), to.name()), *n)).collect(),
     );
-    section(&mut out, "Rejected (see errors)", s.rejected.iter().map(|(k, n)| (k.name().to_string(), *n)).collect());
+    let mut rejected: Vec<(String, usize)> = s.rejected.iter().map(|(k, n)| (k.name().to_string(), *n)).collect();
+    if s.rejected_untyped > 0 {
+        rejected.push(("template resource of no readable type".to_string(), s.rejected_untyped));
+    }
+    section(&mut out, "Rejected (see errors)", rejected);
     if !s.files_skipped.is_empty() {
         out.push_str("Skipped files:\n");
         for (f, why) in &s.files_skipped {

@@ -7,10 +7,12 @@ use super::*;
 pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut LoadState, loaded: &mut Loaded) {
     let mut plan = plan_of(file, root);
     let planned = planned_values(root);
-    plan.data_ids = recorded_data_ids(root, &planned);
+    let prior = prior_values(root);
+    plan.data_ids = recorded_data_ids(&prior, &planned);
     let mut reader = Reading { plan: &mut plan, loaded, seen_data: HashSet::new() };
     reader.changes(root, &planned);
     reader.planned_only(&planned);
+    reader.prior_data(&prior);
     index_resources(&mut plan);
 
     let mut b = Builder {
@@ -66,8 +68,8 @@ fn plan_of<'a>(file: FileId, root: &'a Map<String, Value>) -> Plan<'a> {
 }
 
 /// Where each resource is written, with its pointer: `planned_values` (a plan) or `values` (state).
-fn planned_values(root: &Map<String, Value>) -> Vec<(String, &Value)> {
-    let mut planned: Vec<(String, &Value)> = Vec::new();
+fn planned_values(root: &Map<String, Value>) -> Vec<Walked<'_>> {
+    let mut planned: Vec<Walked<'_>> = Vec::new();
     if let Some(m) = root.get("planned_values").and_then(|p| p.get("root_module")) {
         walk_values(m, "/planned_values/root_module".into(), &mut planned);
     } else if let Some(m) = root.get("values").and_then(|p| p.get("root_module")) {
@@ -76,19 +78,23 @@ fn planned_values(root: &Map<String, Value>) -> Vec<(String, &Value)> {
     planned
 }
 
-/// Data sources recorded in the prior state or planned values give ids to references.
-fn recorded_data_ids(root: &Map<String, Value>, planned: &[(String, &Value)]) -> HashMap<String, String> {
-    let mut prior: Vec<(String, &Value)> = Vec::new();
+/// What the prior state recorded (data sources read while planning).
+fn prior_values(root: &Map<String, Value>) -> Vec<Walked<'_>> {
+    let mut prior: Vec<Walked<'_>> = Vec::new();
     if let Some(m) = root.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
         walk_values(m, "/prior_state/values/root_module".into(), &mut prior);
     }
+    prior
+}
+
+/// Data sources recorded in the prior state or planned values give ids to references.
+fn recorded_data_ids(prior: &[Walked<'_>], planned: &[Walked<'_>]) -> HashMap<String, String> {
     let mut ids = HashMap::new();
-    for (_, r) in prior.iter().chain(planned.iter()) {
+    for (_, address, r) in prior.iter().chain(planned.iter()) {
         if r.get("mode").and_then(Value::as_str) == Some("data")
-            && let (Some(a), Some(id)) =
-                (r.get("address").and_then(Value::as_str), r.pointer("/values/id").and_then(Value::as_str))
+            && let (Some(a), Some(id)) = (address, r.pointer("/values/id").and_then(Value::as_str))
         {
-            ids.insert(a.to_string(), id.to_string());
+            ids.insert(a.clone(), id.to_string());
         }
     }
     ids
@@ -121,12 +127,10 @@ impl<'a> Reading<'_, 'a, '_> {
 
     /// `resource_changes`: what the plan does to each resource. A change without an `address`
     /// gets the one Terraform would write, from its module, type, name and index.
-    fn changes(&mut self, root: &'a Map<String, Value>, planned: &[(String, &'a Value)]) {
+    fn changes(&mut self, root: &'a Map<String, Value>, planned: &[Walked<'a>]) {
         let Some(changes) = root.get("resource_changes").and_then(Value::as_array) else { return };
-        let planned_by_address: HashMap<&str, (&str, &Value)> = planned
-            .iter()
-            .filter_map(|(p, r)| r.get("address").and_then(Value::as_str).map(|a| (a, (p.as_str(), *r))))
-            .collect();
+        let planned_by_address: HashMap<&str, (&str, &Value)> =
+            planned.iter().filter_map(|(p, a, r)| Some((a.as_deref()?, (p.as_str(), *r)))).collect();
         for (i, rc) in changes.iter().enumerate() {
             let rtype = rc.get("type").and_then(Value::as_str).unwrap_or_default();
             let name = rc.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -183,9 +187,9 @@ impl<'a> Reading<'_, 'a, '_> {
 
     /// Resources only in `planned_values` (or `values`, for state): every one the changes did not
     /// already name.
-    fn planned_only(&mut self, planned: &[(String, &'a Value)]) {
-        for (pointer, r) in planned {
-            let Some(address) = r.get("address").and_then(Value::as_str) else {
+    fn planned_only(&mut self, planned: &[Walked<'a>]) {
+        for (pointer, address, r) in planned {
+            let Some(address) = address.as_deref() else {
                 self.reject(pointer.clone(), "a resource without `address`");
                 continue;
             };
@@ -214,6 +218,16 @@ impl<'a> Reading<'_, 'a, '_> {
         // Destroyed resources were marked so that they are not read again: they are not part of
         // the design the plan produces.
         self.plan.by_address.retain(|_, i| *i != usize::MAX);
+    }
+
+    /// Data sources read while planning, recorded only in the prior state.
+    fn prior_data(&mut self, prior: &[Walked<'a>]) {
+        for (_, address, r) in prior {
+            if let (Some(address), Some("data")) = (address, r.get("mode").and_then(Value::as_str)) {
+                let rtype = r.get("type").and_then(Value::as_str).unwrap_or_default();
+                self.count_data(rtype, address);
+            }
+        }
     }
 
     fn push(&mut self, r: Res<'a>) {

@@ -502,10 +502,19 @@ pub(super) fn collect_references(expr: &Value) -> Vec<String> {
 }
 
 /// Walk a `root_module` / `child_modules` tree of `planned_values` or state `values`.
-pub(super) fn walk_values<'a>(module: &'a Value, pointer: String, out: &mut Vec<(String, &'a Value)>) {
+/// A resource of a module's values: its pointer, its full address (Terraform 0.12 writes a prior
+/// state's module resources without their module's) and its object.
+pub(super) type Walked<'a> = (String, Option<String>, &'a Value);
+
+pub(super) fn walk_values<'a>(module: &'a Value, pointer: String, out: &mut Vec<Walked<'a>>) {
+    let prefix = module.get("address").and_then(Value::as_str).map(|m| format!("{m}."));
     if let Some(Value::Array(rs)) = module.get("resources") {
         for (i, r) in rs.iter().enumerate() {
-            out.push((format!("{pointer}/resources/{i}"), r));
+            let address = r.get("address").and_then(Value::as_str).map(|a| match &prefix {
+                Some(p) if !a.starts_with(p.as_str()) => format!("{p}{a}"),
+                _ => a.to_string(),
+            });
+            out.push((format!("{pointer}/resources/{i}"), address, r));
         }
     }
     if let Some(Value::Array(cs)) = module.get("child_modules") {
