@@ -13,6 +13,8 @@ pub struct Sources {
     pub groups: Vec<GroupRef>,
     /// Prefix lists admitted (their entries are not part of a describe dump).
     pub prefix_lists: Vec<String>,
+    /// Some group has rules the input does not decide: it may admit more than `ranges` say.
+    pub unknown: bool,
 }
 
 /// Whether a rule admits `protocol` on `port`.
@@ -35,6 +37,7 @@ pub fn ingress_sources(
 ) -> Sources {
     let mut out = Sources::default();
     for &g in groups {
+        out.unknown |= design[g].has_unknown_rules;
         for rule in design[g].ingress.iter().filter(|r| rule_matches(r, protocol, port)) {
             out.ranges.extend(rule.cidrs.iter().map(AddrRange::of));
             out.groups.extend(rule.groups.iter().cloned());

@@ -134,6 +134,19 @@ impl Builder<'_, '_, '_> {
     fn is_unknown(r: &Res<'_>, attr: &str) -> bool {
         r.unknown.and_then(|u| u.get(attr)) == Some(&Value::Bool(true))
     }
+    /// Whether any part of an attribute (an element of a list, a field of a block) is known only
+    /// after apply.
+    fn has_unknown_part(r: &Res<'_>, attr: &str) -> bool {
+        fn any(v: &Value) -> bool {
+            match v {
+                Value::Bool(b) => *b,
+                Value::Array(a) => a.iter().any(any),
+                Value::Object(o) => o.values().any(any),
+                _ => false,
+            }
+        }
+        r.unknown.and_then(|u| u.get(attr)).is_some_and(any)
+    }
     fn str<'v>(r: &Res<'v>, attr: &str) -> Option<&'v str> {
         r.values.get(attr).and_then(Value::as_str).filter(|s| !s.is_empty())
     }

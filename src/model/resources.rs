@@ -264,6 +264,9 @@ pub struct SecurityGroup {
     pub group_name: Option<String>,
     pub ingress: Vec<SgRule>,
     pub egress: Vec<SgRule>,
+    /// Some rules are not known before apply, or could not be read: what the group admits is
+    /// partly unknown, so no rule judges what it refuses.
+    pub has_unknown_rules: bool,
 }
 
 #[derive(Clone, Debug)]

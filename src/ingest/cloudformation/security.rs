@@ -53,16 +53,28 @@ impl Builder<'_, '_> {
 
     pub(super) fn security_group(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
         let base = self.origin(r).at("Properties");
-        let rules = |prop: &str, egress: bool| -> Vec<SgRule> {
+        // A list, or an entry of one, the template does not decide (or that cannot be read) makes
+        // what the group admits partly unknown.
+        let mut unknown = false;
+        let mut rules = |prop: &str, egress: bool| -> Vec<SgRule> {
             match r.get(prop) {
-                Some(Val::List(items)) => items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, rule)| sg_rule_from(rule, egress, base.at(prop).at(i)))
-                    .collect(),
-                _ => Vec::new(),
+                None | Some(Val::NoValue) | Some(Val::Null) => Vec::new(),
+                Some(Val::List(items)) => {
+                    let read: Vec<SgRule> = items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, rule)| sg_rule_from(rule, egress, base.at(prop).at(i)))
+                        .collect();
+                    unknown |= read.len() < items.len();
+                    read
+                }
+                Some(_) => {
+                    unknown = true;
+                    Vec::new()
+                }
             }
         };
+        let ingress = rules("SecurityGroupIngress", false);
         let mut egress = rules("SecurityGroupEgress", true);
         // AWS gives a new group an allow-all egress rule unless the group lists its own.
         if r.get("SecurityGroupEgress").is_none() {
@@ -78,8 +90,9 @@ impl Builder<'_, '_> {
         let sg = SecurityGroup {
             vpc: r.link("VpcId").to_ref(),
             group_name: r.get("GroupName").and_then(Val::display),
-            ingress: rules("SecurityGroupIngress", false),
+            ingress,
             egress,
+            has_unknown_rules: unknown,
             meta: self.meta(r),
         };
         self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups)

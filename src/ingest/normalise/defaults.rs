@@ -197,6 +197,7 @@ fn default_group(vpc: &Meta, ipv6: bool) -> SecurityGroup {
         group_name: Some("default".into()),
         ingress: vec![rule(Vec::new(), vec![itself])],
         egress: vec![rule(egress, Vec::new())],
+        has_unknown_rules: false,
         meta,
     }
 }

@@ -233,9 +233,12 @@ fn apply_routing(d: &mut Design, ix: &Indexes, applied: &mut Applied, edit: Edit
 fn apply_other(d: &mut Design, links: &mut Vec<LinkById>, ix: &Indexes, applied: &mut Applied, edit: Edit) {
     match edit {
         Edit::SgRule { group, egress, rule } => {
-            if let (Some(g), Some(rule)) = (at(&ix.groups, &group), rule) {
-                let sg = &mut d.security_groups[g];
-                if egress { sg.egress.push(rule) } else { sg.ingress.push(rule) }
+            let Some(g) = at(&ix.groups, &group) else { return };
+            let sg = &mut d.security_groups[g];
+            match rule {
+                Some(rule) if egress => sg.egress.push(rule),
+                Some(rule) => sg.ingress.push(rule),
+                None => sg.has_unknown_rules = true,
             }
         }
         Edit::EipAssociation { eip, instance, eni } => {

@@ -3,23 +3,29 @@
 use super::*;
 
 impl Builder<'_, '_, '_> {
-    pub(super) fn sg_rules(&self, r: &Res<'_>, block: &str) -> Vec<SgRule> {
+    /// The rules of an inline block, and whether some are not known before apply or cannot be read.
+    pub(super) fn sg_rules(&self, r: &Res<'_>, block: &str) -> (Vec<SgRule>, bool) {
+        let unknown = Self::has_unknown_part(r, block);
+        let Some(Value::Array(rules)) = r.values.get(block) else { return (Vec::new(), unknown) };
         let mut out = Vec::new();
-        let Some(Value::Array(rules)) = r.values.get(block) else { return out };
         for (i, rule) in rules.iter().enumerate() {
             if let Some(rule) = sg_rule_from(rule, self.attr_origin(r, block).at(i)) {
                 out.push(rule);
             }
         }
-        out
+        let unread = out.len() < rules.len();
+        (out, unknown || unread)
     }
 
     pub(super) fn security_group(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
+        let (ingress, ingress_unknown) = self.sg_rules(r, "ingress");
+        let (egress, egress_unknown) = self.sg_rules(r, "egress");
         let sg = SecurityGroup {
             vpc: Self::link_ref(&self.plan.link(r, "vpc_id", VPC)),
             group_name: Self::str(r, "name").map(str::to_string),
-            ingress: self.sg_rules(r, "ingress"),
-            egress: self.sg_rules(r, "egress"),
+            ingress,
+            egress,
+            has_unknown_rules: ingress_unknown || egress_unknown,
             meta: self.meta(r),
         };
         let kind = self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups);
@@ -48,9 +54,9 @@ impl Builder<'_, '_, '_> {
                 }
             }
         }
-        if let Some(rule) = sg_rule_from(&values, self.origin(r).at("values")) {
-            self.pending.push(Edit::SgRule { group: group.first(), egress, rule: Some(rule) });
-        }
+        // A rule that cannot be read still changes the group: to something not known.
+        let rule = sg_rule_from(&values, self.origin(r).at("values"));
+        self.pending.push(Edit::SgRule { group: group.first(), egress, rule });
         None
     }
 
