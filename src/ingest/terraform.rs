@@ -339,7 +339,7 @@ mod tests {
         );
         assert!(matches!(
             parse_reference("aws_eip.nat[0].id"),
-            Reference::Resource { rtype: "aws_eip", name: "nat", key: Some("0") }
+            Reference::Resource { rtype: "aws_eip", name: "nat", key: Some("0"), attr: "id" }
         ));
         assert!(matches!(parse_reference("aws_subnet.private[*].id"), Reference::Resource { key: None, .. }));
         assert!(matches!(

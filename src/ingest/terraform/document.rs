@@ -46,6 +46,7 @@ fn plan_of<'a>(file: FileId, root: &'a Map<String, Value>) -> Plan<'a> {
         modules: HashMap::new(),
         config_resources: HashMap::new(),
         referenced: std::cell::OnceCell::new(),
+        managed_defaults: std::cell::OnceCell::new(),
         data_ids: HashMap::new(),
         root_variables: root.get("variables").and_then(Value::as_object),
         region: root

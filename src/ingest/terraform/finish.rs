@@ -6,8 +6,22 @@ use super::*;
 impl Builder<'_, '_, '_> {
     pub(super) fn finish(mut self) {
         let pending = std::mem::take(&mut self.pending);
+        // The VPCs whose main table the plan names or manages get none from AWS's defaults. The
+        // defaults come first: an edit may change them (a route in `aws_vpc.x.main_route_table_id`).
+        let main_vpcs: Vec<String> = pending
+            .iter()
+            .filter_map(|e| match e {
+                Edit::MainAssociation { table: Some(t), vpc: Some(v) } if self.tables.contains_key(t) => {
+                    Some(v.clone())
+                }
+                Edit::ManagedMainTable { vpc: Some(v) } => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut created = self.created(main_vpcs, HashSet::new(), HashSet::new());
+        defaults::create(self.state, self.loaded, self.plan.file, &self.start, &created);
         let applied = edit::apply(self.loaded, self.plan.file, &self.start, pending);
-        let edit::Applied { fed_tables, fed_nacls, nacl_associated, tgw_associated, main_vpcs } = applied;
+        let edit::Applied { fed_tables, fed_nacls, nacl_associated, tgw_associated, .. } = applied;
         for &t in &self.maybe_dynamic_tables {
             if !fed_tables.contains(&t) {
                 self.loaded.design.route_tables[t].has_unknown_routes = true;
@@ -18,8 +32,8 @@ impl Builder<'_, '_, '_> {
                 self.loaded.design.network_acls[n].has_unknown_entries = true;
             }
         }
-        let created = self.created(main_vpcs, tgw_associated, nacl_associated);
-        defaults::create(self.state, self.loaded, self.plan.file, &self.start, &created);
+        created.nacl_associated.extend(nacl_associated);
+        created.tgw_associated.extend(tgw_associated);
         defaults::link(self.loaded, self.plan.file, &self.start, &created);
     }
 

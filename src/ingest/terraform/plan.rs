@@ -44,6 +44,8 @@ pub(super) struct Plan<'a> {
     /// (config module path, `type.name`) of every resource another resource or an output of its
     /// module refers to; built on first use.
     pub(super) referenced: std::cell::OnceCell<HashSet<(String, String)>>,
+    /// (VPC address, what AWS creates with it) → the plan resource that manages it; built on first use.
+    pub(super) managed_defaults: std::cell::OnceCell<HashMap<(String, &'static str), String>>,
     /// Data source address → recorded id.
     pub(super) data_ids: HashMap<String, String>,
     pub(super) root_variables: Option<&'a Map<String, Value>>,
@@ -92,11 +94,40 @@ pub(super) fn key_text(index: &Value) -> String {
 
 /// A reference string split into its parts.
 pub(super) enum Reference<'r> {
-    Resource { rtype: &'r str, name: &'r str, key: Option<&'r str> },
-    Data { rtype: &'r str, name: &'r str, key: Option<&'r str> },
-    Module { name: &'r str, key: Option<&'r str>, output: Option<&'r str> },
+    /// `type.name[key].attr` (`attr` empty when the reference names the resource itself).
+    Resource {
+        rtype: &'r str,
+        name: &'r str,
+        key: Option<&'r str>,
+        attr: &'r str,
+    },
+    Data {
+        rtype: &'r str,
+        name: &'r str,
+        key: Option<&'r str>,
+    },
+    Module {
+        name: &'r str,
+        key: Option<&'r str>,
+        output: Option<&'r str>,
+    },
     Var(&'r str),
     Other,
+}
+
+const MAIN_TABLE_KIND: &str = crate::ingest::normalise::defaults::MAIN_TABLE;
+
+/// What AWS creates with a VPC that the VPC's attribute `attr` names (`main_route_table_id`: its
+/// main route table), when a reference to it is wanted as one of `want`.
+fn implicit_of_vpc(attr: &str, want: &[&str]) -> Option<&'static str> {
+    use crate::ingest::normalise::defaults::{DEFAULT_NACL, DEFAULT_SECURITY_GROUP, MAIN_TABLE};
+    let (what, rtype) = match attr.split(['.', '[']).next().unwrap_or(attr) {
+        "main_route_table_id" | "default_route_table_id" => (MAIN_TABLE, "aws_route_table"),
+        "default_network_acl_id" => (DEFAULT_NACL, "aws_network_acl"),
+        "default_security_group_id" => (DEFAULT_SECURITY_GROUP, "aws_security_group"),
+        _ => return None,
+    };
+    want.contains(&rtype).then_some(what)
 }
 
 /// `name` or `name[key]` at the start of `s`, and what follows.
@@ -132,8 +163,8 @@ pub(super) fn parse_reference(r: &str) -> Reference<'_> {
     }
     match r.split_once('.') {
         Some((rtype, rest)) if rtype.contains('_') => {
-            let (name, key, _) = name_and_key(rest);
-            Reference::Resource { rtype, name, key }
+            let (name, key, attr) = name_and_key(rest);
+            Reference::Resource { rtype, name, key, attr }
         }
         _ => Reference::Other,
     }
@@ -217,7 +248,14 @@ impl<'a> Plan<'a> {
         let wanted = |rtype: &str| want.is_empty() || want.contains(&rtype);
         for r in refs {
             let found = match parse_reference(r) {
-                Reference::Resource { rtype, name, key } if wanted(rtype) => {
+                Reference::Resource { rtype: vpc_type @ ("aws_vpc" | "aws_default_vpc"), name, key, attr }
+                    if implicit_of_vpc(attr, want).is_some() =>
+                {
+                    let what = implicit_of_vpc(attr, want).unwrap_or_default();
+                    let vpc = self.resolve_resource(module, vpc_type, name, key, indexed.then_some(index));
+                    vpc.map(|v| self.implicit_resource(v, what))
+                }
+                Reference::Resource { rtype, name, key, .. } if wanted(rtype) => {
                     self.resolve_resource(module, rtype, name, key, indexed.then_some(index))
                 }
                 Reference::Data { rtype, name, key } if wanted(rtype) => {
@@ -238,6 +276,32 @@ impl<'a> Plan<'a> {
             }
         }
         Resolved::Unknown
+    }
+
+    /// What AWS creates with the VPC a resolution names (`what`: its main route table, default
+    /// network ACL or default security group): the resource of the plan that manages it
+    /// (`aws_default_route_table`, …), else the one AWS creates, by its implicit id.
+    fn implicit_resource(&self, vpc: Resolved, what: &str) -> Resolved {
+        use crate::ingest::normalise::defaults::{DEFAULT_NACL, DEFAULT_SECURITY_GROUP, implicit_id};
+        let Resolved::Addresses(vpcs) = vpc else { return Resolved::Unknown };
+        let [vpc] = vpcs.as_slice() else { return Resolved::Unknown };
+        let managed = self.managed_defaults.get_or_init(|| {
+            let mut out = HashMap::new();
+            for r in &self.resources {
+                let (kind, attr) = match r.rtype.as_str() {
+                    "aws_default_route_table" => (MAIN_TABLE_KIND, "default_route_table_id"),
+                    "aws_default_network_acl" => (DEFAULT_NACL, "default_network_acl_id"),
+                    "aws_default_security_group" => (DEFAULT_SECURITY_GROUP, "vpc_id"),
+                    _ => continue,
+                };
+                if let Some(v) = self.link(r, attr, &["aws_vpc", "aws_default_vpc"]).first() {
+                    out.entry((v, kind)).or_insert_with(|| r.address.clone());
+                }
+            }
+            out
+        });
+        let address = managed.get(&(vpc.clone(), what)).cloned().unwrap_or_else(|| implicit_id(vpc, what));
+        Resolved::Addresses(vec![address])
     }
 
     /// A reference to `rtype.name` (with its instance `key`, if written) in `module`. `index` is
