@@ -1,7 +1,7 @@
 //! EIP001: an Elastic IP associated with nothing is billed while idle.
 
-use super::{Rule, RuleMeta, Severity, Sink};
-use crate::model::{ElasticIps, Id};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
+use crate::model::{ElasticIp, ElasticIps, Id};
 use crate::topology::Topology;
 use std::collections::BTreeSet;
 
@@ -30,19 +30,23 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         {
             continue;
         }
-        let f = sink
-            .finding(
-                Severity::Info,
-                &eip.meta,
-                eip.meta.id_origin(),
-                "not associated",
-                format!(
-                    "Elastic IP {}{} is not associated with any instance or network interface: idle addresses are billed",
-                    eip.meta.label(),
-                    eip.public_ip.as_deref().map(|ip| format!(" ({ip})")).unwrap_or_default()
-                ),
-            )
-            .help("associate it with what it was allocated for, or release it");
+        let f = finding(sink, eip);
         sink.emit(f);
     }
+}
+
+/// The finding for an Elastic IP associated with nothing.
+fn finding(sink: &Sink<'_>, eip: &ElasticIp) -> Finding {
+    sink.finding(
+        Severity::Info,
+        &eip.meta,
+        eip.meta.id_origin(),
+        "not associated",
+        format!(
+            "Elastic IP {}{} is not associated with any instance or network interface: idle addresses are billed",
+            eip.meta.label(),
+            eip.public_ip.as_deref().map(|ip| format!(" ({ip})")).unwrap_or_default()
+        ),
+    )
+    .help("associate it with what it was allocated for, or release it")
 }

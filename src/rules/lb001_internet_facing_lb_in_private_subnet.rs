@@ -1,9 +1,10 @@
 //! LB001: an internet-facing load balancer must sit in public subnets.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
 use crate::model::net::Family;
-use crate::model::{ResourceKind, Scheme};
+use crate::model::{Id, LoadBalancer, ResourceKind, RouteTable, RouteTables, Scheme, Subnet, TargetKind, Vpcs};
+use crate::source::Origin;
 use crate::topology::{DefaultRoute, Topology};
 
 pub static RULE: Rule = Rule {
@@ -41,55 +42,79 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             let subnet = &d[si];
             let vpc = lb_vpc.or_else(|| subnet.vpc.as_ref().and_then(|r| r.idx));
             let Some(eff) = t.effective_route_table(si) else { continue };
-            let table = &d[eff.table];
-            let mut problems = Vec::new();
-            let mut route_origin = None;
-            for &family in families(lb.ip_address_type.as_deref()) {
-                let any = family.any();
-                match t.default_route(eff.table, vpc, family) {
-                    DefaultRoute::Internet(_) | DefaultRoute::Unknown => {}
-                    DefaultRoute::Missing => problems.push(format!("has no route for {any}")),
-                    DefaultRoute::Elsewhere(route) => {
-                        let why = if !routing::is_active(route) {
-                            String::new()
-                        } else if route.target.kind == crate::model::TargetKind::InternetGateway {
-                            " (not attached to the load balancer's VPC)".to_string()
-                        } else {
-                            String::new()
-                        };
-                        problems.push(format!("sends {any} to {}{why}", routing::describe_target(route)));
-                        route_origin.get_or_insert(route.origin.clone());
-                    }
-                }
-            }
-            if problems.is_empty() {
-                continue;
-            }
-            let how = if eff.explicit { "its route table" } else { "the VPC's main route table" };
-            let mut f = sink
-                .finding(
-                    Severity::Error,
-                    &lb.meta,
-                    at.clone(),
-                    format!("{} is not a public subnet", subnet.meta.id),
-                    format!(
-                        "internet-facing {} {} is placed in subnet {}, which is not public: {how} {} {}",
-                        lb.kind.name(),
-                        lb.meta.label(),
-                        subnet.meta.label(),
-                        table.meta.id,
-                        problems.join(" and ")
-                    ),
-                )
-                .label(table.meta.id_origin(), format!("route table used by {}", subnet.meta.id));
-            if let Some(o) = route_origin {
-                f = f.label(o, "default route");
-            }
-            let f = f.help(
-                "place internet-facing load balancers in public subnets (a default route to an internet gateway \
-                 attached to the VPC), or make the load balancer internal",
-            );
+            let Some(not_public) = not_public(t, lb, eff.table, vpc) else { continue };
+            let f = finding(sink, lb, at, subnet, &d[eff.table], eff.explicit, &not_public);
             sink.emit(f);
         }
     }
+}
+
+/// Why a route table does not make its subnets public for a load balancer's address families.
+struct NotPublic {
+    problems: Vec<String>,
+    /// Where the first default route that does not reach the internet is written.
+    route: Option<Origin>,
+}
+
+/// What keeps `table` from making a subnet public for `lb`; `None` when nothing does, as far as
+/// the load shows.
+fn not_public(t: &Topology<'_>, lb: &LoadBalancer, table: Id<RouteTables>, vpc: Option<Id<Vpcs>>) -> Option<NotPublic> {
+    let mut problems = Vec::new();
+    let mut route_origin = None;
+    for &family in families(lb.ip_address_type.as_deref()) {
+        let any = family.any();
+        match t.default_route(table, vpc, family) {
+            DefaultRoute::Internet(_) | DefaultRoute::Unknown => {}
+            DefaultRoute::Missing => problems.push(format!("has no route for {any}")),
+            DefaultRoute::Elsewhere(route) => {
+                let why = if !routing::is_active(route) {
+                    String::new()
+                } else if route.target.kind == TargetKind::InternetGateway {
+                    " (not attached to the load balancer's VPC)".to_string()
+                } else {
+                    String::new()
+                };
+                problems.push(format!("sends {any} to {}{why}", routing::describe_target(route)));
+                route_origin.get_or_insert(route.origin.clone());
+            }
+        }
+    }
+    (!problems.is_empty()).then_some(NotPublic { problems, route: route_origin })
+}
+
+/// The finding for internet-facing `lb` placed at `at` in `subnet`, which `table` (its own when
+/// `explicit`, else the VPC's main table) does not make public.
+fn finding(
+    sink: &Sink<'_>,
+    lb: &LoadBalancer,
+    at: &Origin,
+    subnet: &Subnet,
+    table: &RouteTable,
+    explicit: bool,
+    not_public: &NotPublic,
+) -> Finding {
+    let how = if explicit { "its route table" } else { "the VPC's main route table" };
+    let mut f = sink
+        .finding(
+            Severity::Error,
+            &lb.meta,
+            at.clone(),
+            format!("{} is not a public subnet", subnet.meta.id),
+            format!(
+                "internet-facing {} {} is placed in subnet {}, which is not public: {how} {} {}",
+                lb.kind.name(),
+                lb.meta.label(),
+                subnet.meta.label(),
+                table.meta.id,
+                not_public.problems.join(" and ")
+            ),
+        )
+        .label(table.meta.id_origin(), format!("route table used by {}", subnet.meta.id));
+    if let Some(o) = &not_public.route {
+        f = f.label(o.clone(), "default route");
+    }
+    f.help(
+        "place internet-facing load balancers in public subnets (a default route to an internet gateway \
+         attached to the VPC), or make the load balancer internal",
+    )
 }

@@ -1,7 +1,7 @@
 //! LB002: load balancers need more than one availability zone (an ALB needs at least two).
 
-use super::{Rule, RuleMeta, Severity, Sink};
-use crate::model::LbKind;
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
+use crate::model::{LbKind, LoadBalancer};
 use crate::topology::Topology;
 use std::collections::BTreeSet;
 
@@ -33,21 +33,25 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             (LbKind::Network | LbKind::Classic, 1) => Severity::Warning,
             _ => continue,
         };
-        let list: Vec<&str> = zones.into_iter().collect();
-        let why = if lb.kind == LbKind::Application {
-            "an application load balancer must have subnets in at least two availability zones"
-        } else {
-            "if that zone fails, the load balancer fails with it"
-        };
-        let f = sink
-            .finding(
-                severity,
-                &lb.meta,
-                lb.meta.id_origin(),
-                format!("only {}", list.join(", ")),
-                format!("{} {} is only in {}: {why}", lb.kind.name(), lb.meta.label(), list.join(", ")),
-            )
-            .help("add a subnet in another availability zone (one per zone)");
+        let zones: Vec<&str> = zones.into_iter().collect();
+        let f = finding(sink, lb, severity, &zones);
         sink.emit(f);
     }
+}
+
+/// The finding for a load balancer only in `zones`, too few for it.
+fn finding(sink: &Sink<'_>, lb: &LoadBalancer, severity: Severity, zones: &[&str]) -> Finding {
+    let why = if lb.kind == LbKind::Application {
+        "an application load balancer must have subnets in at least two availability zones"
+    } else {
+        "if that zone fails, the load balancer fails with it"
+    };
+    sink.finding(
+        severity,
+        &lb.meta,
+        lb.meta.id_origin(),
+        format!("only {}", zones.join(", ")),
+        format!("{} {} is only in {}: {why}", lb.kind.name(), lb.meta.label(), zones.join(", ")),
+    )
+    .help("add a subnet in another availability zone (one per zone)")
 }

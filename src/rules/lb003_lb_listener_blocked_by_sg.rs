@@ -1,10 +1,10 @@
 //! LB003: a listener port that the load balancer's own security groups admit from none of its
 //! clients.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::analysis::sg::ingress_sources;
 use crate::model::net::{AddrRange, Family, Protocol};
-use crate::model::{LoadBalancer, Ref, Scheme};
+use crate::model::{Design, Id, Listener, LoadBalancer, Ref, Scheme, SecurityGroups};
 use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
@@ -64,27 +64,41 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         if reaches || !admitted.groups.is_empty() || !admitted.prefix_lists.is_empty() {
             continue;
         }
-        let mut f = sink
-            .finding(
-                Severity::Error,
-                &lb.meta,
-                listener.meta.origin.at_first(&d.sources, &["Port", "Properties/Port", "port", "LoadBalancerPort"]),
-                format!("{protocol} {port}"),
-                format!(
-                    "{} {} listens on {protocol} port {port}, but its security groups ({}) admit that port from none of \
-                     its clients ({who}): every connection is refused",
-                    lb.kind.name(),
-                    lb.meta.label(),
-                    Ref::join_ids(&lb.security_groups)
-                ),
-            )
-            .on(listener.meta.id.clone());
-        for &g in &groups {
-            f = f.label(d[g].meta.id_origin(), "load balancer security group");
-        }
-        let help = format!(
-            "add an inbound rule for {protocol} {port} from {who} to one of the load balancer's security groups"
-        );
-        sink.emit(f.help(help));
+        let f = finding(sink, d, listener, lb, &groups, (protocol, port), &who);
+        sink.emit(f);
     }
+}
+
+/// The finding for a listener of `lb` on `protocol` and `port`, which its security `groups`
+/// admit from none of its clients (`who`).
+fn finding(
+    sink: &Sink<'_>,
+    d: &Design,
+    listener: &Listener,
+    lb: &LoadBalancer,
+    groups: &[Id<SecurityGroups>],
+    (protocol, port): (Protocol, u16),
+    who: &str,
+) -> Finding {
+    let mut f = sink
+        .finding(
+            Severity::Error,
+            &lb.meta,
+            listener.meta.origin.at_first(&d.sources, &["Port", "Properties/Port", "port", "LoadBalancerPort"]),
+            format!("{protocol} {port}"),
+            format!(
+                "{} {} listens on {protocol} port {port}, but its security groups ({}) admit that port from none of \
+                 its clients ({who}): every connection is refused",
+                lb.kind.name(),
+                lb.meta.label(),
+                Ref::join_ids(&lb.security_groups)
+            ),
+        )
+        .on(listener.meta.id.clone());
+    for &g in groups {
+        f = f.label(d[g].meta.id_origin(), "load balancer security group");
+    }
+    f.help(format!(
+        "add an inbound rule for {protocol} {port} from {who} to one of the load balancer's security groups"
+    ))
 }

@@ -26,7 +26,7 @@ mod sub002_subnet_cidr_overlap;
 pub(crate) mod sup001_unused_suppression;
 mod tgw001_tgw_attached_vpcs_overlap;
 
-use crate::model::Meta;
+use crate::model::{Meta, Route, RouteTable};
 use crate::source::Origin;
 use crate::topology::Topology;
 use std::fmt;
@@ -236,6 +236,12 @@ impl<'a> Sink<'a> {
     pub fn emit(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
+}
+
+/// The resource a finding on a route is on: the separate resource that defines the route (a
+/// Terraform `aws_route`, an `AWS::EC2::Route`), else its table.
+pub fn route_resource(table: &RouteTable, route: &Route) -> String {
+    route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone())
 }
 
 /// Run every rule in `rules` over the topology, with their options.

@@ -1,12 +1,12 @@
 //! NACL001: network ACLs are stateless, so every connection they admit needs its replies allowed
 //! on the ephemeral ports in the other direction.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::{Verdict, allows_everything, decided_by, evaluate};
 use crate::model::NetworkAcl;
 use crate::model::net::{AddrRange, Family, PortRange, Protocol, display_ranges, normalize, normalize_ports};
 use crate::topology::Topology;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -50,7 +50,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         for ((egress, protocol, admitted), entries) in groups {
             // IPv6 traffic cannot reach subnets without IPv6 blocks yet: a latent problem.
             let latent = no_ipv6 && admitted.iter().all(|a| a.family == Family::V6);
-            report(sink, nacl, (egress, protocol), &admitted, &entries, latent);
+            report(sink, nacl, &Opening { egress, protocol, admitted: &admitted, entries: &entries }, latent);
         }
     }
 }
@@ -60,75 +60,105 @@ fn subnets_without_ipv6(t: &Topology<'_>, nacl: &NetworkAcl) -> bool {
     nacl.subnets.iter().all(|(s, _)| s.idx.is_some_and(|i| t.design[i].ipv6_cidrs.is_empty()))
 }
 
-fn report(
-    sink: &mut Sink<'_>,
-    nacl: &NetworkAcl,
-    (egress, protocol): (bool, Protocol),
-    admitted: &[AddrRange],
-    entries: &[usize],
-    latent: bool,
-) {
-    let verdicts: Vec<Verdict> =
-        admitted.iter().flat_map(|a| evaluate(nacl, !egress, protocol, *a, PortRange::EPHEMERAL)).collect();
-    let denied: Vec<&Verdict> = verdicts.iter().filter(|v| !v.allowed).collect();
+/// Traffic that allow entries of the ACL admit in one direction.
+struct Opening<'a> {
+    egress: bool,
+    protocol: Protocol,
+    /// The addresses it reaches.
+    admitted: &'a [AddrRange],
+    /// The entries that admit it, in rule order.
+    entries: &'a [usize],
+}
+
+/// How the finding speaks of the opening traffic and of its replies.
+struct Wording {
+    /// "inbound" or "outbound".
+    open: &'static str,
+    reply: &'static str,
+    /// "to" or "from" the addresses the traffic reaches.
+    open_peer: &'static str,
+    reply_peer: &'static str,
+}
+
+fn wording(egress: bool) -> Wording {
+    if egress {
+        Wording { open: "outbound", reply: "inbound", open_peer: "to", reply_peer: "from" }
+    } else {
+        Wording { open: "inbound", reply: "outbound", open_peer: "from", reply_peer: "to" }
+    }
+}
+
+fn report(sink: &mut Sink<'_>, nacl: &NetworkAcl, opening: &Opening<'_>, latent: bool) {
+    let verdicts: Vec<Verdict> = opening
+        .admitted
+        .iter()
+        .flat_map(|a| evaluate(nacl, !opening.egress, opening.protocol, *a, PortRange::EPHEMERAL))
+        .collect();
+    let (allowed, denied): (Vec<&Verdict>, Vec<&Verdict>) = verdicts.iter().partition(|v| v.allowed);
     if denied.is_empty() {
         return;
     }
-    let severity = if verdicts.iter().any(|v| v.allowed) || latent { Severity::Warning } else { Severity::Error };
+    let f = finding(sink, nacl, opening, &allowed, &denied, latent);
+    sink.emit(f);
+}
 
-    let (to_from, reply_dir, open_dir) =
-        if egress { ("from", "inbound", "outbound") } else { ("to", "outbound", "inbound") };
-    let by = |entry: Option<usize>| match entry {
-        Some(i) if nacl.entries[i].number >= 32767 => format!("the default deny (rule {})", nacl.entries[i].number),
-        Some(i) => format!("rule {}", nacl.entries[i].number),
-        None => "the implicit deny".to_string(),
-    };
-    // Parts of the traffic, grouped by the deciding entry and port range.
-    let group = |vs: &[&Verdict]| {
-        let mut g: BTreeMap<(u32, Option<usize>, PortRange), Vec<AddrRange>> = BTreeMap::new();
-        for v in vs {
-            let number = v.entry.map_or(u32::MAX, |i| nacl.entries[i].number);
-            g.entry((number, v.entry, v.ports)).or_default().push(v.addrs);
-        }
-        g
-    };
-    let cidr_count = |vs: &[&Verdict]| vs.iter().map(|v| v.addrs.to_cidrs().len()).sum::<usize>();
-    let allowed: Vec<&Verdict> = verdicts.iter().filter(|v| v.allowed).collect();
-    let denied_text = if !allowed.is_empty() && cidr_count(&denied) > 6 && cidr_count(&allowed) < cidr_count(&denied) {
-        // Mostly denied: say what is let through instead of listing every denied block.
-        let causes: std::collections::BTreeSet<String> = denied.iter().map(|v| by(v.entry)).collect();
-        let exceptions: Vec<String> = group(&allowed)
-            .iter()
-            .map(|((_, e, ports), addrs)| {
-                format!("{} {to_from} {} ({})", ports.describe(), display_ranges(addrs), by(*e))
-            })
-            .collect();
-        format!(
-            "ports {} {to_from} {} by {}, except {}",
-            PortRange::EPHEMERAL,
-            display_ranges(admitted),
-            causes.into_iter().collect::<Vec<_>>().join(" and "),
-            exceptions.join(", ")
-        )
-    } else {
-        group(&denied)
-            .iter()
-            .map(|((_, e, ports), addrs)| {
-                format!("{} {to_from} {} by {}", ports.describe(), display_ranges(addrs), by(*e))
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    // Ports each explicit entry denies, for its label.
-    let mut denying: BTreeMap<usize, Vec<PortRange>> = BTreeMap::new();
-    for v in &denied {
-        if let Some(i) = v.entry {
-            denying.entry(i).or_default().push(v.ports);
-        }
+/// The finding for `opening`, whose replies are `denied` in part or all (and `allowed` in the rest).
+fn finding(
+    sink: &Sink<'_>,
+    nacl: &NetworkAcl,
+    opening: &Opening<'_>,
+    allowed: &[&Verdict],
+    denied: &[&Verdict],
+    latent: bool,
+) -> Finding {
+    let severity = if !allowed.is_empty() || latent { Severity::Warning } else { Severity::Error };
+    let w = wording(opening.egress);
+    let admitted = display_ranges(opening.admitted);
+    let services = services(nacl, opening.entries);
+    let mut message = format!(
+        "network ACL {} allows {} {} {} {admitted}, but NACLs are stateless and the {} {} replies on ephemeral ports \
+         are denied: {}",
+        nacl.meta.label(),
+        w.open,
+        services.join(", "),
+        w.open_peer,
+        w.reply,
+        opening.protocol,
+        denied_text(nacl, opening, &w, allowed, denied)
+    );
+    if latent {
+        message.push_str(" (latent: none of its subnets has an IPv6 block yet)");
     }
-    let denied_ports = normalize_ports(denied.iter().map(|v| v.ports).collect());
-    let first = &nacl.entries[entries[0]];
-    let services: Vec<String> = entries
+    let first = &nacl.entries[opening.entries[0]];
+    let mut f = sink.finding(
+        severity,
+        &nacl.meta,
+        first.origin.clone(),
+        format!("allows {} {} {} {admitted}", w.open, services[0], w.open_peer),
+        message,
+    );
+    for (k, &i) in opening.entries.iter().enumerate().skip(1) {
+        f = f.label(nacl.entries[i].origin.clone(), format!("also allows {} {}", w.open, services[k]));
+    }
+    let denying = denying_entries(denied);
+    for (&i, ports) in &denying {
+        let ports: Vec<String> = normalize_ports(ports.clone()).iter().map(|p| p.to_string()).collect();
+        f = f.label(
+            nacl.entries[i].origin.clone(),
+            format!("denies the {} replies on ports {}", w.reply, ports.join(", ")),
+        );
+    }
+    let used_by = nacl.subnets.len();
+    f = f.label(
+        nacl.meta.id_origin(),
+        format!("associated with {used_by} subnet{}", if used_by == 1 { "" } else { "s" }),
+    );
+    f.help(help(nacl, opening, &w, &denying, denied))
+}
+
+/// What each entry of the opening admits, with its rule number.
+fn services(nacl: &NetworkAcl, entries: &[usize]) -> Vec<String> {
+    entries
         .iter()
         .map(|&i| {
             let e = &nacl.entries[i];
@@ -140,54 +170,100 @@ fn report(
             };
             format!("{what} (rule {})", e.number)
         })
-        .collect();
-    let peer_dir = if egress { "to" } else { "from" };
-    let used_by = nacl.subnets.len();
-    let mut message = format!(
-        "network ACL {} allows {open_dir} {} {peer_dir} {}, but NACLs are stateless and the {reply_dir} {protocol} \
-         replies on ephemeral ports are denied: {}",
-        nacl.meta.label(),
-        services.join(", "),
-        display_ranges(admitted),
-        denied_text
-    );
-    if latent {
-        message.push_str(" (latent: none of its subnets has an IPv6 block yet)");
+        .collect()
+}
+
+/// The entry that decides a part of the traffic, as the finding names it.
+fn deciding(nacl: &NetworkAcl, entry: Option<usize>) -> String {
+    match entry {
+        Some(i) if nacl.entries[i].number >= 32767 => format!("the default deny (rule {})", nacl.entries[i].number),
+        Some(i) => format!("rule {}", nacl.entries[i].number),
+        None => "the implicit deny".to_string(),
     }
-    let mut f = sink.finding(
-        severity,
-        &nacl.meta,
-        first.origin.clone(),
-        format!("allows {open_dir} {} {peer_dir} {}", services[0], display_ranges(admitted)),
-        message,
-    );
-    for (k, &i) in entries.iter().enumerate().skip(1) {
-        f = f.label(nacl.entries[i].origin.clone(), format!("also allows {open_dir} {}", services[k]));
+}
+
+/// Parts of the traffic, grouped by the deciding entry (in rule-number order) and port range.
+fn by_entry_and_ports(nacl: &NetworkAcl, vs: &[&Verdict]) -> BTreeMap<(u32, Option<usize>, PortRange), Vec<AddrRange>> {
+    let mut g: BTreeMap<(u32, Option<usize>, PortRange), Vec<AddrRange>> = BTreeMap::new();
+    for v in vs {
+        let number = v.entry.map_or(u32::MAX, |i| nacl.entries[i].number);
+        g.entry((number, v.entry, v.ports)).or_default().push(v.addrs);
     }
-    for (&i, ports) in &denying {
-        let ports: Vec<String> = normalize_ports(ports.clone()).iter().map(|p| p.to_string()).collect();
-        f = f.label(
-            nacl.entries[i].origin.clone(),
-            format!("denies the {reply_dir} replies on ports {}", ports.join(", ")),
-        );
+    g
+}
+
+fn cidr_count(vs: &[&Verdict]) -> usize {
+    vs.iter().map(|v| v.addrs.to_cidrs().len()).sum::<usize>()
+}
+
+/// Which replies are denied, and by what.
+fn denied_text(
+    nacl: &NetworkAcl,
+    opening: &Opening<'_>,
+    w: &Wording,
+    allowed: &[&Verdict],
+    denied: &[&Verdict],
+) -> String {
+    let to_from = w.reply_peer;
+    if !allowed.is_empty() && cidr_count(denied) > 6 && cidr_count(allowed) < cidr_count(denied) {
+        // Mostly denied: say what is let through instead of listing every denied block.
+        let causes: BTreeSet<String> = denied.iter().map(|v| deciding(nacl, v.entry)).collect();
+        let exceptions: Vec<String> = by_entry_and_ports(nacl, allowed)
+            .iter()
+            .map(|((_, e, ports), addrs)| {
+                format!("{} {to_from} {} ({})", ports.describe(), display_ranges(addrs), deciding(nacl, *e))
+            })
+            .collect();
+        format!(
+            "ports {} {to_from} {} by {}, except {}",
+            PortRange::EPHEMERAL,
+            display_ranges(opening.admitted),
+            causes.into_iter().collect::<Vec<_>>().join(" and "),
+            exceptions.join(", ")
+        )
+    } else {
+        by_entry_and_ports(nacl, denied)
+            .iter()
+            .map(|((_, e, ports), addrs)| {
+                format!("{} {to_from} {} by {}", ports.describe(), display_ranges(addrs), deciding(nacl, *e))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
-    f = f.label(
-        nacl.meta.id_origin(),
-        format!("associated with {used_by} subnet{}", if used_by == 1 { "" } else { "s" }),
-    );
-    let ranges: Vec<String> = denied_ports.iter().map(|p| p.to_string()).collect();
+}
+
+/// The ports each explicit entry denies, for its label.
+fn denying_entries(denied: &[&Verdict]) -> BTreeMap<usize, Vec<PortRange>> {
+    let mut denying: BTreeMap<usize, Vec<PortRange>> = BTreeMap::new();
+    for v in denied {
+        if let Some(i) = v.entry {
+            denying.entry(i).or_default().push(v.ports);
+        }
+    }
+    denying
+}
+
+fn help(
+    nacl: &NetworkAcl,
+    opening: &Opening<'_>,
+    w: &Wording,
+    denying: &BTreeMap<usize, Vec<PortRange>>,
+    denied: &[&Verdict],
+) -> String {
     let explicit: Vec<String> = denying
         .keys()
         .filter(|&&i| nacl.entries[i].number < 32767)
         .map(|&i| nacl.entries[i].number.to_string())
         .collect();
-    let help = if !explicit.is_empty() {
+    let denied_ports = normalize_ports(denied.iter().map(|v| v.ports).collect());
+    if !explicit.is_empty() {
         format!(
             "rule {} denies replies that an allow would otherwise let through: narrow or renumber it if those \
              addresses should reach this service",
             explicit.join(", ")
         )
     } else if denied_ports != [PortRange::EPHEMERAL] {
+        let ranges: Vec<String> = denied_ports.iter().map(|p| p.to_string()).collect();
         format!(
             "allow the whole ephemeral range 1024-65535 (now {} is denied): load balancers and NAT gateways use \
              ports from 1024 up, not only the Linux range 32768-60999",
@@ -195,10 +271,11 @@ fn report(
         )
     } else {
         format!(
-            "add an {reply_dir} rule allowing {protocol} 1024-65535 {to_from} {} with a lower rule number than any \
-             deny that matches it",
-            display_ranges(admitted)
+            "add an {} rule allowing {} 1024-65535 {} {} with a lower rule number than any deny that matches it",
+            w.reply,
+            opening.protocol,
+            w.reply_peer,
+            display_ranges(opening.admitted)
         )
-    };
-    sink.emit(f.help(help));
+    }
 }

@@ -1,7 +1,7 @@
 //! NACL002: an entry that can never match, because lower-numbered entries of the same direction
 //! already decide all of its traffic.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::analysis::nacl::{evaluate, ordered_entries};
 use crate::model::NetworkAcl;
 use crate::model::net::{AddrRange, PortRange, Protocol};
@@ -62,43 +62,43 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     for nacl in &t.design.network_acls {
         for dir in [false, true] {
             for i in ordered_entries(nacl, dir) {
-                let e = &nacl.entries[i];
                 // The final catch-all entries are the implicit deny, listed.
-                if e.number >= 32767 {
+                if nacl.entries[i].number >= 32767 {
                     continue;
                 }
                 let Some(by) = shadowers(nacl, i) else { continue };
-                let same = by.iter().all(|&j| nacl.entries[j].allow == e.allow);
-                let names: Vec<String> = by.iter().map(|&j| describe(nacl, j)).collect();
-                let (severity, what) = if same {
-                    (
-                        Severity::Info,
-                        "is redundant: everything it matches is already decided the same way by".to_string(),
-                    )
-                } else {
-                    let verb = if e.allow { "never allows anything" } else { "never denies anything" };
-                    (Severity::Warning, format!("{verb}: everything it matches is decided first by"))
-                };
-                let mut f = sink.finding(
-                    severity,
-                    &nacl.meta,
-                    e.origin.clone(),
-                    if same { "redundant".to_string() } else { "never takes effect".to_string() },
-                    format!("network ACL {}: {} {what} {}", nacl.meta.label(), describe(nacl, i), names.join(", ")),
-                );
-                for &j in &by {
-                    f = f.label(
-                        nacl.entries[j].origin.clone(),
-                        format!("rule {} decides first", nacl.entries[j].number),
-                    );
-                }
-                let help = if same {
-                    "remove the redundant entry"
-                } else {
-                    "renumber the entry below the ones that shadow it, or narrow them, so that the intended rule applies"
-                };
-                sink.emit(f.help(help));
+                let f = finding(sink, nacl, i, &by);
+                sink.emit(f);
             }
         }
     }
+}
+
+/// The finding for entry `i`, whose traffic the entries `by` all decide first.
+fn finding(sink: &Sink<'_>, nacl: &NetworkAcl, i: usize, by: &BTreeSet<usize>) -> Finding {
+    let e = &nacl.entries[i];
+    let same = by.iter().all(|&j| nacl.entries[j].allow == e.allow);
+    let names: Vec<String> = by.iter().map(|&j| describe(nacl, j)).collect();
+    let (severity, what) = if same {
+        (Severity::Info, "is redundant: everything it matches is already decided the same way by".to_string())
+    } else {
+        let verb = if e.allow { "never allows anything" } else { "never denies anything" };
+        (Severity::Warning, format!("{verb}: everything it matches is decided first by"))
+    };
+    let mut f = sink.finding(
+        severity,
+        &nacl.meta,
+        e.origin.clone(),
+        if same { "redundant".to_string() } else { "never takes effect".to_string() },
+        format!("network ACL {}: {} {what} {}", nacl.meta.label(), describe(nacl, i), names.join(", ")),
+    );
+    for &j in by {
+        f = f.label(nacl.entries[j].origin.clone(), format!("rule {} decides first", nacl.entries[j].number));
+    }
+    let help = if same {
+        "remove the redundant entry"
+    } else {
+        "renumber the entry below the ones that shadow it, or narrow them, so that the intended rule applies"
+    };
+    f.help(help)
 }

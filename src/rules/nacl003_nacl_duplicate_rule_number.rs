@@ -1,6 +1,7 @@
 //! NACL003: rule numbers are unique per direction; templates accept duplicates, AWS does not.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
+use crate::model::{NaclEntry, NetworkAcl};
 use crate::topology::Topology;
 use std::collections::BTreeMap;
 
@@ -24,23 +25,27 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                 seen.insert((e.egress, e.number), i);
                 continue;
             };
-            let dir = if e.egress { "outbound" } else { "inbound" };
-            let f = sink
-                .finding(
-                    Severity::Error,
-                    &nacl.meta,
-                    e.origin.clone(),
-                    format!("second {dir} rule {}", e.number),
-                    format!(
-                        "network ACL {} has two {dir} entries numbered {}: AWS rejects the second, so the ACL that \
-                         deploys is not the one written",
-                        nacl.meta.label(),
-                        e.number
-                    ),
-                )
-                .label(nacl.entries[first].origin.clone(), format!("first {dir} rule {}", e.number))
-                .help("give every entry of a direction its own rule number");
+            let f = finding(sink, nacl, &nacl.entries[first], e);
             sink.emit(f);
         }
     }
+}
+
+/// The finding for entry `second`, numbered and directed like `first`.
+fn finding(sink: &Sink<'_>, nacl: &NetworkAcl, first: &NaclEntry, second: &NaclEntry) -> Finding {
+    let dir = if second.egress { "outbound" } else { "inbound" };
+    sink.finding(
+        Severity::Error,
+        &nacl.meta,
+        second.origin.clone(),
+        format!("second {dir} rule {}", second.number),
+        format!(
+            "network ACL {} has two {dir} entries numbered {}: AWS rejects the second, so the ACL that deploys is \
+             not the one written",
+            nacl.meta.label(),
+            second.number
+        ),
+    )
+    .label(first.origin.clone(), format!("first {dir} rule {}", second.number))
+    .help("give every entry of a direction its own rule number")
 }

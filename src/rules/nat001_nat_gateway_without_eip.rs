@@ -1,7 +1,7 @@
 //! NAT001: a public NAT gateway needs an Elastic IP to reach the internet.
 
-use super::{Rule, RuleMeta, Severity, Sink};
-use crate::model::Connectivity;
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
+use crate::model::{Connectivity, NatGateway};
 use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
@@ -25,24 +25,28 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         {
             continue;
         }
-        let at = nat.meta.origin.at("NatGatewayAddresses");
-        let f = sink
-            .finding(
-                Severity::Error,
-                &nat.meta,
-                nat.meta.id_origin(),
-                "public NAT gateway",
-                format!(
-                    "public NAT gateway {} has no Elastic IP: instances routing through it cannot reach the internet",
-                    nat.meta.label()
-                ),
-            )
-            .label(at, "no address here has an `AllocationId`")
-            .help(
-                "allocate an Elastic IP and give it to the NAT gateway (`--allocation-id`, Terraform `allocation_id`, CloudFormation `AllocationId`), \
-                 or make the gateway private (`--connectivity-type private`, Terraform `connectivity_type = \"private\"`) \
-                 if it only serves private networks",
-            );
+        let f = finding(sink, nat);
         sink.emit(f);
     }
+}
+
+/// The finding for a public NAT gateway without an Elastic IP.
+fn finding(sink: &Sink<'_>, nat: &NatGateway) -> Finding {
+    let at = nat.meta.origin.at("NatGatewayAddresses");
+    sink.finding(
+        Severity::Error,
+        &nat.meta,
+        nat.meta.id_origin(),
+        "public NAT gateway",
+        format!(
+            "public NAT gateway {} has no Elastic IP: instances routing through it cannot reach the internet",
+            nat.meta.label()
+        ),
+    )
+    .label(at, "no address here has an `AllocationId`")
+    .help(
+        "allocate an Elastic IP and give it to the NAT gateway (`--allocation-id`, Terraform `allocation_id`, CloudFormation `AllocationId`), \
+         or make the gateway private (`--connectivity-type private`, Terraform `connectivity_type = \"private\"`) \
+         if it only serves private networks",
+    )
 }

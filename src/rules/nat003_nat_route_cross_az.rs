@@ -1,9 +1,9 @@
 //! NAT003: a subnet's default route to a NAT gateway in another availability zone.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::analysis::routing;
 use crate::model::net::Family;
-use crate::model::{Subnets, TargetId, TargetKind};
+use crate::model::{NatGateway, Route, RouteTable, Subnet, Subnets, TargetId, TargetKind};
 use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
@@ -37,23 +37,33 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         if nat_az == az {
             continue;
         }
-        let f = sink
-            .finding(
-                Severity::Warning,
-                &subnet.meta,
-                subnet.meta.id_origin(),
-                format!("in {az}"),
-                format!(
-                    "subnet {} in {az} sends 0.0.0.0/0 to NAT gateway {} in {nat_az} (route table {}): if {nat_az} fails, \
-                     {az} loses internet access, and the cross-AZ traffic is billed",
-                    subnet.meta.label(),
-                    nat.meta.label(),
-                    table.meta.id
-                ),
-            )
-            .label(route.origin.clone(), format!("default route to the NAT gateway in {nat_az}"))
-            .label(nat.meta.id_origin(), format!("NAT gateway in {nat_az}"))
-            .help(format!("create a NAT gateway in {az} and give {az}'s subnets a route table that uses it"));
+        let f = finding(sink, (subnet, az), table, route, (nat, nat_az));
         sink.emit(f);
     }
+}
+
+/// The finding for `subnet` in `az`, whose default `route` in `table` goes to `nat` in `nat_az`.
+fn finding(
+    sink: &Sink<'_>,
+    (subnet, az): (&Subnet, &str),
+    table: &RouteTable,
+    route: &Route,
+    (nat, nat_az): (&NatGateway, &str),
+) -> Finding {
+    sink.finding(
+        Severity::Warning,
+        &subnet.meta,
+        subnet.meta.id_origin(),
+        format!("in {az}"),
+        format!(
+            "subnet {} in {az} sends 0.0.0.0/0 to NAT gateway {} in {nat_az} (route table {}): if {nat_az} fails, \
+             {az} loses internet access, and the cross-AZ traffic is billed",
+            subnet.meta.label(),
+            nat.meta.label(),
+            table.meta.id
+        ),
+    )
+    .label(route.origin.clone(), format!("default route to the NAT gateway in {nat_az}"))
+    .label(nat.meta.id_origin(), format!("NAT gateway in {nat_az}"))
+    .help(format!("create a NAT gateway in {az} and give {az}'s subnets a route table that uses it"))
 }

@@ -1,6 +1,6 @@
 //! PEER001: peered VPCs must not overlap; neither should two VPCs peered with the same hub.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::model::net::{AddrRange, overlapping_pairs};
 use crate::model::{Id, PeerSide, PeeringConnection, PeeringConnections, Vpcs};
 use crate::source::Origin;
@@ -80,33 +80,37 @@ fn check_pair(t: &Topology<'_>, sink: &mut Sink<'_>, pcx: &PeeringConnection) {
     let items: Vec<(AddrRange, u8)> =
         req.iter().map(|b| (AddrRange::of(&b.net), 0)).chain(acc.iter().map(|b| (AddrRange::of(&b.net), 1))).collect();
     for (i, j) in overlapping_pairs(&items) {
-        let (x, y) = (&req[i], &acc[j - req.len()]);
-        let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
-        let f = sink
-            .finding(
-                Severity::Error,
-                &pcx.meta,
-                pcx.meta.id_origin(),
-                format!("peers {} with {}", pcx.requester.vpc.id, pcx.accepter.vpc.id),
-                format!(
-                    "peering connection {} joins VPCs with overlapping CIDR blocks: {} ({}) and {} ({}) share {}",
-                    pcx.meta.label(),
-                    x.net,
-                    pcx.requester.vpc.id,
-                    y.net,
-                    pcx.accepter.vpc.id,
-                    overlap
-                ),
-            )
-            .label(x.origin.clone(), format!("requester block {}", x.net))
-            .label(y.origin.clone(), format!("accepter block {}", y.net))
-            .help(
-                "AWS does not support peering VPCs with overlapping CIDR blocks (the request fails, and routes \
-                 to the overlap cannot work): re-address one VPC, or connect them through a transit gateway \
-                 with NAT or PrivateLink",
-            );
+        let f = pair_finding(sink, pcx, &req[i], &acc[j - req.len()]);
         sink.emit(f);
     }
+}
+
+/// The finding for peering connection `pcx`, whose requester block `x` and accepter block `y`
+/// overlap.
+fn pair_finding(sink: &Sink<'_>, pcx: &PeeringConnection, x: &Block, y: &Block) -> Finding {
+    let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
+    sink.finding(
+        Severity::Error,
+        &pcx.meta,
+        pcx.meta.id_origin(),
+        format!("peers {} with {}", pcx.requester.vpc.id, pcx.accepter.vpc.id),
+        format!(
+            "peering connection {} joins VPCs with overlapping CIDR blocks: {} ({}) and {} ({}) share {}",
+            pcx.meta.label(),
+            x.net,
+            pcx.requester.vpc.id,
+            y.net,
+            pcx.accepter.vpc.id,
+            overlap
+        ),
+    )
+    .label(x.origin.clone(), format!("requester block {}", x.net))
+    .label(y.origin.clone(), format!("accepter block {}", y.net))
+    .help(
+        "AWS does not support peering VPCs with overlapping CIDR blocks (the request fails, and routes to the \
+         overlap cannot work): re-address one VPC, or connect them through a transit gateway with NAT or \
+         PrivateLink",
+    )
 }
 
 fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(Id<PeeringConnections>, &PeerSide)]) {
@@ -133,29 +137,42 @@ fn check_spokes(t: &Topology<'_>, sink: &mut Sink<'_>, hub_id: &str, spokes: &[(
         }
         reported.push((sa, sb));
         let (Some(xa), Some(xb)) = (&blocks[sa], &blocks[sb]) else { continue };
-        let (x, y) = (&xa[ba], &xb[bb]);
-        let (pcx_a, pcx_b) = (&t.design[pa], &t.design[pb]);
-        let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
-        let (name_a, name_b) = (vpc_label(t, side_a), vpc_label(t, side_b));
-        let f = sink
-            .finding(
-                Severity::Warning,
-                &pcx_b.meta,
-                pcx_b.meta.id_origin(),
-                format!("peers {hub_id} with {name_b}"),
-                format!(
-                    "VPCs {} with {} and {} with {} both peer with {hub_id} and overlap on {overlap}: {hub_id} can reach \
-                     both only through disjoint, more specific routes",
-                    name_a, x.net, name_b, y.net
-                ),
-            )
-            .label(pcx_a.meta.id_origin(), format!("peers {hub_id} with {name_a}"))
-            .label(x.origin.clone(), format!("{name_a} block {}", x.net))
-            .label(y.origin.clone(), format!("{name_b} block {}", y.net))
-            .help(format!(
-                "re-address one of the spokes, or route only non-overlapping, more specific prefixes from {hub_id} \
-                 to each of them"
-            ));
+        let a = Spoke { pcx: &t.design[pa], name: vpc_label(t, side_a), block: &xa[ba] };
+        let b = Spoke { pcx: &t.design[pb], name: vpc_label(t, side_b), block: &xb[bb] };
+        let f = spokes_finding(sink, hub_id, &a, &b);
         sink.emit(f);
     }
+}
+
+/// One of two VPCs peered with the same hub: its peering connection, its label and one of its
+/// blocks.
+struct Spoke<'a> {
+    pcx: &'a PeeringConnection,
+    name: String,
+    block: &'a Block,
+}
+
+/// The finding for spokes `a` and `b` of hub `hub_id`, whose blocks overlap; on `b`'s peering.
+fn spokes_finding(sink: &Sink<'_>, hub_id: &str, a: &Spoke<'_>, b: &Spoke<'_>) -> Finding {
+    let (x, y) = (a.block, b.block);
+    let overlap = overlap_of(&x.net, &y.net).unwrap_or_default();
+    let (name_a, name_b) = (&a.name, &b.name);
+    sink.finding(
+        Severity::Warning,
+        &b.pcx.meta,
+        b.pcx.meta.id_origin(),
+        format!("peers {hub_id} with {name_b}"),
+        format!(
+            "VPCs {} with {} and {} with {} both peer with {hub_id} and overlap on {overlap}: {hub_id} can reach \
+             both only through disjoint, more specific routes",
+            name_a, x.net, name_b, y.net
+        ),
+    )
+    .label(a.pcx.meta.id_origin(), format!("peers {hub_id} with {name_a}"))
+    .label(x.origin.clone(), format!("{name_a} block {}", x.net))
+    .label(y.origin.clone(), format!("{name_b} block {}", y.net))
+    .help(format!(
+        "re-address one of the spokes, or route only non-overlapping, more specific prefixes from {hub_id} to each \
+         of them"
+    ))
 }

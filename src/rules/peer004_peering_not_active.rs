@@ -1,7 +1,7 @@
 //! PEER004: routes through a peering connection that is not active carry nothing.
 
-use super::{Rule, RuleMeta, Severity, Sink};
-use crate::model::{PeeringState, RouteState, TargetId, TargetKind};
+use super::{Finding, Rule, RuleMeta, Severity, Sink, route_resource};
+use crate::model::{PeeringConnection, PeeringState, Route, RouteState, RouteTable, TargetId, TargetKind};
 use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
@@ -29,33 +29,37 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             if pcx.status.carries_traffic() {
                 continue;
             }
-            let advice = match pcx.status {
-                PeeringState::PendingAcceptance => {
-                    "the owner of the accepter VPC must accept it (within 7 days, or it expires)"
-                }
-                PeeringState::Provisioning | PeeringState::InitiatingRequest => {
-                    "it is still being set up; check it becomes active"
-                }
-                _ => "create a new peering connection and point the route at it",
-            };
-            let f = sink
-                .finding(
-                    Severity::Error,
-                    &table.meta,
-                    route.origin.clone(),
-                    format!("{} via {} ({})", route.destination, pcx.meta.id, pcx.status),
-                    format!(
-                        "route table {} sends {} through peering connection {}, whose status is {}: no traffic flows",
-                        table.meta.label(),
-                        route.destination,
-                        pcx.meta.label(),
-                        pcx.status
-                    ),
-                )
-                .label(pcx.meta.id_origin(), format!("status {}", pcx.status))
-                .help(advice)
-                .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
+            let f = finding(sink, table, route, pcx);
             sink.emit(f);
         }
     }
+}
+
+/// The finding for a route through a peering connection that carries no traffic.
+fn finding(sink: &Sink<'_>, table: &RouteTable, route: &Route, pcx: &PeeringConnection) -> Finding {
+    let advice = match pcx.status {
+        PeeringState::PendingAcceptance => {
+            "the owner of the accepter VPC must accept it (within 7 days, or it expires)"
+        }
+        PeeringState::Provisioning | PeeringState::InitiatingRequest => {
+            "it is still being set up; check it becomes active"
+        }
+        _ => "create a new peering connection and point the route at it",
+    };
+    sink.finding(
+        Severity::Error,
+        &table.meta,
+        route.origin.clone(),
+        format!("{} via {} ({})", route.destination, pcx.meta.id, pcx.status),
+        format!(
+            "route table {} sends {} through peering connection {}, whose status is {}: no traffic flows",
+            table.meta.label(),
+            route.destination,
+            pcx.meta.label(),
+            pcx.status
+        ),
+    )
+    .label(pcx.meta.id_origin(), format!("status {}", pcx.status))
+    .help(advice)
+    .on(route_resource(table, route))
 }

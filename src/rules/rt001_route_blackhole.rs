@@ -1,8 +1,8 @@
 //! RT001: a route that drops traffic: in state `blackhole`, or to a target that is gone.
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink, route_resource};
 use crate::analysis::routing;
-use crate::model::{Provenance, RouteState, RouteTable, RouteTables, TargetId, TargetKind};
+use crate::model::{Provenance, Route, RouteState, RouteTable, RouteTables, TargetId, TargetKind};
 use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 };
 
 /// Why a route's target cannot carry traffic, if it cannot.
-fn broken(t: &Topology<'_>, table: &RouteTable, route: &crate::model::Route) -> Option<String> {
+fn broken(t: &Topology<'_>, table: &RouteTable, route: &Route) -> Option<String> {
     let d = t.design;
     if route.state == RouteState::Blackhole {
         return Some(format!("is in state blackhole (its {} {} is gone)", route.target.kind.name(), route.target.id));
@@ -61,22 +61,26 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             }
             let Some(why) = broken(t, table, route) else { continue };
             let subnets: Vec<String> = t.subnets_using_table(ti).iter().map(|&s| t.design[s].meta.label()).collect();
-            let users = match subnets.len() {
-                0 => "no subnet uses the table".to_string(),
-                _ => format!("traffic from {} to {} is dropped", subnets.join(", "), route.destination),
-            };
-            let f = sink
-                .finding(
-                    Severity::Error,
-                    &table.meta,
-                    route.origin.clone(),
-                    format!("{} → {}", route.destination, routing::describe_target(route)),
-                    format!("route table {}: the route to {} {why}; {users}", table.meta.label(), route.destination),
-                )
-                .label(table.meta.id_origin(), "route table")
-                .help("point the route at a target that exists (e.g. the replacement NAT gateway), or delete it")
-                .on(route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone()));
+            let f = finding(sink, table, route, &why, &subnets);
             sink.emit(f);
         }
     }
+}
+
+/// The finding for a route that drops traffic because of `why`, in a table used by `subnets`.
+fn finding(sink: &Sink<'_>, table: &RouteTable, route: &Route, why: &str, subnets: &[String]) -> Finding {
+    let users = match subnets.len() {
+        0 => "no subnet uses the table".to_string(),
+        _ => format!("traffic from {} to {} is dropped", subnets.join(", "), route.destination),
+    };
+    sink.finding(
+        Severity::Error,
+        &table.meta,
+        route.origin.clone(),
+        format!("{} → {}", route.destination, routing::describe_target(route)),
+        format!("route table {}: the route to {} {why}; {users}", table.meta.label(), route.destination),
+    )
+    .label(table.meta.id_origin(), "route table")
+    .help("point the route at a target that exists (e.g. the replacement NAT gateway), or delete it")
+    .on(route_resource(table, route))
 }

@@ -1,8 +1,8 @@
 //! SG002: a security group rule that references a group the input does not contain, although it
 //! covers that account and region.
 
-use super::{Rule, RuleMeta, Severity, Sink};
-use crate::model::Provenance;
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
+use crate::model::{GroupRef, Provenance, SecurityGroup, SgRule};
 use crate::topology::Topology;
 use std::collections::BTreeSet;
 
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let d = t.design;
     // Terraform plans name groups by address or by ids of groups outside the plan: only dumps tell.
-    let from_dump = |g: &&crate::model::SecurityGroup| g.meta.provenance == Provenance::Dump;
+    let from_dump = |g: &&SecurityGroup| g.meta.provenance == Provenance::Dump;
     let covered: BTreeSet<(Option<&str>, Option<&str>)> = d
         .security_groups
         .iter()
@@ -32,7 +32,7 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     // judged when a dump of the account is loaded with it.
     // A template that does not name its account or region (`--parameter AWS::AccountId=…`) is
     // taken to deploy where a loaded dump was taken.
-    let template = |g: &&crate::model::SecurityGroup| {
+    let template = |g: &&SecurityGroup| {
         let (account, region) = (g.meta.account.as_deref(), g.meta.region.as_deref());
         g.meta.provenance == Provenance::Template
             && covered
@@ -51,29 +51,28 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
                     if other_account || g.idx.is_some() {
                         continue;
                     }
-                    let why = if sg.meta.provenance == Provenance::Template {
-                        "which neither the template nor the account dump loaded with it has: the stack cannot create \
-                         the rule (a deleted group, or a mistyped id)"
-                    } else {
-                        "which is not in this account and region: the rule admits nothing (a stale reference to a \
-                         deleted group)"
-                    };
-                    let f = sink
-                        .finding(
-                            Severity::Error,
-                            &sg.meta,
-                            rule.origin.clone(),
-                            format!("references {}", g.id),
-                            format!(
-                                "security group {} has an {dir} rule that references {}, {why}",
-                                sg.meta.label(),
-                                g.id
-                            ),
-                        )
-                        .help("point the rule at the group that replaced it, or remove it");
+                    let f = finding(sink, sg, dir, rule, g);
                     sink.emit(f);
                 }
             }
         }
     }
+}
+
+/// The finding for `sg`'s `dir` rule, which references the missing group `g`.
+fn finding(sink: &Sink<'_>, sg: &SecurityGroup, dir: &str, rule: &SgRule, g: &GroupRef) -> Finding {
+    let why = if sg.meta.provenance == Provenance::Template {
+        "which neither the template nor the account dump loaded with it has: the stack cannot create the rule (a \
+         deleted group, or a mistyped id)"
+    } else {
+        "which is not in this account and region: the rule admits nothing (a stale reference to a deleted group)"
+    };
+    sink.finding(
+        Severity::Error,
+        &sg.meta,
+        rule.origin.clone(),
+        format!("references {}", g.id),
+        format!("security group {} has an {dir} rule that references {}, {why}", sg.meta.label(), g.id),
+    )
+    .help("point the rule at the group that replaced it, or remove it")
 }

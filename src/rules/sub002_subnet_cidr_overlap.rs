@@ -1,8 +1,8 @@
 //! SUB002: two subnets of one VPC with overlapping CIDR blocks (found by a sweep, not all pairs).
 
-use super::{Rule, RuleMeta, Severity, Sink};
+use super::{Finding, Rule, RuleMeta, Severity, Sink};
 use crate::model::net::{AddrRange, overlapping_pairs};
-use crate::model::{Id, Subnets, Vpcs};
+use crate::model::{Id, Subnet, Subnets, Vpcs};
 use crate::topology::{Named, Topology};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -42,24 +42,34 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
             // Reported on the subnet with the narrower (else the later) block, which does not
             // depend on how the input names or orders subnets.
             let rank = |n: &IpNet, id: &str| (n.prefix_len(), n.network(), id.to_string());
-            let ((first, first_net), (second, second_net)) =
+            let (first, second) =
                 if rank(&na, &a.meta.id) <= rank(&nb, &b.meta.id) { ((a, na), (b, nb)) } else { ((b, nb), (a, na)) };
             let overlap = items[i].0.intersect(&items[j].0).map(|r| r.to_string()).unwrap_or_default();
-            let f = sink
-                .finding(
-                    Severity::Error,
-                    &second.meta,
-                    second.meta.id_origin(),
-                    format!("overlaps {}", first.meta.id),
-                    format!(
-                        "subnets {} with {first_net} and {} with {second_net} of the same VPC overlap on {overlap}",
-                        first.meta.label(),
-                        second.meta.label(),
-                    ),
-                )
-                .label(first.meta.id_origin(), "overlapping subnet")
-                .help("AWS rejects overlapping subnets in one VPC: give each subnet its own range");
+            let f = finding(sink, first, second, &overlap);
             sink.emit(f);
         }
     }
+}
+
+/// The finding for two subnets, each with the block that overlaps the other's on `overlap`; on
+/// the `second`.
+fn finding(
+    sink: &Sink<'_>,
+    (first, first_net): (&Subnet, IpNet),
+    (second, second_net): (&Subnet, IpNet),
+    overlap: &str,
+) -> Finding {
+    sink.finding(
+        Severity::Error,
+        &second.meta,
+        second.meta.id_origin(),
+        format!("overlaps {}", first.meta.id),
+        format!(
+            "subnets {} with {first_net} and {} with {second_net} of the same VPC overlap on {overlap}",
+            first.meta.label(),
+            second.meta.label(),
+        ),
+    )
+    .label(first.meta.id_origin(), "overlapping subnet")
+    .help("AWS rejects overlapping subnets in one VPC: give each subnet its own range")
 }
