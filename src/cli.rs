@@ -4,7 +4,7 @@ use crate::config::{self, Config, FailOn, Overrides};
 use crate::ingest::{self, Input};
 use crate::report::{self, Outcome, human::Style};
 use crate::rules::{self, REGISTRY};
-use crate::source::SourceFile;
+use crate::source::{FileId, SourceFile};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -187,12 +187,60 @@ fn config_error(e: &config::ConfigError, style: Style) -> String {
     }
 }
 
+/// What a check is set up with before any input is read: a mistake in any of it is a usage
+/// error, reported before the (possibly long) load.
+struct Setup {
+    /// Standard output's style, and standard error's, which may be a terminal when standard
+    /// output is not.
+    style: Style,
+    err_style: Style,
+    destinations: Vec<(Format, Option<PathBuf>)>,
+    config: Config,
+    baseline: Option<Vec<crate::baseline::Entry>>,
+}
+
 fn check(
     args: &CheckArgs,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
     stdin: &mut dyn std::io::Read,
 ) -> std::io::Result<u8> {
+    let setup = match setup(args) {
+        Ok(s) => s,
+        Err(message) => {
+            stderr.write_all(message.as_bytes())?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let (loaded, config_file) = load(args, &setup.config, stdin);
+    let (mut findings, suppressed) = crate::check_with(&loaded, &setup.config, config_file);
+
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, crate::baseline::render(&findings))?;
+        writeln!(stderr, "vpclint: recorded {} finding(s) in {}", findings.len(), path.display())?;
+        return Ok(if loaded.errors.is_empty() { EXIT_CLEAN } else { EXIT_ERROR });
+    }
+    let mut baseline_note = None;
+    if let Some(b) = &setup.baseline {
+        let (kept, known, fixed) = crate::baseline::apply(findings, b);
+        findings = kept;
+        baseline_note = Some((known, fixed));
+    }
+
+    let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
+    if !write_reports(args, &setup, &outcome, stdout, stderr)? {
+        return Ok(EXIT_ERROR);
+    }
+    write_notes(args, &setup, &outcome, baseline_note, suppressed.len(), stderr)?;
+    let code = exit_code(&setup.config, &outcome);
+    // Freeing a large design takes a noticeable share of a run; the process can exit meanwhile.
+    drop(outcome);
+    std::thread::spawn(move || drop(loaded.design));
+    Ok(code)
+}
+
+/// The setup, or the text to print on standard error when it is wrong.
+fn setup(args: &CheckArgs) -> Result<Setup, String> {
     let color = match (args.no_color, args.color) {
         (true, _) | (_, Some(ColorArg::Never)) => false,
         (_, Some(ColorArg::Always)) => true,
@@ -200,15 +248,23 @@ fn check(
     };
     let style = Style { color, width: 120 };
     let err_style = Style { color: color && std::io::stderr().is_terminal(), width: 120 };
-
-    let destinations = match destinations(args) {
-        Ok(d) => d,
-        Err(e) => {
-            writeln!(stderr, "error: {e}")?;
-            return Ok(EXIT_ERROR);
-        }
+    let destinations = destinations(args).map_err(|e| format!("error: {e}\n"))?;
+    let config = Config::load(args.config.as_deref(), &overrides(args)).map_err(|e| config_error(&e, err_style))?;
+    let baseline = match &args.baseline {
+        None => None,
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| e.to_string())
+                .and_then(|t| crate::baseline::parse(&t))
+                .map_err(|e| format!("error: baseline {}: {e}\n", p.display()))?,
+        ),
     };
-    let overrides = Overrides {
+    Ok(Setup { style, err_style, destinations, config, baseline })
+}
+
+/// The flags that override the configuration file.
+fn overrides(args: &CheckArgs) -> Overrides {
+    Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.map(|f| match f {
@@ -224,26 +280,12 @@ fn check(
         } else {
             None
         },
-    };
-    let config = match Config::load(args.config.as_deref(), &overrides) {
-        Ok(c) => c,
-        Err(e) => {
-            stderr.write_all(config_error(&e, err_style).as_bytes())?;
-            return Ok(EXIT_ERROR);
-        }
-    };
-    let baseline = match &args.baseline {
-        None => None,
-        Some(p) => match std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| crate::baseline::parse(&t))
-        {
-            Ok(b) => Some(b),
-            Err(e) => {
-                writeln!(stderr, "error: baseline {}: {e}", p.display())?;
-                return Ok(EXIT_ERROR);
-            }
-        },
-    };
+    }
+}
 
+/// Read the inputs, errors in report order. The configuration file joins the sources when it
+/// has `[[suppress]]` entries, so that unused ones can be located in it.
+fn load(args: &CheckArgs, config: &Config, stdin: &mut dyn std::io::Read) -> (ingest::Loaded, Option<FileId>) {
     let paths: Vec<String> = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
     let inputs: Vec<Input> =
         paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
@@ -259,52 +301,66 @@ fn check(
         _ => None,
     };
     crate::order::sort_errors(&loaded.design.sources, &mut loaded.errors);
-    let (mut findings, suppressed) = crate::check_with(&loaded, &config, config_file);
+    (loaded, config_file)
+}
 
-    if let Some(path) = &args.write_baseline {
-        std::fs::write(path, crate::baseline::render(&findings))?;
-        writeln!(stderr, "vpclint: recorded {} finding(s) in {}", findings.len(), path.display())?;
-        return Ok(if loaded.errors.is_empty() { EXIT_CLEAN } else { EXIT_ERROR });
-    }
-    let mut baseline_note = None;
-    if let Some(b) = &baseline {
-        let (kept, known, fixed) = crate::baseline::apply(findings, b);
-        findings = kept;
-        baseline_note = Some((known, fixed));
-    }
-
-    let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
-    for (format, dest) in &destinations {
-        let text = match format {
-            Format::Human => {
-                let mut t = report::human::render_findings(
-                    &outcome,
-                    if dest.is_some() { Style { color: false, width: 120 } } else { style },
-                );
-                if args.quiet {
-                    t = t.lines().filter(|l| !l.starts_with("Found ")).map(|l| format!("{l}\n")).collect();
-                }
-                t
-            }
-            Format::Json => report::json::render(&outcome),
-            Format::Sarif => report::sarif::render(&outcome),
-            Format::Github => report::github::render(&outcome),
-            Format::Junit => report::junit::render(&outcome, &config.rules),
-        };
+/// Write each format to its destination; `false` when a file could not be written (the error
+/// is printed).
+fn write_reports(
+    args: &CheckArgs,
+    setup: &Setup,
+    outcome: &Outcome<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> std::io::Result<bool> {
+    for (format, dest) in &setup.destinations {
+        let text = render(args, setup, outcome, *format, dest.is_some());
         match dest {
             None => stdout.write_all(text.as_bytes())?,
             Some(path) => {
                 if let Err(e) = std::fs::write(path, text) {
                     writeln!(stderr, "error: cannot write {}: {e}", path.display())?;
-                    return Ok(EXIT_ERROR);
+                    return Ok(false);
                 }
             }
         }
     }
-    let human_on_stdout = destinations.iter().any(|(f, d)| *f == Format::Human && d.is_none());
+    Ok(true)
+}
+
+fn render(args: &CheckArgs, setup: &Setup, outcome: &Outcome<'_>, format: Format, to_file: bool) -> String {
+    match format {
+        Format::Human => {
+            let mut t = report::human::render_findings(
+                outcome,
+                if to_file { Style { color: false, width: 120 } } else { setup.style },
+            );
+            if args.quiet {
+                t = t.lines().filter(|l| !l.starts_with("Found ")).map(|l| format!("{l}\n")).collect();
+            }
+            t
+        }
+        Format::Json => report::json::render(outcome),
+        Format::Sarif => report::sarif::render(outcome),
+        Format::Github => report::github::render(outcome),
+        Format::Junit => report::junit::render(outcome, &setup.config.rules),
+    }
+}
+
+/// What follows the reports on standard error: input errors (in full only when the human
+/// report is on the terminal), the baseline's known and fixed findings, statistics.
+fn write_notes(
+    args: &CheckArgs,
+    setup: &Setup,
+    outcome: &Outcome<'_>,
+    baseline_note: Option<(usize, Vec<crate::baseline::Entry>)>,
+    suppressed: usize,
+    stderr: &mut dyn Write,
+) -> std::io::Result<()> {
+    let human_on_stdout = setup.destinations.iter().any(|(f, d)| *f == Format::Human && d.is_none());
     if !outcome.errors.is_empty() {
         if human_on_stdout {
-            stderr.write_all(report::human::render_errors(&outcome, err_style).as_bytes())?;
+            stderr.write_all(report::human::render_errors(outcome, setup.err_style).as_bytes())?;
         } else {
             writeln!(stderr, "vpclint: {} input error(s); see the report", outcome.errors.len())?;
         }
@@ -317,24 +373,24 @@ fn check(
             writeln!(stderr, "  fixed: {} {} — {}", e.rule, e.resource, e.message)?;
         }
     }
-    if !suppressed.is_empty() && args.statistics {
-        writeln!(stderr, "{} finding(s) suppressed", suppressed.len())?;
+    if suppressed > 0 && args.statistics {
+        writeln!(stderr, "{suppressed} finding(s) suppressed")?;
     }
     if args.statistics {
-        stderr.write_all(report::human::render_statistics(&outcome).as_bytes())?;
+        stderr.write_all(report::human::render_statistics(outcome).as_bytes())?;
     }
     if args.stats {
-        stderr.write_all(report::human::render_stats(&outcome).as_bytes())?;
+        stderr.write_all(report::human::render_stats(outcome).as_bytes())?;
     }
-    let code = if !outcome.errors.is_empty() {
+    Ok(())
+}
+
+fn exit_code(config: &Config, outcome: &Outcome<'_>) -> u8 {
+    if !outcome.errors.is_empty() {
         EXIT_ERROR
     } else if config.fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t)) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    };
-    // Freeing a large design takes a noticeable share of a run; the process can exit meanwhile.
-    drop(outcome);
-    std::thread::spawn(move || drop(loaded.design));
-    Ok(code)
+    }
 }

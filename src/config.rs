@@ -181,85 +181,10 @@ impl Config {
     }
 
     fn build(file: File, path: Option<PathBuf>, text: Option<String>, o: &Overrides) -> Result<Config, ConfigError> {
-        let err = |key: &str, message: String| ConfigError {
-            path: path.clone(),
-            span: text.as_deref().and_then(|t| t.find(key)).map(|s| s..s + key.len()),
-            text: text.clone(),
-            message,
-        };
-        let resolve = |selectors: &[String]| -> Result<Vec<&'static Rule>, ConfigError> {
-            let mut out = Vec::new();
-            for s in selectors {
-                let found = rules_matching(s);
-                if found.is_empty() {
-                    return Err(err(s, format!("`{s}` names no rule (see `vpclint rules`)")));
-                }
-                out.extend(found);
-            }
-            Ok(out)
-        };
-        let select = o.select.clone().or(file.select.clone());
-        let mut rules: Vec<&'static Rule> = match &select {
-            Some(s) => resolve(s)?,
-            None => REGISTRY.to_vec(),
-        };
-        let mut ignored = resolve(&file.ignore)?;
-        ignored.extend(resolve(&o.ignore)?);
-        let mut severity = BTreeMap::new();
-        for (key, level) in &file.severity {
-            for rule in resolve(std::slice::from_ref(key))? {
-                match level {
-                    Level::Off => ignored.push(rule),
-                    Level::Error => {
-                        severity.insert(rule.meta.id, Severity::Error);
-                    }
-                    Level::Warning => {
-                        severity.insert(rule.meta.id, Severity::Warning);
-                    }
-                    Level::Info => {
-                        severity.insert(rule.meta.id, Severity::Info);
-                    }
-                }
-            }
-        }
-        rules.retain(|r| !ignored.iter().any(|i| i.meta.id == r.meta.id));
-        rules.sort_by_key(|r| r.meta.id);
-        rules.dedup_by_key(|r| r.meta.id);
-        let mut options = BTreeMap::new();
-        for (key, table) in file.rules {
-            let found = resolve(std::slice::from_ref(&key))?;
-            if found.len() != 1 {
-                return Err(err(&key, format!("`[rules.{key}]` must name exactly one rule")));
-            }
-            if let Err(e) = (found[0].options)(&table) {
-                // The key at fault: the first one that is wrong on its own.
-                let alone = |k: &String| toml::Table::from_iter([(k.clone(), table[k].clone())]);
-                let at = table.keys().find(|k| (found[0].options)(&alone(k)).is_err()).unwrap_or(&key).clone();
-                return Err(err(&at, format!("`[rules.{key}]`: {e}")));
-            }
-            options.insert(found[0].meta.id, table);
-        }
-        let suppress: Vec<Suppression> = file
-            .suppress
-            .into_iter()
-            .map(|s| {
-                let span = s.span();
-                let mut inner = s.into_inner();
-                inner.span = span;
-                inner
-            })
-            .collect();
-        for s in &suppress {
-            if s.reason.trim().is_empty() {
-                return Err(err(
-                    "reason",
-                    format!("the suppression of `{}` on `{}` needs a reason", s.rule, s.resource),
-                ));
-            }
-            resolve(std::slice::from_ref(&s.rule))?;
-            glob::Pattern::new(&s.resource)
-                .map_err(|e| err(&s.resource, format!("`{}` is not a valid pattern: {e}", s.resource)))?;
-        }
+        let at = Locator { path: &path, text: text.as_deref() };
+        let (rules, severity) = selected_rules(&file, o, &at)?;
+        let options = rule_options(file.rules, &at)?;
+        let suppress = suppressions(file.suppress, &at)?;
         Ok(Config {
             rules,
             severity,
@@ -273,6 +198,120 @@ impl Config {
             path,
         })
     }
+}
+
+/// Where errors in the file are located: at the first occurrence of the key at fault.
+struct Locator<'a> {
+    path: &'a Option<PathBuf>,
+    text: Option<&'a str>,
+}
+
+impl Locator<'_> {
+    fn error(&self, key: &str, message: String) -> ConfigError {
+        ConfigError {
+            path: self.path.clone(),
+            span: self.text.and_then(|t| t.find(key)).map(|s| s..s + key.len()),
+            text: self.text.map(str::to_string),
+            message,
+        }
+    }
+
+    /// The rules the selectors name; a selector that names none is an error.
+    fn resolve(&self, selectors: &[String]) -> Result<Vec<&'static Rule>, ConfigError> {
+        let mut out = Vec::new();
+        for s in selectors {
+            let found = rules_matching(s);
+            if found.is_empty() {
+                return Err(self.error(s, format!("`{s}` names no rule (see `vpclint rules`)")));
+            }
+            out.extend(found);
+        }
+        Ok(out)
+    }
+}
+
+/// The rules to run, in id order, and the severity overrides: `select` (the flag's or the
+/// file's), less `ignore` (both) and the rules whose severity is `off`.
+fn selected_rules(
+    file: &File,
+    o: &Overrides,
+    at: &Locator<'_>,
+) -> Result<(Vec<&'static Rule>, BTreeMap<&'static str, Severity>), ConfigError> {
+    let select = o.select.clone().or(file.select.clone());
+    let mut rules: Vec<&'static Rule> = match &select {
+        Some(s) => at.resolve(s)?,
+        None => REGISTRY.to_vec(),
+    };
+    let mut ignored = at.resolve(&file.ignore)?;
+    ignored.extend(at.resolve(&o.ignore)?);
+    let mut severity = BTreeMap::new();
+    for (key, level) in &file.severity {
+        for rule in at.resolve(std::slice::from_ref(key))? {
+            match level {
+                Level::Off => ignored.push(rule),
+                Level::Error => {
+                    severity.insert(rule.meta.id, Severity::Error);
+                }
+                Level::Warning => {
+                    severity.insert(rule.meta.id, Severity::Warning);
+                }
+                Level::Info => {
+                    severity.insert(rule.meta.id, Severity::Info);
+                }
+            }
+        }
+    }
+    rules.retain(|r| !ignored.iter().any(|i| i.meta.id == r.meta.id));
+    rules.sort_by_key(|r| r.meta.id);
+    rules.dedup_by_key(|r| r.meta.id);
+    Ok((rules, severity))
+}
+
+/// `[rules.X]` tables, each checked by its rule.
+fn rule_options(
+    tables: BTreeMap<String, toml::Table>,
+    at: &Locator<'_>,
+) -> Result<BTreeMap<&'static str, toml::Table>, ConfigError> {
+    let mut options = BTreeMap::new();
+    for (key, table) in tables {
+        let found = at.resolve(std::slice::from_ref(&key))?;
+        if found.len() != 1 {
+            return Err(at.error(&key, format!("`[rules.{key}]` must name exactly one rule")));
+        }
+        if let Err(e) = (found[0].options)(&table) {
+            // The key at fault: the first one that is wrong on its own.
+            let alone = |k: &String| toml::Table::from_iter([(k.clone(), table[k].clone())]);
+            let at_fault = table.keys().find(|k| (found[0].options)(&alone(k)).is_err()).unwrap_or(&key).clone();
+            return Err(at.error(&at_fault, format!("`[rules.{key}]`: {e}")));
+        }
+        options.insert(found[0].meta.id, table);
+    }
+    Ok(options)
+}
+
+/// `[[suppress]]` entries with their place in the file; each needs a reason, a rule and a
+/// valid resource pattern.
+fn suppressions(entries: Vec<toml::Spanned<Suppression>>, at: &Locator<'_>) -> Result<Vec<Suppression>, ConfigError> {
+    let suppress: Vec<Suppression> = entries
+        .into_iter()
+        .map(|s| {
+            let span = s.span();
+            let mut inner = s.into_inner();
+            inner.span = span;
+            inner
+        })
+        .collect();
+    for s in &suppress {
+        if s.reason.trim().is_empty() {
+            return Err(
+                at.error("reason", format!("the suppression of `{}` on `{}` needs a reason", s.rule, s.resource))
+            );
+        }
+        at.resolve(std::slice::from_ref(&s.rule))?;
+        glob::Pattern::new(&s.resource)
+            .map_err(|e| at.error(&s.resource, format!("`{}` is not a valid pattern: {e}", s.resource)))?;
+    }
+    Ok(suppress)
 }
 
 #[cfg(test)]

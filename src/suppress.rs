@@ -14,8 +14,13 @@ pub const IGNORE_TAG: &str = "vpclint:ignore";
 
 /// Id, account and region: what identifies a resource across accounts.
 type ResourceKey = (String, Option<String>, Option<String>);
-/// A tagged resource, the rule selectors of its tag, and which of them silenced something.
-type TagEntry<'d> = (&'d Meta, Vec<String>, Vec<bool>);
+
+/// A resource carrying the tag, the rule selectors of its tag, and which of them silenced something.
+struct Tagged<'d> {
+    meta: &'d Meta,
+    selectors: Vec<String>,
+    used: Vec<bool>,
+}
 
 /// A finding that a suppression silenced, and why.
 #[derive(Clone, Debug)]
@@ -33,83 +38,105 @@ pub fn apply(
     config_file: Option<FileId>,
     findings: Vec<Finding>,
 ) -> (Vec<Finding>, Vec<Suppressed>) {
+    let mut suppressions = Suppressions::new(design, declared, config);
     let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = Vec::new();
-    let patterns: Vec<Option<glob::Pattern>> =
-        config.suppress.iter().map(|s| glob::Pattern::new(&s.resource).ok()).collect();
-    let mut used_config = vec![false; config.suppress.len()];
-    // Resources carrying the tag: (id, account, region) → (meta, rule selectors, used).
-    let mut tagged: HashMap<ResourceKey, TagEntry<'_>> = HashMap::new();
-    for meta in design.metas() {
-        if let Some((_, value)) = meta.tags.iter().find(|(k, _)| k == IGNORE_TAG) {
-            let selectors: Vec<String> =
-                value.split([',', ' ', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
-            let n = selectors.len();
-            tagged.insert(
-                (meta.id.clone(), meta.account.clone(), meta.region.clone()),
-                (meta, selectors, vec![false; n]),
-            );
-        }
-    }
-    // Standalone routes (`aws_route`, `AWS::EC2::Route`) take no tags: their table's tag covers them.
-    let route_tables: HashMap<String, String> = design
-        .route_tables
-        .iter()
-        .filter(|t| tagged.contains_key(&(t.meta.id.clone(), t.meta.account.clone(), t.meta.region.clone())))
-        .flat_map(|t| t.routes.iter().filter_map(|r| r.defined_by.clone()).map(move |d| (d, t.meta.id.clone())))
-        .collect();
-    let names =
-        |selector: &str, f: &Finding| crate::config::rules_matching(selector).iter().any(|r| r.meta.id == f.rule.id);
-    // CloudFormation `Metadata` ignores, by resource and template.
-    let mut used_metadata = vec![false; declared.len()];
     for mut f in findings {
         if let Some(s) = config.severity.get(f.rule.id) {
             f.severity = *s;
         }
-        if let Some(i) = config
-            .suppress
-            .iter()
-            .enumerate()
-            .position(|(i, s)| names(&s.rule, &f) && patterns[i].as_ref().is_some_and(|p| p.matches(&f.resource)))
-        {
-            used_config[i] = true;
-            let by = format!("vpclint.toml: {}", config.suppress[i].reason);
-            suppressed.push(Suppressed { finding: f, by });
-            continue;
+        match suppressions.silence(&f) {
+            Some(by) => suppressed.push(Suppressed { finding: f, by }),
+            None => kept.push(f),
         }
-        if let Some(i) = declared
-            .iter()
-            .position(|m| m.resource == f.resource && m.file == f.primary.origin.file && names(&m.rule, &f))
-        {
-            used_metadata[i] = true;
-            let by = format!("Metadata vpclint ignore: {}", declared[i].reason);
-            suppressed.push(Suppressed { finding: f, by });
-            continue;
-        }
-        let tagged_as = route_tables.get(&f.resource).unwrap_or(&f.resource);
-        if let Some((_, selectors, used)) = tagged.get_mut(&(tagged_as.clone(), f.account.clone(), f.region.clone()))
-            && let Some(i) = selectors.iter().position(|s| names(s, &f))
-        {
-            used[i] = true;
-            suppressed.push(Suppressed { finding: f, by: format!("tag {IGNORE_TAG}") });
-            continue;
-        }
-        kept.push(f);
     }
     if config.report_unused_suppressions {
-        let ran = |selector: &str| {
-            crate::config::rules_matching(selector).iter().any(|r| config.rules.iter().any(|c| c.meta.id == r.meta.id))
-        };
-        let rule = &rules::sup001_unused_suppression::RULE.meta;
-        let mut unused: Vec<Finding> = Vec::new();
-        for (i, s) in config.suppress.iter().enumerate() {
-            if used_config[i] || !ran(&s.rule) {
+        kept.extend(suppressions.unused(config_file));
+    }
+    (kept, suppressed)
+}
+
+/// Every suppression of a run, with which of them silenced something so far.
+struct Suppressions<'a> {
+    config: &'a Config,
+    patterns: Vec<Option<glob::Pattern>>,
+    used_config: Vec<bool>,
+    /// CloudFormation `Metadata` ignores, by resource and template.
+    declared: &'a [DeclaredSuppression],
+    used_metadata: Vec<bool>,
+    tagged: HashMap<ResourceKey, Tagged<'a>>,
+    /// Standalone route → the tagged route table whose tag covers it.
+    route_tables: HashMap<String, String>,
+}
+
+impl<'a> Suppressions<'a> {
+    fn new(design: &'a Design, declared: &'a [DeclaredSuppression], config: &'a Config) -> Self {
+        let tagged = tagged_resources(design);
+        // Standalone routes (`aws_route`, `AWS::EC2::Route`) take no tags: their table's tag covers them.
+        let route_tables: HashMap<String, String> = design
+            .route_tables
+            .iter()
+            .filter(|t| tagged.contains_key(&(t.meta.id.clone(), t.meta.account.clone(), t.meta.region.clone())))
+            .flat_map(|t| t.routes.iter().filter_map(|r| r.defined_by.clone()).map(move |d| (d, t.meta.id.clone())))
+            .collect();
+        Suppressions {
+            config,
+            patterns: config.suppress.iter().map(|s| glob::Pattern::new(&s.resource).ok()).collect(),
+            used_config: vec![false; config.suppress.len()],
+            declared,
+            used_metadata: vec![false; declared.len()],
+            tagged,
+            route_tables,
+        }
+    }
+
+    /// Why the finding is silenced, if it is: the configuration first, then the template's
+    /// `Metadata`, then the resource's tag. The suppression that matched counts as used.
+    fn silence(&mut self, f: &Finding) -> Option<String> {
+        if let Some(i) =
+            self.config.suppress.iter().enumerate().position(|(i, s)| {
+                names(&s.rule, f) && self.patterns[i].as_ref().is_some_and(|p| p.matches(&f.resource))
+            })
+        {
+            self.used_config[i] = true;
+            return Some(format!("vpclint.toml: {}", self.config.suppress[i].reason));
+        }
+        if let Some(i) = self
+            .declared
+            .iter()
+            .position(|m| m.resource == f.resource && m.file == f.primary.origin.file && names(&m.rule, f))
+        {
+            self.used_metadata[i] = true;
+            return Some(format!("Metadata vpclint ignore: {}", self.declared[i].reason));
+        }
+        let tagged_as = self.route_tables.get(&f.resource).unwrap_or(&f.resource);
+        if let Some(Tagged { selectors, used, .. }) =
+            self.tagged.get_mut(&(tagged_as.clone(), f.account.clone(), f.region.clone()))
+            && let Some(i) = selectors.iter().position(|s| names(s, f))
+        {
+            used[i] = true;
+            return Some(format!("tag {IGNORE_TAG}"));
+        }
+        None
+    }
+
+    /// SUP001 findings for the suppressions that silenced nothing, though the rules they name ran.
+    fn unused(self, config_file: Option<FileId>) -> Vec<Finding> {
+        let mut unused = self.unused_in_config(config_file);
+        unused.extend(self.unused_in_metadata());
+        unused.extend(unused_in_tags(self.config, self.tagged));
+        unused
+    }
+
+    fn unused_in_config(&self, config_file: Option<FileId>) -> Vec<Finding> {
+        let mut unused = Vec::new();
+        for (i, s) in self.config.suppress.iter().enumerate() {
+            if self.used_config[i] || !ran(self.config, &s.rule) {
                 continue;
             }
             let Some(file) = config_file else { continue };
             let origin = Origin::new(file, format!("@{}-{}", s.span.start, s.span.end));
             let mut f = unused_finding(
-                rule,
                 origin,
                 &s.resource,
                 &format!("the suppression of {} on `{}` in vpclint.toml matches no finding", s.rule, s.resource),
@@ -117,14 +144,18 @@ pub fn apply(
             f.help = Some("remove it, or fix its rule or resource pattern".into());
             unused.push(f);
         }
-        for (m, used) in declared.iter().zip(&used_metadata) {
+        unused
+    }
+
+    fn unused_in_metadata(&self) -> Vec<Finding> {
+        let mut unused = Vec::new();
+        for (m, used) in self.declared.iter().zip(&self.used_metadata) {
             let known = !crate::config::rules_matching(&m.rule).is_empty();
-            if *used || (known && !ran(&m.rule)) {
+            if *used || (known && !ran(self.config, &m.rule)) {
                 continue;
             }
             let what = if known { "matches no finding" } else { "names no rule" };
             let mut f = unused_finding(
-                rule,
                 m.origin.clone(),
                 &m.resource,
                 &format!("the vpclint ignore of `{}` in the Metadata of {} {what}", m.rule, m.resource),
@@ -132,35 +163,68 @@ pub fn apply(
             f.help = Some("remove the entry, or fix its rule".into());
             unused.push(f);
         }
-        let mut entries: Vec<_> = tagged.into_values().collect();
-        entries.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-        for (meta, selectors, used) in entries {
-            for (sel, used) in selectors.iter().zip(used) {
-                if used || !ran(sel) && !crate::config::rules_matching(sel).is_empty() {
-                    continue;
-                }
-                let what =
-                    if crate::config::rules_matching(sel).is_empty() { "names no rule" } else { "matches no finding" };
-                let mut f = unused_finding(
-                    rule,
-                    meta.id_origin(),
-                    &meta.id,
-                    &format!("`{sel}` in the {IGNORE_TAG} tag of {} {what}", meta.label()),
-                );
-                f.account = meta.account.clone();
-                f.region = meta.region.clone();
-                f.help = Some(format!("remove `{sel}` from the tag"));
-                unused.push(f);
-            }
-        }
-        kept.extend(unused);
+        unused
     }
-    (kept, suppressed)
 }
 
-fn unused_finding(rule: &'static rules::RuleMeta, origin: Origin, resource: &str, message: &str) -> Finding {
+/// Resources carrying the tag, by (id, account, region).
+fn tagged_resources(design: &Design) -> HashMap<ResourceKey, Tagged<'_>> {
+    let mut tagged = HashMap::new();
+    for meta in design.metas() {
+        if let Some((_, value)) = meta.tags.iter().find(|(k, _)| k == IGNORE_TAG) {
+            let selectors: Vec<String> =
+                value.split([',', ' ', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+            let n = selectors.len();
+            tagged.insert(
+                (meta.id.clone(), meta.account.clone(), meta.region.clone()),
+                Tagged { meta, selectors, used: vec![false; n] },
+            );
+        }
+    }
+    tagged
+}
+
+/// Tag selectors that silenced nothing, by resource id; one that names no rule is reported
+/// whatever ran.
+fn unused_in_tags(config: &Config, tagged: HashMap<ResourceKey, Tagged<'_>>) -> Vec<Finding> {
+    let mut unused = Vec::new();
+    let mut entries: Vec<_> = tagged.into_values().collect();
+    entries.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    for Tagged { meta, selectors, used } in entries {
+        for (sel, used) in selectors.iter().zip(used) {
+            if used || !ran(config, sel) && !crate::config::rules_matching(sel).is_empty() {
+                continue;
+            }
+            let what =
+                if crate::config::rules_matching(sel).is_empty() { "names no rule" } else { "matches no finding" };
+            let mut f = unused_finding(
+                meta.id_origin(),
+                &meta.id,
+                &format!("`{sel}` in the {IGNORE_TAG} tag of {} {what}", meta.label()),
+            );
+            f.account = meta.account.clone();
+            f.region = meta.region.clone();
+            f.help = Some(format!("remove `{sel}` from the tag"));
+            unused.push(f);
+        }
+    }
+    unused
+}
+
+/// Whether a selector names the finding's rule.
+fn names(selector: &str, f: &Finding) -> bool {
+    crate::config::rules_matching(selector).iter().any(|r| r.meta.id == f.rule.id)
+}
+
+/// Whether a rule the selector names ran: a suppression of rules that did not run cannot have
+/// been used, so it is not reported.
+fn ran(config: &Config, selector: &str) -> bool {
+    crate::config::rules_matching(selector).iter().any(|r| config.rules.iter().any(|c| c.meta.id == r.meta.id))
+}
+
+fn unused_finding(origin: Origin, resource: &str, message: &str) -> Finding {
     Finding {
-        rule,
+        rule: &rules::sup001_unused_suppression::RULE.meta,
         severity: Severity::Warning,
         message: message.to_string(),
         resource: resource.to_string(),

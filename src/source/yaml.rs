@@ -123,18 +123,35 @@ pub fn parse(text: &str) -> Result<Vec<YNode>, YamlError> {
 
 fn parse_strict(text: &str) -> Result<Vec<YNode>, YamlError> {
     let offsets = Offsets::new(text);
-    let mut docs = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, YNode> = HashMap::new();
+    let mut tree = Tree { docs: Vec::new(), stack: Vec::new(), anchors: HashMap::new() };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| YamlError {
             offset: offsets.byte(e.marker().index()),
             message: format!("invalid YAML: {}", e.info()),
         })?;
-        let range = offsets.range(&span);
-        let tag_of =
-            |t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>| t.map(|t| (t.handle.clone(), t.suffix.clone()));
-        let done = match event {
+        if let Some(node) = tree.complete(event, offsets.range(&span))? {
+            tree.attach(node);
+        }
+    }
+    Ok(tree.docs)
+}
+
+fn tag_of(t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<(String, String)> {
+    t.map(|t| (t.handle.clone(), t.suffix.clone()))
+}
+
+/// The tree under construction: finished documents, the collections still open, and the
+/// anchored nodes of the current document, which aliases copy.
+struct Tree {
+    docs: Vec<YNode>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, YNode>,
+}
+
+impl Tree {
+    /// The node an event completes, if it completes one.
+    fn complete(&mut self, event: Event<'_>, range: Range<usize>) -> Result<Option<YNode>, YamlError> {
+        Ok(match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let node = YNode {
                     range,
@@ -142,19 +159,19 @@ fn parse_strict(text: &str) -> Result<Vec<YNode>, YamlError> {
                     value: YValue::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain },
                 };
                 if anchor != 0 {
-                    anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, node.clone());
                 }
                 Some(node)
             }
             Event::Alias(anchor) => {
-                let mut node = anchors.get(&anchor).cloned().ok_or_else(|| YamlError {
+                let mut node = self.anchors.get(&anchor).cloned().ok_or_else(|| YamlError {
                     offset: range.start,
                     message: "invalid YAML: alias to an unknown anchor".into(),
                 })?;
                 node.range = range;
                 Some(node)
             }
-            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if stack.len() >= MAX_DEPTH => {
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if self.stack.len() >= MAX_DEPTH => {
                 let _ = (anchor, tag);
                 return Err(YamlError {
                     offset: range.start,
@@ -162,48 +179,58 @@ fn parse_strict(text: &str) -> Result<Vec<YNode>, YamlError> {
                 });
             }
             Event::SequenceStart(anchor, tag) => {
-                stack.push(Frame::Seq { start: range.start, tag: tag_of(tag), anchor, items: Vec::new() });
+                self.stack.push(Frame::Seq { start: range.start, tag: tag_of(tag), anchor, items: Vec::new() });
                 None
             }
             Event::MappingStart(anchor, tag) => {
-                stack.push(Frame::Map { start: range.start, tag: tag_of(tag), anchor, entries: Vec::new(), key: None });
+                self.stack.push(Frame::Map {
+                    start: range.start,
+                    tag: tag_of(tag),
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                });
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match stack.pop() {
-                    Some(Frame::Seq { start, tag, anchor, items }) => {
-                        let end = items.last().map_or(range.end, |n| n.range.end.max(start));
-                        (YNode { range: start..end.max(start), tag, value: YValue::Seq(items) }, anchor)
-                    }
-                    Some(Frame::Map { start, tag, anchor, entries, .. }) => {
-                        let end = entries.last().map_or(range.end, |(_, v)| v.range.end.max(start));
-                        (YNode { range: start..end.max(start), tag, value: YValue::Map(entries) }, anchor)
-                    }
-                    None => continue,
-                };
-                if anchor != 0 {
-                    anchors.insert(anchor, node.clone());
-                }
-                Some(node)
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(range),
             Event::DocumentEnd => {
-                anchors.clear();
+                self.anchors.clear();
                 None
             }
             _ => None,
-        };
-        if let Some(node) = done {
-            match stack.last_mut() {
-                Some(Frame::Seq { items, .. }) => items.push(node),
-                Some(Frame::Map { entries, key, .. }) => match key.take() {
-                    None => *key = Some(node),
-                    Some(k) => entries.push((k, node)),
-                },
-                None => docs.push(node),
+        })
+    }
+
+    /// The innermost open collection, now complete.
+    fn close(&mut self, range: Range<usize>) -> Option<YNode> {
+        let (node, anchor) = match self.stack.pop()? {
+            Frame::Seq { start, tag, anchor, items } => {
+                let end = items.last().map_or(range.end, |n| n.range.end.max(start));
+                (YNode { range: start..end.max(start), tag, value: YValue::Seq(items) }, anchor)
             }
+            Frame::Map { start, tag, anchor, entries, .. } => {
+                let end = entries.last().map_or(range.end, |(_, v)| v.range.end.max(start));
+                (YNode { range: start..end.max(start), tag, value: YValue::Map(entries) }, anchor)
+            }
+        };
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        Some(node)
+    }
+
+    /// A complete node goes into the open collection (as a key, or as the value of the key
+    /// before it), or is a document.
+    fn attach(&mut self, node: YNode) {
+        match self.stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+            None => self.docs.push(node),
         }
     }
-    Ok(docs)
 }
 
 /// The intrinsic function a short-form tag stands for.

@@ -162,135 +162,158 @@ impl<'a> Template<'a> {
                 Some(target) => self.reference(target),
                 None => Val::Unknown,
             },
-            "Condition" => arg.as_str().and_then(|c| self.condition(c, depth)).map_or(Val::Unknown, Val::Bool),
-            "Fn::GetAtt" => {
-                let parts: Option<(String, String)> = match arg {
-                    Value::String(s) => s.split_once('.').map(|(a, b)| (a.to_string(), b.to_string())),
-                    Value::Array(a) if a.len() == 2 => {
-                        match (self.eval(&a[0], depth).as_str(), self.eval(&a[1], depth).as_str()) {
-                            (Some(r), Some(at)) => Some((r, at)),
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                };
-                parts.map_or(Val::Unknown, |(r, at)| self.attribute(&r, &at, depth))
-            }
+            "Fn::GetAtt" => self.get_att(arg, depth),
             "Fn::Sub" => self.sub(arg, depth),
-            "Fn::Join" => {
-                let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
-                let (Some(sep), Val::List(items)) = (self.eval(&a[0], depth).as_str(), self.eval(&a[1], depth)) else {
-                    return Val::Unknown;
-                };
-                let mut parts = Vec::with_capacity(items.len() * 2);
-                for (i, item) in items.into_iter().enumerate() {
-                    if i > 0 {
-                        parts.push(Some(Val::Str(sep.clone())));
-                    }
-                    parts.push(Some(item));
-                }
-                concat(parts.into_iter())
-            }
-            "Fn::Select" => {
-                let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
-                let Some(index) = self.eval(&a[0], depth).as_i64().and_then(|i| usize::try_from(i).ok()) else {
-                    return Val::Unknown;
-                };
-                match self.eval(&a[1], depth) {
-                    Val::List(items) => items.get(index).cloned().unwrap_or(Val::Unknown),
-                    Val::Zones(region) => Val::Symbolic(zone_name(&region, index)),
-                    _ => Val::Unknown,
-                }
-            }
-            "Fn::Split" => {
-                let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
-                match (self.eval(&a[0], depth).as_str(), self.eval(&a[1], depth).as_str()) {
-                    (Some(sep), Some(s)) if !sep.is_empty() => {
-                        Val::List(s.split(sep.as_str()).map(|p| Val::Str(p.to_string())).collect())
-                    }
-                    _ => Val::Unknown,
-                }
-            }
-            "Fn::FindInMap" => {
-                let Some(a) = Self::list_args(arg, 3) else { return Val::Unknown };
-                let keys: Vec<Option<String>> = a[..3].iter().map(|k| self.eval(k, depth).as_str()).collect();
-                let found = match (&keys[0], &keys[1], &keys[2]) {
-                    (Some(m), Some(k1), Some(k2)) => self.mappings.and_then(|ms| ms.get(m)?.get(k1)?.get(k2)),
-                    _ => return Val::Unknown,
-                };
-                match found {
-                    Some(v) => self.eval(v, depth),
-                    // The language extension's `DefaultValue`.
-                    None => a.get(3).and_then(|d| d.get("DefaultValue")).map_or(Val::Unknown, |d| self.eval(d, depth)),
-                }
-            }
-            "Fn::GetAZs" => match self.eval(arg, depth) {
-                Val::Str(r) if !r.is_empty() => Val::Zones(r),
-                Val::Str(_) | Val::Null => Val::Zones(String::new()),
-                Val::Symbolic(_) => Val::Zones(String::new()),
-                _ => Val::Unknown,
-            },
-            "Fn::Cidr" => {
-                let Some(a) = Self::list_args(arg, 3) else { return Val::Unknown };
-                let block = self.eval(&a[0], depth).as_str();
-                let count = self.eval(&a[1], depth).as_i64();
-                let bits = self.eval(&a[2], depth).as_i64();
-                match (block, count, bits) {
-                    (Some(b), Some(c), Some(h)) => cidr(&b, c, h).map_or(Val::Unknown, |nets| {
-                        Val::List(nets.into_iter().map(|n| Val::Str(n.to_string())).collect())
-                    }),
-                    _ => Val::Unknown,
-                }
-            }
-            "Fn::If" => {
-                let Some(a) = Self::list_args(arg, 3) else { return Val::Unknown };
-                match a[0].as_str().and_then(|c| self.condition(c, depth)) {
-                    Some(true) => self.eval(&a[1], depth),
-                    Some(false) => self.eval(&a[2], depth),
-                    None => {
-                        // Undecided, but both branches agree: the value is known anyway.
-                        let (x, y) = (self.eval(&a[1], depth), self.eval(&a[2], depth));
-                        if x == y { x } else { Val::Unknown }
-                    }
-                }
-            }
-            "Fn::Equals" => {
-                let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
-                let (x, y) = (self.eval(&a[0], depth), self.eval(&a[1], depth));
-                match (
-                    x.as_str().or_else(|| x.as_bool().map(|b| b.to_string())),
-                    y.as_str().or_else(|| y.as_bool().map(|b| b.to_string())),
-                ) {
-                    (Some(x), Some(y)) => Val::Bool(x == y),
-                    _ => Val::Unknown,
-                }
-            }
-            "Fn::Not" => {
-                let v = arg.as_array().and_then(|a| a.first()).map(|c| self.eval(c, depth));
-                v.and_then(|v| v.as_bool()).map_or(Val::Unknown, |b| Val::Bool(!b))
-            }
-            "Fn::And" | "Fn::Or" => {
-                let Some(items) = arg.as_array() else { return Val::Unknown };
-                let values: Vec<Option<bool>> = items.iter().map(|c| self.eval(c, depth).as_bool()).collect();
-                let and = name == "Fn::And";
-                // A decisive operand decides, whatever the unknown ones are.
-                if values.contains(&Some(!and)) {
-                    Val::Bool(!and)
-                } else if values.iter().all(Option::is_some) {
-                    Val::Bool(and)
-                } else {
-                    Val::Unknown
-                }
-            }
+            "Fn::Join" => self.join(arg, depth),
+            "Fn::Split" => self.split(arg, depth),
             "Fn::Base64" => match self.eval(arg, depth) {
                 v @ (Val::Str(_) | Val::Symbolic(_)) => v,
                 _ => Val::Unknown,
             },
+            "Fn::Select" => self.select(arg, depth),
+            "Fn::FindInMap" => self.find_in_map(arg, depth),
             "Fn::Length" => match self.eval(arg, depth) {
                 Val::List(items) => Val::Num(items.len() as f64),
                 _ => Val::Unknown,
             },
+            "Condition" => arg.as_str().and_then(|c| self.condition(c, depth)).map_or(Val::Unknown, Val::Bool),
+            "Fn::If" => self.if_branch(arg, depth),
+            "Fn::Equals" => self.equals(arg, depth),
+            "Fn::Not" => {
+                let v = arg.as_array().and_then(|a| a.first()).map(|c| self.eval(c, depth));
+                v.and_then(|v| v.as_bool()).map_or(Val::Unknown, |b| Val::Bool(!b))
+            }
+            "Fn::And" => self.and_or(true, arg, depth),
+            "Fn::Or" => self.and_or(false, arg, depth),
+            "Fn::GetAZs" => self.get_azs(arg, depth),
+            "Fn::Cidr" => self.cidr_blocks(arg, depth),
             // Fn::ImportValue, Fn::Transform, Fn::ToJsonString, Fn::GetStackOutput…: decided elsewhere.
+            _ => Val::Unknown,
+        }
+    }
+
+    fn get_att(&self, arg: &Value, depth: usize) -> Val {
+        let parts: Option<(String, String)> = match arg {
+            Value::String(s) => s.split_once('.').map(|(a, b)| (a.to_string(), b.to_string())),
+            Value::Array(a) if a.len() == 2 => {
+                match (self.eval(&a[0], depth).as_str(), self.eval(&a[1], depth).as_str()) {
+                    (Some(r), Some(at)) => Some((r, at)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        parts.map_or(Val::Unknown, |(r, at)| self.attribute(&r, &at, depth))
+    }
+
+    fn join(&self, arg: &Value, depth: usize) -> Val {
+        let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
+        let (Some(sep), Val::List(items)) = (self.eval(&a[0], depth).as_str(), self.eval(&a[1], depth)) else {
+            return Val::Unknown;
+        };
+        let mut parts = Vec::with_capacity(items.len() * 2);
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                parts.push(Some(Val::Str(sep.clone())));
+            }
+            parts.push(Some(item));
+        }
+        concat(parts.into_iter())
+    }
+
+    fn split(&self, arg: &Value, depth: usize) -> Val {
+        let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
+        match (self.eval(&a[0], depth).as_str(), self.eval(&a[1], depth).as_str()) {
+            (Some(sep), Some(s)) if !sep.is_empty() => {
+                Val::List(s.split(sep.as_str()).map(|p| Val::Str(p.to_string())).collect())
+            }
+            _ => Val::Unknown,
+        }
+    }
+
+    fn select(&self, arg: &Value, depth: usize) -> Val {
+        let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
+        let Some(index) = self.eval(&a[0], depth).as_i64().and_then(|i| usize::try_from(i).ok()) else {
+            return Val::Unknown;
+        };
+        match self.eval(&a[1], depth) {
+            Val::List(items) => items.get(index).cloned().unwrap_or(Val::Unknown),
+            Val::Zones(region) => Val::Symbolic(zone_name(&region, index)),
+            _ => Val::Unknown,
+        }
+    }
+
+    fn find_in_map(&self, arg: &Value, depth: usize) -> Val {
+        let Some(a) = Self::list_args(arg, 3) else { return Val::Unknown };
+        let keys: Vec<Option<String>> = a[..3].iter().map(|k| self.eval(k, depth).as_str()).collect();
+        let found = match (&keys[0], &keys[1], &keys[2]) {
+            (Some(m), Some(k1), Some(k2)) => self.mappings.and_then(|ms| ms.get(m)?.get(k1)?.get(k2)),
+            _ => return Val::Unknown,
+        };
+        match found {
+            Some(v) => self.eval(v, depth),
+            // The language extension's `DefaultValue`.
+            None => a.get(3).and_then(|d| d.get("DefaultValue")).map_or(Val::Unknown, |d| self.eval(d, depth)),
+        }
+    }
+
+    fn if_branch(&self, arg: &Value, depth: usize) -> Val {
+        let Some(a) = Self::list_args(arg, 3) else { return Val::Unknown };
+        match a[0].as_str().and_then(|c| self.condition(c, depth)) {
+            Some(true) => self.eval(&a[1], depth),
+            Some(false) => self.eval(&a[2], depth),
+            None => {
+                // Undecided, but both branches agree: the value is known anyway.
+                let (x, y) = (self.eval(&a[1], depth), self.eval(&a[2], depth));
+                if x == y { x } else { Val::Unknown }
+            }
+        }
+    }
+
+    fn equals(&self, arg: &Value, depth: usize) -> Val {
+        let Some(a) = Self::list_args(arg, 2) else { return Val::Unknown };
+        let (x, y) = (self.eval(&a[0], depth), self.eval(&a[1], depth));
+        match (
+            x.as_str().or_else(|| x.as_bool().map(|b| b.to_string())),
+            y.as_str().or_else(|| y.as_bool().map(|b| b.to_string())),
+        ) {
+            (Some(x), Some(y)) => Val::Bool(x == y),
+            _ => Val::Unknown,
+        }
+    }
+
+    /// `Fn::And` (`and`) or `Fn::Or`.
+    fn and_or(&self, and: bool, arg: &Value, depth: usize) -> Val {
+        let Some(items) = arg.as_array() else { return Val::Unknown };
+        let values: Vec<Option<bool>> = items.iter().map(|c| self.eval(c, depth).as_bool()).collect();
+        // A decisive operand decides, whatever the unknown ones are.
+        if values.contains(&Some(!and)) {
+            Val::Bool(!and)
+        } else if values.iter().all(Option::is_some) {
+            Val::Bool(and)
+        } else {
+            Val::Unknown
+        }
+    }
+
+    fn get_azs(&self, arg: &Value, depth: usize) -> Val {
+        match self.eval(arg, depth) {
+            Val::Str(r) if !r.is_empty() => Val::Zones(r),
+            Val::Str(_) | Val::Null => Val::Zones(String::new()),
+            Val::Symbolic(_) => Val::Zones(String::new()),
+            _ => Val::Unknown,
+        }
+    }
+
+    /// `Fn::Cidr`, when its block, count and host bits are known.
+    fn cidr_blocks(&self, arg: &Value, depth: usize) -> Val {
+        let Some(a) = Self::list_args(arg, 3) else { return Val::Unknown };
+        let block = self.eval(&a[0], depth).as_str();
+        let count = self.eval(&a[1], depth).as_i64();
+        let bits = self.eval(&a[2], depth).as_i64();
+        match (block, count, bits) {
+            (Some(b), Some(c), Some(h)) => cidr(&b, c, h)
+                .map_or(Val::Unknown, |nets| Val::List(nets.into_iter().map(|n| Val::Str(n.to_string())).collect())),
             _ => Val::Unknown,
         }
     }
