@@ -37,7 +37,7 @@ pub fn ingress_sources(
 ) -> Sources {
     let mut out = Sources::default();
     for &g in groups {
-        out.unknown |= design[g].has_unknown_rules;
+        out.unknown |= design[g].has_unknown_ingress;
         for rule in design[g].ingress.iter().filter(|r| rule_matches(r, protocol, port)) {
             out.ranges.extend(rule.cidrs.iter().map(AddrRange::of));
             out.groups.extend(rule.groups.iter().cloned());

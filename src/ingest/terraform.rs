@@ -55,6 +55,9 @@ struct Builder<'p, 'a, 's> {
     /// plan's configuration does not show). Unknown unless standalone resources supply them.
     maybe_dynamic_tables: Vec<usize>,
     maybe_dynamic_nacls: Vec<usize>,
+    /// Groups whose ingress (`false`) or egress (`true`) rules are all unknown and not written
+    /// inline: `dynamic` blocks, unless standalone rules feed the group.
+    maybe_dynamic_groups: Vec<(usize, bool)>,
 }
 
 const VPC: &[&str] = &["aws_vpc", "aws_default_vpc"];

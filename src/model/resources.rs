@@ -264,9 +264,10 @@ pub struct SecurityGroup {
     pub group_name: Option<String>,
     pub ingress: Vec<SgRule>,
     pub egress: Vec<SgRule>,
-    /// Some rules are not known before apply, or could not be read: what the group admits is
-    /// partly unknown, so no rule judges what it refuses.
-    pub has_unknown_rules: bool,
+    /// Some ingress (egress) rules are not known before apply, or could not be read: what the
+    /// group admits is partly unknown, so no rule judges what it refuses.
+    pub has_unknown_ingress: bool,
+    pub has_unknown_egress: bool,
 }
 
 #[derive(Clone, Debug)]

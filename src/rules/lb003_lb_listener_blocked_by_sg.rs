@@ -60,8 +60,9 @@ fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
         let Some((clients, who)) = clients(t, lb) else { continue };
         let admitted = ingress_sources(d, &groups, protocol, Some(port));
         let reaches = admitted.ranges.iter().any(|a| clients.iter().any(|c| c.intersect(a).is_some()));
-        // Group references and prefix lists may stand for clients: do not judge them.
-        if reaches || !admitted.groups.is_empty() || !admitted.prefix_lists.is_empty() {
+        // Group references, prefix lists and rules the input does not decide may stand for
+        // clients: do not judge them.
+        if reaches || !admitted.groups.is_empty() || !admitted.prefix_lists.is_empty() || admitted.unknown {
             continue;
         }
         let f = finding(sink, d, listener, lb, &groups, (protocol, port), &who);

@@ -75,7 +75,7 @@ fn security_group_problem(d: &Design, from: &Sender<'_>, inst: &Instance, port: 
     let admitted = ingress_sources(d, &groups, Protocol::TCP, Some(port));
     let by_group = lb.security_groups.iter().any(|g| admitted.groups.iter().any(|a| same_group(a, g)));
     let by_range = !from.ranges.is_empty() && from.ranges.iter().all(|r| admitted.ranges.iter().any(|a| a.contains(r)));
-    let unknown = !admitted.prefix_lists.is_empty() || !from.groups_known || from.ranges.is_empty();
+    let unknown = !admitted.prefix_lists.is_empty() || admitted.unknown || !from.groups_known || from.ranges.is_empty();
     if by_group || by_range || unknown {
         return None;
     }

@@ -54,7 +54,8 @@ pub(super) fn read_sg(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         group_name: item.owned("GroupName")?,
         ingress: read_sg_rules(c, &item, "IpPermissions")?,
         egress: read_sg_rules(c, &item, "IpPermissionsEgress")?,
-        has_unknown_rules: false,
+        has_unknown_ingress: false,
+        has_unknown_egress: false,
         meta: c.meta(&item, "GroupId", item.owned("OwnerId")?, None)?,
     };
     c.keep(Drafted::SecurityGroup(sg));

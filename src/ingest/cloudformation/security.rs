@@ -55,8 +55,9 @@ impl Builder<'_, '_> {
         let base = self.origin(r).at("Properties");
         // A list, or an entry of one, the template does not decide (or that cannot be read) makes
         // what the group admits partly unknown.
-        let mut unknown = false;
+        let mut unknown = [false, false];
         let mut rules = |prop: &str, egress: bool| -> Vec<SgRule> {
+            let unknown = &mut unknown[usize::from(egress)];
             match r.get(prop) {
                 None | Some(Val::NoValue) | Some(Val::Null) => Vec::new(),
                 Some(Val::List(items)) => {
@@ -65,11 +66,11 @@ impl Builder<'_, '_> {
                         .enumerate()
                         .filter_map(|(i, rule)| sg_rule_from(rule, egress, base.at(prop).at(i)))
                         .collect();
-                    unknown |= read.len() < items.len();
+                    *unknown |= read.len() < items.len();
                     read
                 }
                 Some(_) => {
-                    unknown = true;
+                    *unknown = true;
                     Vec::new()
                 }
             }
@@ -92,7 +93,8 @@ impl Builder<'_, '_> {
             group_name: r.get("GroupName").and_then(Val::display),
             ingress,
             egress,
-            has_unknown_rules: unknown,
+            has_unknown_ingress: unknown[0],
+            has_unknown_egress: unknown[1],
             meta: self.meta(r),
         };
         self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups)

@@ -197,7 +197,8 @@ fn default_group(vpc: &Meta, ipv6: bool) -> SecurityGroup {
         group_name: Some("default".into()),
         ingress: vec![rule(Vec::new(), vec![itself])],
         egress: vec![rule(egress, Vec::new())],
-        has_unknown_rules: false,
+        has_unknown_ingress: false,
+        has_unknown_egress: false,
         meta,
     }
 }

@@ -94,6 +94,8 @@ pub struct Applied {
     /// Route tables and network ACLs that got routes or entries from edits.
     pub fed_tables: HashSet<usize>,
     pub fed_nacls: HashSet<usize>,
+    /// Security groups that got rules from edits, with the direction (`true`: egress).
+    pub fed_groups: HashSet<(usize, bool)>,
     /// Subnets with an explicit network ACL association; attachments with an explicit table.
     pub nacl_associated: HashSet<String>,
     pub tgw_associated: HashSet<String>,
@@ -234,11 +236,13 @@ fn apply_other(d: &mut Design, links: &mut Vec<LinkById>, ix: &Indexes, applied:
     match edit {
         Edit::SgRule { group, egress, rule } => {
             let Some(g) = at(&ix.groups, &group) else { return };
+            applied.fed_groups.insert((g, egress));
             let sg = &mut d.security_groups[g];
             match rule {
                 Some(rule) if egress => sg.egress.push(rule),
                 Some(rule) => sg.ingress.push(rule),
-                None => sg.has_unknown_rules = true,
+                None if egress => sg.has_unknown_egress = true,
+                None => sg.has_unknown_ingress = true,
             }
         }
         Edit::EipAssociation { eip, instance, eni } => {

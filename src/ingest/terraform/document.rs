@@ -28,6 +28,7 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
         last_pushed: None,
         maybe_dynamic_tables: Vec::new(),
         maybe_dynamic_nacls: Vec::new(),
+        maybe_dynamic_groups: Vec::new(),
     };
     for i in 0..plan.resources.len() {
         b.resource(i);

@@ -21,10 +21,16 @@ impl Builder<'_, '_, '_> {
         let mut created = self.created(main_vpcs, HashSet::new(), HashSet::new());
         defaults::create(self.state, self.loaded, self.plan.file, &self.start, &created);
         let applied = edit::apply(self.loaded, self.plan.file, &self.start, pending);
-        let edit::Applied { fed_tables, fed_nacls, nacl_associated, tgw_associated, .. } = applied;
+        let edit::Applied { fed_tables, fed_nacls, fed_groups, nacl_associated, tgw_associated, .. } = applied;
         for &t in &self.maybe_dynamic_tables {
             if !fed_tables.contains(&t) {
                 self.loaded.design.route_tables[t].has_unknown_routes = true;
+            }
+        }
+        for &(g, egress) in &self.maybe_dynamic_groups {
+            if !fed_groups.contains(&(g, egress)) {
+                let sg = &mut self.loaded.design.security_groups[g];
+                if egress { sg.has_unknown_egress = true } else { sg.has_unknown_ingress = true }
             }
         }
         for &n in &self.maybe_dynamic_nacls {

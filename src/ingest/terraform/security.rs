@@ -3,9 +3,12 @@
 use super::*;
 
 impl Builder<'_, '_, '_> {
-    /// The rules of an inline block, and whether some are not known before apply or cannot be read.
+    /// The rules of an inline block, and whether some are not known before apply or cannot be
+    /// read. A block wholly unknown and not written inline is judged once the plan's standalone
+    /// rules are known (see `maybe_dynamic_groups`).
     pub(super) fn sg_rules(&self, r: &Res<'_>, block: &str) -> (Vec<SgRule>, bool) {
-        let unknown = Self::has_unknown_part(r, block);
+        let whole = Self::is_unknown(r, block);
+        let unknown = Self::has_unknown_part(r, block) && (!whole || self.plan.writes(r, block));
         let Some(Value::Array(rules)) = r.values.get(block) else { return (Vec::new(), unknown) };
         let mut out = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -25,12 +28,18 @@ impl Builder<'_, '_, '_> {
             group_name: Self::str(r, "name").map(str::to_string),
             ingress,
             egress,
-            has_unknown_rules: ingress_unknown || egress_unknown,
+            has_unknown_ingress: ingress_unknown,
+            has_unknown_egress: egress_unknown,
             meta: self.meta(r),
         };
         let kind = self.push(ResourceKind::SecurityGroup, sg, |d| &mut d.security_groups);
         if let Some(i) = self.last_pushed {
             self.sgs.insert(r.address.clone(), i);
+            for (block, egress) in [("ingress", false), ("egress", true)] {
+                if Self::is_unknown(r, block) && !self.plan.writes(r, block) {
+                    self.maybe_dynamic_groups.push((i, egress));
+                }
+            }
         }
         kind
     }
@@ -54,8 +63,26 @@ impl Builder<'_, '_, '_> {
                 }
             }
         }
-        // A rule that cannot be read still changes the group: to something not known.
-        let rule = sg_rule_from(&values, self.origin(r).at("values"));
+        // A rule that cannot be read, or whose protocol, ports or sources are known only after
+        // apply, still changes the group: to something not known.
+        const DECIDING: &[&str] = &[
+            "protocol",
+            "ip_protocol",
+            "from_port",
+            "to_port",
+            "cidr_blocks",
+            "ipv6_cidr_blocks",
+            "cidr_ipv4",
+            "cidr_ipv6",
+            "prefix_list_ids",
+            "prefix_list_id",
+            "source_security_group_id",
+            "referenced_security_group_id",
+            "self",
+        ];
+        // (The provider computes the attributes the configuration leaves out.)
+        let undecided = DECIDING.iter().any(|a| Self::has_unknown_part(r, a) && self.plan.writes(r, a));
+        let rule = sg_rule_from(&values, self.origin(r).at("values")).filter(|_| !undecided);
         self.pending.push(Edit::SgRule { group: group.first(), egress, rule });
         None
     }
