@@ -92,6 +92,13 @@ pub struct CheckArgs {
     /// `Default`. Pseudo parameters too: `--parameter AWS::Region=eu-west-1`.
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_parameter)]
     pub parameters: Vec<(String, String)>,
+    /// A Terraform input variable for `.tf` sources, `NAME=VALUE` (repeatable); wins over
+    /// `terraform.tfvars`, `*.auto.tfvars` and `--var-file`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_parameter)]
+    pub vars: Vec<(String, String)>,
+    /// A Terraform variables file for `.tf` sources (repeatable; after the automatic ones).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
     /// Skip files in no supported format without an error (for pre-commit, which passes every
     /// JSON/YAML file it sees).
     #[arg(long)]
@@ -289,7 +296,10 @@ fn load(args: &CheckArgs, config: &Config, stdin: &mut dyn std::io::Read) -> (in
     let paths: Vec<String> = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
     let inputs: Vec<Input> =
         paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
-    let options = ingest::LoadOptions { parameters: args.parameters.clone() };
+    let options = ingest::LoadOptions {
+        parameters: args.parameters.clone(),
+        terraform: ingest::terraform::hcl::SourceOptions { vars: args.vars.clone(), var_files: args.var_files.clone() },
+    };
     let mut loaded = ingest::load_with(&inputs, stdin, &options);
     if args.skip_unrecognised {
         loaded.errors.retain(|e| !e.message.starts_with(ingest::NO_AWS_RESOURCES));

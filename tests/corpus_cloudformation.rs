@@ -110,6 +110,7 @@ fn every_corpus_template_loads_without_error_and_is_accounted_for() {
 fn findings_on(corpus: &Path, rel: &str, parameters: &[(&str, &str)]) -> Vec<(String, String, String)> {
     let options = vpclint::ingest::LoadOptions {
         parameters: parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
     };
     let inputs = [vpclint::ingest::Input::Path(corpus.join(rel))];
     let loaded = vpclint::ingest::load_with(&inputs, &mut std::io::empty(), &options);
@@ -153,6 +154,7 @@ fn quickstart_vpc_conditions_decide_what_is_created() {
     let count = |params: &[(&str, &str)]| {
         let options = vpclint::ingest::LoadOptions {
             parameters: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Default::default()
         };
         let loaded =
             vpclint::ingest::load_with(&[vpclint::ingest::Input::Path(path.clone())], &mut std::io::empty(), &options);

@@ -40,9 +40,10 @@ fn two_plans_with_the_same_addresses_are_two_networks() {
     assert!(loaded.design.stats.duplicates.is_empty(), "duplicates: {:?}", loaded.design.stats.duplicate_origins);
     assert_eq!(loaded.design.vpcs.len(), 2);
     let together = findings_of(&[Path::new("fixtures/scopes/two-plans")]);
-    // The bastion of each environment is reported, in its own plan.
+    // The bastion of each environment is reported, in its own configuration (the `.tf` beside
+    // each plan).
     let files: Vec<&str> = together.iter().filter(|f| f.0 == "SG001").map(|f| f.2.as_str()).collect();
-    assert_eq!(files, ["fixtures/scopes/two-plans/prod/plan.json", "fixtures/scopes/two-plans/staging/plan.json"]);
+    assert_eq!(files, ["fixtures/scopes/two-plans/prod/main.tf", "fixtures/scopes/two-plans/staging/main.tf"]);
     assert_independent("fixtures/scopes/two-plans", &["prod/plan.json", "staging/plan.json"]);
 }
 

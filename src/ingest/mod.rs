@@ -46,6 +46,8 @@ pub struct LoadOptions {
     /// CloudFormation parameter values (`--parameter Key=Value`), also for pseudo parameters
     /// such as `AWS::Region`.
     pub parameters: Vec<(String, String)>,
+    /// Terraform variables for `.tf` sources (`--var`, `--var-file`).
+    pub terraform: terraform::hcl::SourceOptions,
 }
 
 /// Read every input (recursing into directories) and build one [`Design`].
@@ -68,6 +70,15 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
     }
     files.sort();
     files.dedup();
+    // `.tf` files are read by root module (their directory), after the other inputs.
+    let (tf_files, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| extension_is(p, &["tf"]));
+    let explicit_tf: HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Path(p) if extension_is(p, &["tf"]) => p.parent().map(canonical),
+            _ => None,
+        })
+        .collect();
 
     let mut state = LoadState { parameters: options.parameters.clone(), ..LoadState::default() };
     // Files are read and parsed on worker threads while this one models them, in path order (so
@@ -117,12 +128,47 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
             Err(e) => loaded.errors.push(whole_file_error("<stdin>", format!("cannot read standard input: {e}"))),
         }
     }
+    load_terraform_sources(&tf_files, &explicit_tf, &options.terraform, &mut state, &mut loaded);
     if loaded.recognised == 0 && loaded.errors.is_empty() {
         let error = nothing_recognised(inputs, loaded.design.stats.files_loaded);
         loaded.errors.push(error);
     }
     normalise::resolve::resolve_references(&mut loaded.design, std::mem::take(&mut loaded.links));
     loaded
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Every directory holding `.tf` files is a root module, unless another root calls it as a
+/// module, or a plan of it was read (the plan is the design; a root named by one of its files is
+/// read from sources all the same).
+fn load_terraform_sources(
+    tf_files: &[PathBuf],
+    explicit: &HashSet<PathBuf>,
+    options: &terraform::hcl::SourceOptions,
+    state: &mut LoadState,
+    loaded: &mut Loaded,
+) {
+    let mut roots: Vec<PathBuf> = tf_files.iter().filter_map(|p| p.parent()).map(canonical).collect();
+    roots.sort_by_key(|r| (r.components().count(), r.clone()));
+    roots.dedup();
+    let mut modules: HashSet<PathBuf> = HashSet::new();
+    for root in roots {
+        if modules.contains(&root) {
+            continue;
+        }
+        // Read with the plan beside them: one design, not two.
+        if state.plan_dirs.contains(&root) && !explicit.contains(&root) {
+            modules.extend(terraform::hcl::local_module_dirs(&root));
+            continue;
+        }
+        let tree = terraform::hcl::read_tree(&root, loaded);
+        modules.extend(tree.configs.keys().filter(|d| **d != root).cloned());
+        terraform::hcl::load_root(&root, &tree, options, state, loaded);
+    }
 }
 
 /// The error for a load in which no file held anything vpclint reads.
@@ -242,7 +288,7 @@ fn extension_is(path: &Path, wanted: &[&str]) -> bool {
 }
 
 fn has_input_extension(path: &Path) -> bool {
-    extension_is(path, &["json", "yaml", "yml", "template"])
+    extension_is(path, &["json", "yaml", "yml", "template", "tf"])
 }
 
 /// Access to a resource's metadata, for de-duplication.
@@ -283,6 +329,9 @@ pub(crate) struct LoadState {
     seen: rustc_hash::FxHashMap<String, Vec<(SeenScope, crate::source::Origin)>>,
     /// CloudFormation parameter values given by the user.
     parameters: Vec<(String, String)>,
+    /// Directories holding a Terraform plan or state that was read: sources beside it are not
+    /// read as another design.
+    plan_dirs: HashSet<PathBuf>,
 }
 
 type SeenScope = (ResourceKind, Option<String>, Option<String>, Option<FileId>);
@@ -454,6 +503,9 @@ fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, load
     match parsed.document {
         Ok(Document::Terraform(value)) => {
             loaded.recognised += 1;
+            if let Some(dir) = loaded.design.sources.get(id).path.as_ref().and_then(|p| p.parent()) {
+                state.plan_dirs.insert(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+            }
             if let Some(root) = value.as_object() {
                 terraform::load_document(id, root, state, loaded)
             }

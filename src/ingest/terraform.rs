@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 mod compute;
 mod document;
 mod finish;
+pub(crate) mod hcl;
 mod network;
 mod plan;
 mod security;
@@ -58,6 +59,8 @@ struct Builder<'p, 'a, 's> {
     /// Groups whose ingress (`false`) or egress (`true`) rules are all unknown and not written
     /// inline: `dynamic` blocks, unless standalone rules feed the group.
     maybe_dynamic_groups: Vec<(usize, bool)>,
+    /// Instances whose public address their subnet's `map_public_ip_on_launch` decides.
+    launch_by_subnet: Vec<(usize, Link)>,
 }
 
 const VPC: &[&str] = &["aws_vpc", "aws_default_vpc"];
@@ -88,16 +91,20 @@ const TGW_ATTACHMENT: &[&str] =
 
 impl Builder<'_, '_, '_> {
     fn origin(&self, r: &Res<'_>) -> Origin {
-        Origin::new(self.plan.file, r.pointer.clone())
+        Origin::new(r.file, r.pointer.clone())
     }
     /// Where an attribute is written; the resource's address when the plan does not show it
     /// (a value known only after apply).
+    /// Where the resource's values are: its plan `values` (or `change/after`), or its `.tf` block.
+    fn values_origin(&self, r: &Res<'_>) -> Origin {
+        r.values_key.split('/').filter(|s| !s.is_empty()).fold(self.origin(r), |o, seg| o.at(seg))
+    }
     fn attr_origin(&self, r: &Res<'_>, attr: &str) -> Origin {
         if r.values.get(attr).is_none_or(Value::is_null) {
             return self.origin(r).at("address");
         }
         let mut o = self.origin(r);
-        for seg in r.values_key.split('/') {
+        for seg in r.values_key.split('/').filter(|s| !s.is_empty()) {
             o = o.at(seg);
         }
         o.at(attr)
@@ -120,7 +127,7 @@ impl Builder<'_, '_, '_> {
             id_key: "address",
             module_source: self.plan.module_source(&r.module),
             document: Some(self.plan.file),
-            provenance: crate::model::Provenance::Plan,
+            provenance: self.plan.provenance,
         }
     }
     fn error(&mut self, r: &Res<'_>, attr: &str, message: String) {

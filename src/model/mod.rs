@@ -48,6 +48,8 @@ pub enum Provenance {
     Plan,
     /// A CloudFormation template: what a stack will create.
     Template,
+    /// Terraform sources (`.tf`): what a configuration will create, evaluated without a plan.
+    Source,
 }
 
 impl Meta {

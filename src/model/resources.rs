@@ -20,6 +20,9 @@ pub struct Vpc {
     pub meta: Meta,
     pub cidrs: Vec<VpcCidr>,
     pub is_default: bool,
+    /// The input creates the VPC (a template, sources, a plan that does not find it in state):
+    /// nothing that lives inside it exists yet.
+    pub created: bool,
     /// Families with a block the input does not decide (a template's imported value, an
     /// Amazon-provided IPv6 block): the VPC's addresses of that family are not all known.
     pub undecided_blocks: Vec<net::Family>,
@@ -44,6 +47,9 @@ pub struct Subnet {
     pub availability_zone: Option<String>,
     pub cidr: Option<IpNet>,
     pub ipv6_cidrs: Vec<IpNet>,
+    /// An association names a route table the input does not decide (a conditional, a value
+    /// known only after apply): which table the subnet uses is unknown, not the main one.
+    pub route_table_undecided: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

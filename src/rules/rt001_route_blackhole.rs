@@ -34,6 +34,9 @@ fn broken(t: &Topology<'_>, table: &RouteTable, route: &Route) -> Option<String>
                 route.target.id
             ));
         }
+        if let Some(why) = not_yet_existing(t, table, route) {
+            return Some(why);
+        }
         // A dump's route that AWS records as active has a target, whatever the listings lack.
         if table.meta.provenance == Provenance::Dump && route.state == RouteState::Active {
             return None;
@@ -51,6 +54,40 @@ fn broken(t: &Topology<'_>, table: &RouteTable, route: &Route) -> Option<String>
         _ => None,
     };
     gone.map(|s| format!("goes to {} {}, which is {s}", route.target.kind.name(), route.target.id))
+}
+
+/// A route to an AWS id (not a resource of the input) of something that lives inside a VPC,
+/// from a table of a VPC the input itself creates: nothing can be inside that VPC yet.
+fn not_yet_existing(t: &Topology<'_>, table: &RouteTable, route: &Route) -> Option<String> {
+    const INSIDE_A_VPC: &[(TargetKind, &str)] = &[
+        (TargetKind::NatGateway, "nat-"),
+        (TargetKind::NetworkInterface, "eni-"),
+        (TargetKind::Instance, "i-"),
+        (TargetKind::VpcEndpoint, "vpce-"),
+        (TargetKind::PeeringConnection, "pcx-"),
+        (TargetKind::EgressOnlyInternetGateway, "eigw-"),
+    ];
+    let prefix = INSIDE_A_VPC.iter().find(|(k, _)| *k == route.target.kind)?.1;
+    let literal = route
+        .target
+        .id
+        .strip_prefix(prefix)
+        .is_some_and(|hex| !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()));
+    let vpc = &t.design[table.vpc.as_ref()?.idx?];
+    let what = match vpc.meta.provenance {
+        Provenance::Plan => "the plan",
+        Provenance::Source => "the configuration",
+        Provenance::Template => "the template",
+        Provenance::Dump => return None,
+    };
+    (literal && vpc.created).then(|| {
+        format!(
+            "goes to {} {}, which cannot exist: {what} creates {}, so nothing is inside it yet",
+            route.target.kind.name(),
+            route.target.id,
+            vpc.meta.label()
+        )
+    })
 }
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {

@@ -6,7 +6,12 @@
 //! members' ranges with serde_json's raw values (a fast pass that builds nothing), and only the
 //! small container at the end is outlined.
 
+mod hcl;
 mod spans;
+
+/// A pointer segment below a `.tf` block for values read from a plan: the plan orders nested
+/// blocks (sets) its own way, so below it only top-level attributes are placed exactly.
+pub const PLAN_VALUES: &str = "@plan";
 pub mod yaml;
 
 use spans::*;
@@ -28,7 +33,10 @@ pub struct SourceFile {
     pub text: Arc<String>,
     /// YAML (a CloudFormation template), not JSON: pointers resolve through a YAML outline.
     pub yaml: bool,
+    /// Terraform sources (HCL): pointers resolve through the file's blocks and attributes.
+    pub hcl: bool,
     spans: OnceLock<Option<SpanTree>>,
+    hcl_spans: OnceLock<Option<HashMap<String, Range<usize>>>>,
     /// For large JSON files: containers on the way to located values, by their start offset.
     containers: Mutex<HashMap<usize, Arc<Container>>>,
     lines: OnceLock<Arc<LineIndex>>,
@@ -70,7 +78,9 @@ impl SourceFile {
             path,
             text: Arc::new(text),
             yaml: false,
+            hcl: false,
             spans: OnceLock::new(),
+            hcl_spans: OnceLock::new(),
             containers: Mutex::new(HashMap::new()),
             lines: OnceLock::new(),
         }
@@ -85,6 +95,10 @@ impl SourceFile {
             let (a, b) = range.split_once('-')?;
             let (a, b) = (a.parse::<usize>().ok()?, b.parse::<usize>().ok()?);
             return (a <= b && b <= self.text.len()).then_some(a..b);
+        }
+        if self.hcl {
+            let outline = self.hcl_spans.get_or_init(|| hcl::outline(&self.text)).as_ref()?;
+            return hcl::resolve(outline, pointer);
         }
         if !self.yaml && self.text.len() > OUTLINE_LIMIT {
             return self.span_in_large(pointer, OUTLINE_LIMIT);

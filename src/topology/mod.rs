@@ -130,8 +130,9 @@ impl<'d> Topology<'d> {
                 self.subnet_tables[si].get_or_insert(EffectiveTable { table: ti, explicit: true });
             }
         }
-        for (si, _) in design.each::<Subnets>() {
+        for (si, subnet) in design.each::<Subnets>() {
             if self.subnet_tables[si].is_none()
+                && !subnet.route_table_undecided
                 && let Some(main) = self.subnet_vpcs[si].and_then(|v| self.main_tables[v])
             {
                 self.subnet_tables[si] = Some(EffectiveTable { table: main, explicit: false });

@@ -32,7 +32,13 @@ pub(super) fn read_vpc(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
             });
         }
     }
-    let vpc = Vpc { is_default: item.bool("IsDefault")?.unwrap_or(false), cidrs, meta, undecided_blocks: Vec::new() };
+    let vpc = Vpc {
+        is_default: item.bool("IsDefault")?.unwrap_or(false),
+        created: false,
+        cidrs,
+        meta,
+        undecided_blocks: Vec::new(),
+    };
     c.keep(Drafted::Vpc(vpc));
     Ok(())
 }
@@ -48,6 +54,7 @@ pub(super) fn read_subnet(c: &mut Ctx<'_>, item: Item<'_>) -> Res<()> {
         }
     }
     let subnet = Subnet {
+        route_table_undecided: false,
         vpc: item.str("VpcId")?.map(Ref::new),
         availability_zone: item.owned("AvailabilityZone")?,
         cidr: item.cidr("CidrBlock")?,

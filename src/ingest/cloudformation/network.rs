@@ -45,7 +45,7 @@ impl Builder<'_, '_> {
         }
         // A block from an IPAM pool or an imported value is decided at deployment.
         let undecided_blocks = if cidrs.is_empty() { vec![Family::V4] } else { Vec::new() };
-        let vpc = Vpc { cidrs, is_default: false, meta: self.meta(r), undecided_blocks };
+        let vpc = Vpc { cidrs, is_default: false, created: true, meta: self.meta(r), undecided_blocks };
         let kind = self.push(ResourceKind::Vpc, vpc, |d| &mut d.vpcs);
         Self::remember(&mut self.vpcs, r.logical, self.last_pushed);
         kind
@@ -63,6 +63,7 @@ impl Builder<'_, '_> {
         };
         self.launch_public_ip.insert(r.logical.to_string(), launch_public_ip);
         let subnet = Subnet {
+            route_table_undecided: false,
             vpc: r.link("VpcId").to_ref(),
             availability_zone: r.get("AvailabilityZone").and_then(Val::display).filter(|s| !s.is_empty()),
             cidr,

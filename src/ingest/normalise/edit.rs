@@ -122,6 +122,7 @@ fn index<'a, T: HasMeta + 'a>(
 struct Indexes {
     vpcs: HashMap<String, usize>,
     tables: HashMap<String, usize>,
+    subnets: HashMap<String, usize>,
     nacls: HashMap<String, usize>,
     groups: HashMap<String, usize>,
     igws: HashMap<String, usize>,
@@ -143,6 +144,7 @@ impl Indexes {
         Indexes {
             vpcs: index(start, K::Vpc, &d.vpcs, document),
             tables: index(start, K::RouteTable, &d.route_tables, document),
+            subnets: index(start, K::Subnet, &d.subnets, document),
             nacls: index(start, K::NetworkAcl, &d.network_acls, document),
             groups: index(start, K::SecurityGroup, &d.security_groups, document),
             igws: index(start, K::InternetGateway, &d.internet_gateways, document),
@@ -186,11 +188,16 @@ fn apply_routing(d: &mut Design, ix: &Indexes, applied: &mut Applied, edit: Edit
                 rt.routes.push(route);
             }
         }
-        Edit::TableAssociation { table, subnet, origin } => {
-            if let (Some(t), Some(s)) = (at(&ix.tables, &table), subnet) {
-                d.route_tables[t].subnets.push((Ref::new(s), origin));
+        Edit::TableAssociation { table, subnet, origin } => match (at(&ix.tables, &table), subnet) {
+            (Some(t), Some(s)) => d.route_tables[t].subnets.push((Ref::new(s), origin)),
+            // A table the document does not decide: the subnet's table is unknown.
+            (None, Some(s)) if table.is_none() => {
+                if let Some(&i) = ix.subnets.get(&s) {
+                    d.subnets[i].route_table_undecided = true;
+                }
             }
-        }
+            _ => {}
+        },
         Edit::MainAssociation { table, vpc } => {
             if let (Some(t), Some(v)) = (at(&ix.tables, &table), vpc) {
                 d.route_tables[t].main = true;

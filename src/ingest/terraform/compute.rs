@@ -62,21 +62,33 @@ impl Builder<'_, '_, '_> {
 
     fn instance(&mut self, r: &Res<'_>) -> Option<ResourceKind> {
         let plan = self.plan;
+        let subnet = plan.link(r, "subnet_id", SUBNET);
+        // Not set: the subnet's `map_public_ip_on_launch` decides (read once every subnet is).
+        // (The provider computes it when the configuration leaves it out.)
+        let written_unknown =
+            Self::is_unknown(r, "associate_public_ip_address") && plan.writes(r, "associate_public_ip_address");
+        let by_subnet = r.values.get("associate_public_ip_address").is_none_or(Value::is_null)
+            && !written_unknown
+            && Self::str(r, "public_ip").is_none();
         let inst = Instance {
             vpc: None,
-            subnet: Self::link_ref(&plan.link(r, "subnet_id", SUBNET)),
+            subnet: Self::link_ref(&subnet),
             private_ip: Self::str(r, "private_ip").map(str::to_string),
             // `associate_public_ip_address` makes one; its value is only known after apply.
             public_ip: Self::str(r, "public_ip").map(str::to_string).or_else(|| {
                 (r.values.get("associate_public_ip_address") == Some(&Value::Bool(true)))
                     .then(|| "(assigned at launch)".to_string())
             }),
-            public_ip_unknown: false,
+            public_ip_unknown: written_unknown,
             security_groups: plan.link(r, "vpc_security_group_ids", &["aws_security_group"]).refs(),
             state: InstanceState::Planned,
             meta: self.meta(r),
         };
-        self.push(ResourceKind::Instance, inst, |d| &mut d.instances)
+        let kind = self.push(ResourceKind::Instance, inst, |d| &mut d.instances);
+        if let (Some(i), true) = (self.last_pushed, by_subnet) {
+            self.launch_by_subnet.push((i, subnet));
+        }
+        kind
     }
 
     fn network_interface(&mut self, r: &Res<'_>) -> Option<ResourceKind> {

@@ -5,6 +5,10 @@ use super::*;
 
 /// Read one Terraform JSON document (plan or state) into the design.
 pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut LoadState, loaded: &mut Loaded) {
+    // Sources beside the plan give each attribute's exact references and the `.tf` lines.
+    let dir = loaded.design.sources.get(file).path.as_ref().and_then(|p| p.parent()).map(std::path::Path::to_path_buf);
+    let beside = dir
+        .and_then(|d| super::hcl::evaluate_beside_plan(&d, root.get("variables").and_then(Value::as_object), loaded));
     let mut plan = plan_of(file, root);
     let planned = planned_values(root);
     let prior = prior_values(root);
@@ -13,11 +17,33 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
     reader.changes(root, &planned);
     reader.planned_only(&planned);
     reader.prior_data(&prior);
+    if let Some(evaluated) = &beside {
+        attach_sources(&mut plan, evaluated);
+    }
     index_resources(&mut plan);
+    build(&plan, state, loaded);
+}
 
+/// Each plan resource with its evaluated sources: where its block is, and what each attribute
+/// names (the plan keeps its values, which apply-time reads may know better).
+fn attach_sources<'a>(plan: &mut Plan<'a>, evaluated: &'a [super::hcl::emit::Evaluated]) {
+    let by_address: HashMap<&str, &super::hcl::emit::Evaluated> =
+        evaluated.iter().map(|e| (e.address.as_str(), e)).collect();
+    for r in &mut plan.resources {
+        if let Some(e) = by_address.get(r.address.as_str()) {
+            r.symbols = Some(&e.symbols);
+            r.file = e.file;
+            r.pointer = e.pointer.clone();
+            r.values_key = crate::source::PLAN_VALUES;
+        }
+    }
+}
+
+/// Model every resource of a plan (read from JSON or evaluated from sources).
+pub(super) fn build(plan: &Plan<'_>, state: &mut LoadState, loaded: &mut Loaded) {
     let mut b = Builder {
         start: DocumentStart::of(&loaded.design),
-        plan: &plan,
+        plan,
         state,
         loaded,
         tables: HashMap::new(),
@@ -29,6 +55,7 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
         maybe_dynamic_tables: Vec::new(),
         maybe_dynamic_nacls: Vec::new(),
         maybe_dynamic_groups: Vec::new(),
+        launch_by_subnet: Vec::new(),
     };
     for i in 0..plan.resources.len() {
         b.resource(i);
@@ -40,6 +67,7 @@ pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut
 fn plan_of<'a>(file: FileId, root: &'a Map<String, Value>) -> Plan<'a> {
     let mut plan = Plan {
         file,
+        provenance: Provenance::Plan,
         resources: Vec::new(),
         by_address: HashMap::new(),
         instances: HashMap::new(),
@@ -180,9 +208,11 @@ impl<'a> Reading<'_, 'a, '_> {
                 index: rc.get("index"),
                 values,
                 unknown: change.and_then(|c| c.get("after_unknown")),
+                file: self.plan.file,
                 pointer,
                 values_key,
                 address,
+                symbols: None,
             });
         }
     }
@@ -213,8 +243,10 @@ impl<'a> Reading<'_, 'a, '_> {
                 index: r.get("index"),
                 values: r.get("values").unwrap_or(&Value::Null),
                 unknown: None,
+                file: self.plan.file,
                 pointer: pointer.clone(),
                 values_key: "values",
+                symbols: None,
             });
         }
         // Destroyed resources were marked so that they are not read again: they are not part of
@@ -251,7 +283,7 @@ impl<'a> Reading<'_, 'a, '_> {
 }
 
 /// Each resource by address, instances by their resource, and by AWS id where the plan knows it.
-fn index_resources(plan: &mut Plan<'_>) {
+pub(super) fn index_resources(plan: &mut Plan<'_>) {
     for (i, r) in plan.resources.iter().enumerate() {
         plan.by_address.insert(r.address.clone(), i);
         let base = format!("{}{}.{}", module_prefix(&r.module), r.rtype, r.name);

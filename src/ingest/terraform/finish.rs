@@ -38,9 +38,42 @@ impl Builder<'_, '_, '_> {
                 self.loaded.design.network_acls[n].has_unknown_entries = true;
             }
         }
+        self.public_addresses_at_launch();
         created.nacl_associated.extend(nacl_associated);
         created.tgw_associated.extend(tgw_associated);
         defaults::link(self.loaded, self.plan.file, &self.start, &created);
+    }
+
+    /// Instances that do not say whether they get a public address get one when their subnet
+    /// maps public addresses on launch (or an Elastic IP names them); a subnet outside the plan,
+    /// or a setting known only after apply, leaves it unknown.
+    fn public_addresses_at_launch(&mut self) {
+        let plan = self.plan;
+        let with_eip: HashSet<String> = plan
+            .resources
+            .iter()
+            .filter(|r| r.rtype == "aws_eip" || r.rtype == "aws_eip_association")
+            .flat_map(|r| {
+                let attr = if r.rtype == "aws_eip" { "instance" } else { "instance_id" };
+                plan.link(r, attr, &["aws_instance"]).ids()
+            })
+            .collect();
+        for (i, subnet) in std::mem::take(&mut self.launch_by_subnet) {
+            let inst = &mut self.loaded.design.instances[i];
+            if with_eip.contains(&inst.meta.id) {
+                inst.public_ip = Some("(Elastic IP)".into());
+                continue;
+            }
+            let setting = subnet.first().and_then(|s| plan.by_address.get(&s).map(|&j| &plan.resources[j]));
+            match setting {
+                Some(s) if Self::is_unknown(s, "map_public_ip_on_launch") => inst.public_ip_unknown = true,
+                Some(s) if s.values.get("map_public_ip_on_launch") == Some(&Value::Bool(true)) => {
+                    inst.public_ip = Some("(assigned at launch)".into());
+                }
+                Some(_) => {}
+                None => inst.public_ip_unknown = true,
+            }
+        }
     }
 
     /// What the plan creates that AWS adds to, for the shared defaults.

@@ -21,7 +21,15 @@ impl Builder<'_, '_, '_> {
             .filter(|(attr, _)| Self::is_unknown(r, attr))
             .map(|(_, family)| family)
             .collect();
-        let vpc = Vpc { cidrs, is_default: r.rtype == "aws_default_vpc", meta: self.meta(r), undecided_blocks };
+        // In state already (a recorded id), or adopted (`aws_default_vpc`): it exists.
+        let exists = Self::str(r, "id").is_some() || r.rtype == "aws_default_vpc";
+        let vpc = Vpc {
+            cidrs,
+            is_default: r.rtype == "aws_default_vpc",
+            created: !exists,
+            meta: self.meta(r),
+            undecided_blocks,
+        };
         let kind = self.push(ResourceKind::Vpc, vpc, |d| &mut d.vpcs);
         if let Some(i) = self.last_pushed {
             self.vpcs.insert(r.address.clone(), i);
@@ -49,6 +57,7 @@ impl Builder<'_, '_, '_> {
         };
         let ipv6 = self.cidr(r, r.values, "ipv6_cidr_block").ok().flatten();
         let subnet = Subnet {
+            route_table_undecided: false,
             vpc: Self::link_ref(&self.plan.link(r, "vpc_id", VPC)),
             availability_zone: Self::str(r, "availability_zone").map(str::to_string),
             cidr,
@@ -148,7 +157,8 @@ impl Builder<'_, '_, '_> {
             let unknown_blocks = r.unknown.and_then(|u| u.get("route")).and_then(Value::as_array);
             for (i, block) in blocks.iter().enumerate() {
                 let unknown = unknown_blocks.and_then(|u| u.get(i));
-                let block_refs = |_: &str| refs.clone();
+                // From sources, each block's attributes name their own targets.
+                let block_refs = |attr: &str| plan.references(r, &format!("route/{i}/{attr}")).or_else(|| refs.clone());
                 match self.build_route(r, block, unknown, &block_refs, self.attr_origin(r, "route").at(i)) {
                     Some(route) => {
                         has_unknown |= route.target.kind == TargetKind::Unknown;
@@ -171,7 +181,8 @@ impl Builder<'_, '_, '_> {
         let kind = self.push(ResourceKind::RouteTable, table, |d| &mut d.route_tables);
         if let Some(i) = self.last_pushed {
             self.tables.insert(r.address.clone(), i);
-            if Self::is_unknown(r, "route") && !plan.writes(r, "route") {
+            // Sources show every block, `dynamic` ones expanded: nothing is hidden from them.
+            if Self::is_unknown(r, "route") && !plan.writes(r, "route") && r.symbols.is_none() {
                 self.maybe_dynamic_tables.push(i);
             }
             if main {
@@ -185,7 +196,7 @@ impl Builder<'_, '_, '_> {
         let table = self.plan.link(r, "route_table_id", &["aws_route_table", "aws_default_route_table"]);
         // A standalone route has one expression per target attribute.
         let refs = |attr: &str| self.plan.references(r, attr);
-        let route = self.build_route(r, r.values, r.unknown, &refs, self.origin(r).at("values")).map(|mut route| {
+        let route = self.build_route(r, r.values, r.unknown, &refs, self.values_origin(r)).map(|mut route| {
             route.defined_by = Some(r.address.clone());
             route
         });

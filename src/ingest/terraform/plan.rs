@@ -16,9 +16,14 @@ pub(super) struct Res<'a> {
     pub(super) index: Option<&'a Value>,
     pub(super) values: &'a Value,
     pub(super) unknown: Option<&'a Value>,
-    /// Pointer to the resource object, and the key below it that holds `values`.
+    /// The file and the pointer to the resource there (a plan's resource object, or a `.tf`
+    /// block), and the key below it that holds `values` (empty for a `.tf` block).
+    pub(super) file: FileId,
     pub(super) pointer: String,
     pub(super) values_key: &'static str,
+    /// Read from sources: for each attribute, the resource attributes its value names, exactly
+    /// (the plan's `configuration` references are not needed).
+    pub(super) symbols: Option<&'a std::collections::BTreeMap<String, Vec<super::hcl::value::Symbol>>>,
 }
 
 /// A resolved reference: resources of the plan (by address), an id outside it, or unknown.
@@ -31,6 +36,8 @@ pub(super) enum Resolved {
 
 pub(super) struct Plan<'a> {
     pub(super) file: FileId,
+    /// A plan or state (`Plan`), or a configuration evaluated from sources (`Source`).
+    pub(super) provenance: crate::model::Provenance,
     pub(super) resources: Vec<Res<'a>>,
     pub(super) by_address: HashMap<String, usize>,
     /// `module path + type.name` (no instance key) → addresses of its instances, sorted.
@@ -115,6 +122,9 @@ pub(super) enum Reference<'r> {
     Other,
 }
 
+/// Marks a reference evaluated from sources: an absolute address and an attribute.
+pub(super) const ABSOLUTE: &str = "\u{0}";
+
 const MAIN_TABLE_KIND: &str = crate::ingest::normalise::defaults::MAIN_TABLE;
 
 /// What AWS creates with a VPC that the VPC's attribute `attr` names (`main_route_table_id`: its
@@ -171,6 +181,25 @@ pub(super) fn parse_reference(r: &str) -> Reference<'_> {
 }
 
 impl<'a> Plan<'a> {
+    /// An empty plan for a configuration evaluated from sources (`document`: its root module).
+    pub(super) fn for_sources(document: FileId) -> Plan<'a> {
+        Plan {
+            file: document,
+            provenance: crate::model::Provenance::Source,
+            resources: Vec::new(),
+            by_address: HashMap::new(),
+            instances: HashMap::new(),
+            by_aws_id: HashMap::new(),
+            modules: HashMap::new(),
+            config_resources: HashMap::new(),
+            referenced: std::cell::OnceCell::new(),
+            managed_defaults: std::cell::OnceCell::new(),
+            data_ids: HashMap::new(),
+            root_variables: None,
+            region: None,
+        }
+    }
+
     pub(super) fn config_module(&self, module: &[(String, Option<String>)]) -> Option<&'a Value> {
         self.modules.get(&config_path(module)).copied()
     }
@@ -185,6 +214,13 @@ impl<'a> Plan<'a> {
     /// Whether anything in the resource's module (another resource, or an output) refers to it: an
     /// Elastic IP a configuration refers to is in use there, wherever its association is recorded.
     pub(super) fn is_referenced(&self, res: &Res<'a>) -> bool {
+        if res.symbols.is_some() {
+            return self
+                .resources
+                .iter()
+                .filter_map(|r| r.symbols)
+                .any(|symbols| symbols.values().flatten().any(|s| s.address == res.address && !s.attr.is_empty()));
+        }
         let referenced = self.referenced.get_or_init(|| {
             let mut out = HashSet::new();
             let mut add = |path: &str, expr: &Value, except: Option<&str>| {
@@ -220,16 +256,50 @@ impl<'a> Plan<'a> {
     /// Whether the configuration writes `attr` at all. A block attribute that is unknown but not
     /// written (`route`, `ingress`, `egress`) is only computed from standalone resources.
     pub(super) fn writes(&self, res: &Res<'a>, attr: &str) -> bool {
+        if let Some(symbols) = res.symbols {
+            // Every attribute the sources write has an entry.
+            return symbols.contains_key(attr);
+        }
         match self.config_resource(res) {
             Some(c) => c.get("expressions").and_then(|e| e.get(attr)).is_some(),
             None => true,
         }
     }
 
+    /// `each.value.x` where `for_each` is a resource's instances (`for_each = aws_subnet.public`):
+    /// the instance of that resource with this instance's key, `aws_subnet.public["a"].x`.
+    fn each_value_as_instance(&self, res: &Res<'a>, refs: Vec<String>) -> Vec<String> {
+        if !refs.iter().any(|r| r == "each.value" || r.starts_with("each.value.")) {
+            return refs;
+        }
+        let (Some(index), Some(config)) = (res.index, self.config_resource(res)) else { return refs };
+        let Some(for_each) = config.get("for_each_expression") else { return refs };
+        let collection: Vec<String> = collect_references(for_each)
+            .into_iter()
+            .filter(|r| matches!(parse_reference(r), Reference::Resource { key: None, attr: "", .. }))
+            .collect();
+        let [collection] = collection.as_slice() else { return refs };
+        let instance = format!("{collection}[{}]", key_text(index));
+        refs.into_iter()
+            .map(|r| match r.strip_prefix("each.value") {
+                Some(rest) => format!("{instance}{rest}"),
+                None => r,
+            })
+            .collect()
+    }
+
     /// The `references` of a resource attribute's expression, if the configuration has them.
     pub(super) fn references(&self, res: &Res<'a>, attr: &str) -> Option<Vec<String>> {
+        if let Some(symbols) = res.symbols.and_then(|s| s.get(attr)) {
+            // Exact, unless the sources could not decide a resource they name (its `count` is
+            // known only to the plan): then the plan's own references say more.
+            let decided = symbols.iter().all(|s| self.by_address.contains_key(&s.address));
+            if decided || self.config_resource(res).is_none() {
+                return Some(symbols.iter().map(|s| format!("{ABSOLUTE}{}{ABSOLUTE}{}", s.address, s.attr)).collect());
+            }
+        }
         let expr = self.config_resource(res)?.get("expressions")?.get(attr)?;
-        Some(collect_references(expr))
+        Some(self.each_value_as_instance(res, collect_references(expr)))
     }
 
     /// Resolve `refs` (seen from module instance `module`) to resources of one of `want` types.
@@ -247,6 +317,12 @@ impl<'a> Plan<'a> {
         let indexed = is_indexed(refs);
         let wanted = |rtype: &str| want.is_empty() || want.contains(&rtype);
         for r in refs {
+            if let Some(absolute) = r.strip_prefix(ABSOLUTE) {
+                match self.resolve_absolute(absolute, want) {
+                    Some(found) => return found,
+                    None => continue,
+                }
+            }
             let found = match parse_reference(r) {
                 Reference::Resource { rtype: vpc_type @ ("aws_vpc" | "aws_default_vpc"), name, key, attr }
                     if implicit_of_vpc(attr, want).is_some() =>
@@ -276,6 +352,22 @@ impl<'a> Plan<'a> {
             }
         }
         Resolved::Unknown
+    }
+
+    /// A reference evaluated from sources, `address\0attr`: the resource itself when it is of a
+    /// wanted type (or what AWS creates with a VPC, for its `main_route_table_id` and the like);
+    /// `None` when it is of another type.
+    fn resolve_absolute(&self, absolute: &str, want: &[&str]) -> Option<Resolved> {
+        let (address, attr) = absolute.split_once(ABSOLUTE).unwrap_or((absolute, ""));
+        let Some(&i) = self.by_address.get(address) else {
+            // A resource whose instances are not decided, or not in the configuration at all.
+            return Some(Resolved::Unknown);
+        };
+        let rtype = self.resources.get(i)?.rtype.as_str();
+        if let (true, Some(what)) = (matches!(rtype, "aws_vpc" | "aws_default_vpc"), implicit_of_vpc(attr, want)) {
+            return Some(self.implicit_resource(Resolved::Addresses(vec![address.to_string()]), what));
+        }
+        (want.is_empty() || want.contains(&rtype)).then(|| Resolved::Addresses(vec![address.to_string()]))
     }
 
     /// What AWS creates with the VPC a resolution names (`what`: its main route table, default

@@ -36,7 +36,7 @@ impl Builder<'_, '_, '_> {
         if let Some(i) = self.last_pushed {
             self.sgs.insert(r.address.clone(), i);
             for (block, egress) in [("ingress", false), ("egress", true)] {
-                if Self::is_unknown(r, block) && !self.plan.writes(r, block) {
+                if Self::is_unknown(r, block) && !self.plan.writes(r, block) && r.symbols.is_none() {
                     self.maybe_dynamic_groups.push((i, egress));
                 }
             }
@@ -82,7 +82,7 @@ impl Builder<'_, '_, '_> {
         ];
         // (The provider computes the attributes the configuration leaves out.)
         let undecided = DECIDING.iter().any(|a| Self::has_unknown_part(r, a) && self.plan.writes(r, a));
-        let rule = sg_rule_from(&values, self.origin(r).at("values")).filter(|_| !undecided);
+        let rule = sg_rule_from(&values, self.values_origin(r)).filter(|_| !undecided);
         self.pending.push(Edit::SgRule { group: group.first(), egress, rule });
         None
     }
@@ -124,7 +124,8 @@ impl Builder<'_, '_, '_> {
         let kind = self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
         if let Some(i) = self.last_pushed {
             self.nacls.insert(r.address.clone(), i);
-            if ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && !plan.writes(r, b)) {
+            if r.symbols.is_none() && ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && !plan.writes(r, b))
+            {
                 self.maybe_dynamic_nacls.push(i);
             }
         }
@@ -139,7 +140,7 @@ impl Builder<'_, '_, '_> {
             egress,
             "rule_number",
             "rule_action",
-            self.origin(r).at("values").at("rule_number"),
+            self.values_origin(r).at("rule_number"),
         ) {
             Ok(e) => Some(e),
             Err(msg) => {

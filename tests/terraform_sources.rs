@@ -1,0 +1,63 @@
+//! Terraform sources and their plans give the same findings: every fixture directory that holds
+//! `.tf` files and the plan `../shared/tools/tf-plan.sh` made from them is checked both ways.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// Directories under `dir` (any depth) holding `main.tf` and `plan.json`.
+fn pairs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    if dir.join("main.tf").is_file() && dir.join("plan.json").is_file() {
+        out.push(dir.to_path_buf());
+    }
+    for e in entries.into_iter().filter(|e| e.is_dir()) {
+        pairs(&e, out);
+    }
+}
+
+/// `rule severity resource` of each finding, sorted.
+fn findings(path: &Path) -> (Vec<String>, Vec<String>) {
+    let loaded = load(&[path]);
+    let errors: Vec<String> = loaded.errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+    let found = vpclint::check(&loaded, &vpclint::config::Config::default());
+    let mut out: Vec<String> = found.iter().map(|f| format!("{} {} {}", f.rule.id, f.severity, f.resource)).collect();
+    out.sort();
+    (out, errors)
+}
+
+#[test]
+fn sources_and_their_plan_give_the_same_findings() {
+    let rel = |p: &Path| p.strip_prefix(root()).unwrap_or(p).to_path_buf();
+    let mut dirs = Vec::new();
+    pairs(&root().join("fixtures"), &mut dirs);
+    assert!(dirs.len() >= 20, "only {} Terraform fixtures with sources", dirs.len());
+    let mut mismatches = Vec::new();
+    for dir in &dirs {
+        let (from_plan, plan_errors) = findings(&rel(&dir.join("plan.json")));
+        let (from_sources, source_errors) = findings(&rel(&dir.join("main.tf")));
+        assert!(
+            plan_errors.is_empty() && source_errors.is_empty(),
+            "{}: {plan_errors:?} {source_errors:?}",
+            dir.display()
+        );
+        if from_plan != from_sources {
+            mismatches.push(format!("{}:\n  plan:    {from_plan:?}\n  sources: {from_sources:?}", rel(dir).display()));
+        }
+        // The plan alone (no sources beside it) may know less, never more: what its configuration
+        // cannot settle is Unknown, so it finds a subset.
+        let alone = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plan-alone").join(rel(dir));
+        std::fs::create_dir_all(&alone).expect("temp dir");
+        std::fs::copy(dir.join("plan.json"), alone.join("plan.json")).expect("copy plan");
+        let (from_plan_alone, _) = findings(&alone.join("plan.json"));
+        let extra: Vec<&String> = from_plan_alone.iter().filter(|f| !from_sources.contains(f)).collect();
+        if !extra.is_empty() {
+            mismatches
+                .push(format!("{} (plan alone): findings the sources do not give: {extra:?}", rel(dir).display()));
+        }
+    }
+    assert!(mismatches.is_empty(), "{} of {} differ:\n{}", mismatches.len(), dirs.len(), mismatches.join("\n"));
+}
