@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 mod compute;
 mod document;
 mod finish;
+pub mod hcl;
 mod network;
 mod plan;
 mod security;
