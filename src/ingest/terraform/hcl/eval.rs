@@ -94,20 +94,20 @@ impl Evaluator<'_> {
             // Lazily: the first argument that evaluates (vpclint's evaluation errors are Unknown
             // deriving from nothing), as Terraform's `try` returns the first that succeeds.
             "try" => {
-                let mut last = Value::unknown();
+                let mut last = Value::error();
                 for arg in call.args.iter() {
                     last = self.eval(arg, scope);
-                    if last != Value::unknown() {
+                    if !last.is_error() {
                         return last;
                     }
                 }
                 last
             }
             "can" => match call.args.iter().next().map(|a| self.eval(a, scope)) {
-                Some(v) if v == Value::unknown() => Value::unknown(),
+                Some(v) if v.is_error() => Value::Bool(false),
                 Some(v) if v.has_unknown() => Value::unknown_from([&v]),
                 Some(_) => Value::Bool(true),
-                None => Value::unknown(),
+                None => Value::error(),
             },
             _ => {
                 let mut args: Vec<Value> = call.args.iter().map(|a| self.eval(a, scope)).collect();
@@ -119,7 +119,7 @@ impl Evaluator<'_> {
                 match functions::call(name, args.clone()) {
                     Some(Ok(v)) => v,
                     // Terraform would reject the call; vpclint does not judge what it cannot read.
-                    Some(Err(_)) => Value::unknown(),
+                    Some(Err(_)) => Value::error(),
                     None => Value::unknown_from(args.iter()),
                 }
             }
@@ -254,7 +254,8 @@ impl Evaluator<'_> {
                 if let Some(Value::String(address)) = map.get(super::state::INSTANCE) {
                     return self.instance_attr(&address.clone(), name);
                 }
-                map.get(name).cloned().unwrap_or_else(Value::unknown)
+                // Terraform: "Unsupported attribute".
+                map.get(name).cloned().unwrap_or_else(Value::error)
             }
             Value::Unknown(from) if from.len() == 1 => {
                 let s = &from[0];
@@ -262,7 +263,8 @@ impl Evaluator<'_> {
                 Value::Unknown(vec![Symbol { address: s.address.clone(), attr }])
             }
             Value::Unknown(from) => Value::Unknown(from),
-            _ => Value::unknown(),
+            // Terraform: "Unsupported attribute" (of a string, a number, null).
+            _ => Value::error(),
         }
     }
 }
@@ -277,9 +279,9 @@ pub fn index_value(value: Value, index: &Value) -> Value {
     match (value, index) {
         (Value::Unknown(from), _) => Value::Unknown(from),
         (v, Value::Unknown(_)) => Value::unknown_from([&v, index]),
-        (Value::List(items), i) => i.as_index().and_then(|i| items.into_iter().nth(i)).unwrap_or_else(Value::unknown),
-        (Value::Object(map), k) => k.to_text().and_then(|k| map.get(&k).cloned()).unwrap_or_else(Value::unknown),
-        _ => Value::unknown(),
+        (Value::List(items), i) => i.as_index().and_then(|i| items.into_iter().nth(i)).unwrap_or_else(Value::error),
+        (Value::Object(map), k) => k.to_text().and_then(|k| map.get(&k).cloned()).unwrap_or_else(Value::error),
+        _ => Value::error(),
     }
 }
 

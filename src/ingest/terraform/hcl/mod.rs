@@ -317,5 +317,39 @@ pub fn load_root(root: &Path, tree: &Tree, options: &SourceOptions, state: &mut 
         })
         .collect();
     super::document::index_resources(&mut plan);
+    let start = crate::ingest::normalise::DocumentStart::of(&loaded.design);
     super::document::build(&plan, state, loaded);
+    mark_undecided(loaded, &start, &evaluated.undecided);
+}
+
+/// Resources that change others but whose instances the sources do not decide (`count` or
+/// `for_each` known only after apply): what they would change is unknown. Which route table,
+/// network ACL or group they change is not known either, so every one of the configuration's is.
+fn mark_undecided(
+    loaded: &mut Loaded,
+    start: &crate::ingest::normalise::DocumentStart,
+    undecided: &BTreeMap<String, usize>,
+) {
+    use crate::model::ResourceKind as K;
+    let any = |types: &[&str]| types.iter().any(|t| undecided.contains_key(*t));
+    let d = &mut loaded.design;
+    if any(&["aws_route", "aws_route_table", "aws_default_route_table"]) {
+        let from = start.of_kind(K::RouteTable).min(d.route_tables.len());
+        d.route_tables[from..].iter_mut().for_each(|t| t.has_unknown_routes = true);
+    }
+    if any(&["aws_route_table_association", "aws_main_route_table_association"]) {
+        let from = start.of_kind(K::Subnet).min(d.subnets.len());
+        d.subnets[from..].iter_mut().for_each(|s| s.route_table_undecided = true);
+    }
+    if any(&["aws_network_acl_rule", "aws_network_acl_association", "aws_network_acl"]) {
+        let from = start.of_kind(K::NetworkAcl).min(d.network_acls.len());
+        d.network_acls[from..].iter_mut().for_each(|n| n.has_unknown_entries = true);
+    }
+    if any(&["aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
+        let from = start.of_kind(K::SecurityGroup).min(d.security_groups.len());
+        for g in &mut d.security_groups[from..] {
+            g.has_unknown_ingress = true;
+            g.has_unknown_egress = true;
+        }
+    }
 }

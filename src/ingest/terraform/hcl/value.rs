@@ -36,6 +36,20 @@ impl Value {
         Value::Unknown(Vec::new())
     }
 
+    /// What an expression Terraform would reject evaluates to (a missing attribute, an index out
+    /// of range, a function given the wrong arguments): unknown to everything but `can` and `try`,
+    /// which see that it failed.
+    pub fn error() -> Value {
+        Value::Unknown(vec![Symbol { address: ERROR.to_string(), attr: String::new() }])
+    }
+
+    /// Whether evaluating the value failed somewhere.
+    pub fn is_error(&self) -> bool {
+        let mut s = Vec::new();
+        self.collect_symbols(&mut s);
+        s.iter().any(|s| s.address == ERROR)
+    }
+
     /// The reference `address.attr`, whose value apply decides.
     pub fn reference(address: impl Into<String>, attr: impl Into<String>) -> Value {
         Value::Unknown(vec![Symbol { address: address.into(), attr: attr.into() }])
@@ -125,6 +139,9 @@ impl Value {
         }
     }
 }
+
+/// The address of the symbol an error carries (no resource has it).
+const ERROR: &str = "\u{0}error";
 
 /// A number as Terraform prints it: integers without a fraction.
 pub fn number_text(n: f64) -> String {
