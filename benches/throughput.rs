@@ -190,5 +190,19 @@ fn main() {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    // Terraform sources: one root module, evaluated (for_each, count, locals, functions).
+    println!("\n### Terraform sources (.tf), whole process\n");
+    println!("| resources | process wall | peak RSS |");
+    println!("|---:|---:|---:|");
+    for vpcs in [10, 100] {
+        let dir = root.join(format!("tf-sources-{vpcs}"));
+        let resources = generator::write_terraform_sources(&dir, vpcs).expect("generate");
+        let dir_arg = dir.display().to_string();
+        if let Some((wall, kb)) = process(&["check", "--format", "json", "--fail-on", "never", &dir_arg]) {
+            println!("| {resources} | {} ms | {:.0} MB |", ms(wall), kb as f64 / 1e3);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     let _ = std::fs::remove_dir_all(&root);
 }

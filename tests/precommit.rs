@@ -1,6 +1,6 @@
 //! The pre-commit hook for real: `pre-commit try-repo` against this repository builds vpclint with
-//! cargo and runs it on a temporary git repository holding a Terraform plan. Skipped, with a
-//! printed reason, when `pre-commit` cannot be installed from the package registry.
+//! cargo and runs it on a temporary git repository holding a Terraform plan, then `.tf` sources.
+//! Skipped, with a printed reason, when `pre-commit` cannot be installed from the package registry.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -68,4 +68,19 @@ fn pre_commit_hook_fails_on_a_bad_plan_and_passes_after_the_fix() {
     let o = try_repo(&work);
     let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "the hook must pass after the fix:\n{out}");
+
+    // Terraform sources: the hook runs on `.tf` changes, with no plan in the repository.
+    let source = |case: &str| std::fs::read(repo.join("fixtures/NAT001").join(case).join("main.tf")).unwrap();
+    std::fs::remove_file(work.join("plan.json")).unwrap();
+    std::fs::write(work.join("main.tf"), source("fail/tf-public-nat-without-allocation")).unwrap();
+    assert!(sh(&work, "git", &["add", "-A"]).status.success());
+    let o = try_repo(&work);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "the hook must fail on the bad .tf:\n{out}");
+    assert!(out.contains("NAT001(nat-gateway-without-eip)") && out.contains("main.tf:"), "{out}");
+    std::fs::write(work.join("main.tf"), source("pass/tf-allocation-known-after-apply")).unwrap();
+    assert!(sh(&work, "git", &["add", "-A"]).status.success());
+    let o = try_repo(&work);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "the hook must pass after the .tf fix:\n{out}");
 }

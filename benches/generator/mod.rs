@@ -607,3 +607,104 @@ pub fn write_terraform(dir: &Path, scale: Scale) -> std::io::Result<Written> {
     }
     Ok(written)
 }
+
+/// Write a Terraform root module of `vpcs` VPCs, each with public and private subnets in three
+/// zones (for_each over a map), a NAT gateway per zone, route tables and associations (count and
+/// element()), and a security group: about ten resources per VPC plus three per zone. Returns the
+/// number of resource instances.
+pub fn write_terraform_sources(dir: &Path, vpcs: usize) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let names: Vec<String> = (0..vpcs).map(|v| format!("\"vpc{v}\" = {}", v % 250)).collect();
+    let tf = format!(
+        r#"locals {{
+  vpcs  = {{ {vpcs} }}
+  zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+  subnets = merge([
+    for name, n in local.vpcs : {{
+      for i, zone in local.zones : "${{name}}-${{zone}}" => {{ vpc = name, zone = zone, index = i, n = n }}
+    }}
+  ]...)
+}}
+
+resource "aws_vpc" "this" {{
+  for_each   = local.vpcs
+  cidr_block = "10.${{each.value}}.0.0/16"
+  tags       = {{ Name = each.key }}
+}}
+
+resource "aws_internet_gateway" "this" {{
+  for_each = local.vpcs
+  vpc_id   = aws_vpc.this[each.key].id
+}}
+
+resource "aws_subnet" "public" {{
+  for_each          = local.subnets
+  vpc_id            = aws_vpc.this[each.value.vpc].id
+  cidr_block        = cidrsubnet(aws_vpc.this[each.value.vpc].cidr_block, 8, each.value.index)
+  availability_zone = each.value.zone
+}}
+
+resource "aws_subnet" "private" {{
+  for_each          = local.subnets
+  vpc_id            = aws_vpc.this[each.value.vpc].id
+  cidr_block        = cidrsubnet(aws_vpc.this[each.value.vpc].cidr_block, 8, each.value.index + 10)
+  availability_zone = each.value.zone
+}}
+
+resource "aws_route_table" "public" {{
+  for_each = local.vpcs
+  vpc_id   = aws_vpc.this[each.key].id
+  route {{
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.this[each.key].id
+  }}
+}}
+
+resource "aws_route_table_association" "public" {{
+  for_each       = aws_subnet.public
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.public[local.subnets[each.key].vpc].id
+}}
+
+resource "aws_eip" "nat" {{
+  for_each = local.subnets
+  domain   = "vpc"
+}}
+
+resource "aws_nat_gateway" "this" {{
+  for_each      = local.subnets
+  allocation_id = aws_eip.nat[each.key].id
+  subnet_id     = aws_subnet.public[each.key].id
+}}
+
+resource "aws_route_table" "private" {{
+  for_each = local.subnets
+  vpc_id   = aws_vpc.this[each.value.vpc].id
+  route {{
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.this[each.key].id
+  }}
+}}
+
+resource "aws_route_table_association" "private" {{
+  for_each       = aws_subnet.private
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.private[each.key].id
+}}
+
+resource "aws_security_group" "web" {{
+  for_each = local.vpcs
+  vpc_id   = aws_vpc.this[each.key].id
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }}
+}}
+"#,
+        vpcs = names.join(", ")
+    );
+    std::fs::write(dir.join("main.tf"), tf)?;
+    Ok(vpcs * 5 + vpcs * 3 * 7)
+}
