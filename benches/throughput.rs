@@ -195,7 +195,7 @@ fn main() {
     println!("\n### Terraform sources (.tf), whole process\n");
     println!("| resources | process wall | peak RSS |");
     println!("|---:|---:|---:|");
-    for vpcs in [10, 100] {
+    for vpcs in [40, 400] {
         let dir = root.join(format!("tf-sources-{vpcs}"));
         let resources = generator::write_terraform_sources(&dir, vpcs).expect("generate");
         let dir_arg = dir.display().to_string();

@@ -76,6 +76,7 @@ fn plan_of<'a>(file: FileId, root: &'a Map<String, Value>) -> Plan<'a> {
         config_resources: HashMap::new(),
         referenced: std::cell::OnceCell::new(),
         managed_defaults: std::cell::OnceCell::new(),
+        named_by_sources: std::cell::OnceCell::new(),
         data_ids: HashMap::new(),
         root_variables: root.get("variables").and_then(Value::as_object),
         region: root

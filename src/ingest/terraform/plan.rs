@@ -51,6 +51,8 @@ pub(super) struct Plan<'a> {
     /// (config module path, `type.name`) of every resource another resource or an output of its
     /// module refers to; built on first use.
     pub(super) referenced: std::cell::OnceCell<HashSet<(String, String)>>,
+    /// Addresses whose attributes an attribute evaluated from sources names; built on first use.
+    pub(super) named_by_sources: std::cell::OnceCell<HashSet<String>>,
     /// (VPC address, what AWS creates with it) → the plan resource that manages it; built on first use.
     pub(super) managed_defaults: std::cell::OnceCell<HashMap<(String, &'static str), String>>,
     /// Data source address → recorded id.
@@ -194,6 +196,7 @@ impl<'a> Plan<'a> {
             config_resources: HashMap::new(),
             referenced: std::cell::OnceCell::new(),
             managed_defaults: std::cell::OnceCell::new(),
+            named_by_sources: std::cell::OnceCell::new(),
             data_ids: HashMap::new(),
             root_variables: None,
             region: None,
@@ -215,11 +218,15 @@ impl<'a> Plan<'a> {
     /// Elastic IP a configuration refers to is in use there, wherever its association is recorded.
     pub(super) fn is_referenced(&self, res: &Res<'a>) -> bool {
         if res.symbols.is_some() {
-            return self
-                .resources
-                .iter()
-                .filter_map(|r| r.symbols)
-                .any(|symbols| symbols.values().flatten().any(|s| s.address == res.address && !s.attr.is_empty()));
+            let named = self.named_by_sources.get_or_init(|| {
+                let symbols = self.resources.iter().filter_map(|r| r.symbols);
+                symbols
+                    .flat_map(|s| s.values().flatten())
+                    .filter(|s| !s.attr.is_empty())
+                    .map(|s| s.address.clone())
+                    .collect()
+            });
+            return named.contains(&res.address);
         }
         let referenced = self.referenced.get_or_init(|| {
             let mut out = HashSet::new();

@@ -75,7 +75,7 @@ impl<'c> Evaluator<'c> {
             .iter()
             .map(|(n, k)| (n.clone(), k.as_ref().map(|k| k.trim_start_matches('[').trim_end_matches(']').to_string())))
             .collect();
-        for (key, bound) in instances {
+        for (key, bound) in instances.iter().cloned() {
             let scope = Scope::module(inst, bound);
             let value = self.body_value(&block.body, &scope);
             let (values, unknown) = to_json(&value);

@@ -6,6 +6,7 @@ use super::value::Value;
 use hcl_edit::expr::Expression;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::rc::Rc;
 
 /// The member of a resource instance object that holds its address: attribute access on such an
 /// object evaluates the instance's configuration, or stands for what apply decides.
@@ -88,9 +89,11 @@ pub struct Evaluator<'c> {
     pub root_inputs: BTreeMap<String, Value>,
     pub instances: Vec<ModuleInstance<'c>>,
     children: HashMap<(usize, String), Option<Children>>,
-    memo: HashMap<String, Value>,
+    /// Values evaluated once (variables, locals, outputs, instance attributes), shared: a large
+    /// local indexed by every instance is not copied for each.
+    memo: HashMap<String, Rc<Value>>,
     busy: HashSet<String>,
-    expansions: HashMap<(usize, Mode, String, String), Option<Instances>>,
+    expansions: HashMap<(usize, Mode, String, String), Option<Rc<Instances>>>,
     /// Resource instance address → (module instance, block, `count`/`each` values).
     pub by_address: HashMap<String, (usize, &'c ResourceBlock, Bound)>,
     steps: usize,
@@ -128,15 +131,19 @@ impl<'c> Evaluator<'c> {
 
     /// Evaluate once per key, in a cycle Unknown.
     fn memoised(&mut self, key: String, f: impl FnOnce(&mut Self) -> Value) -> Value {
+        (*self.memoised_shared(key, f)).clone()
+    }
+
+    fn memoised_shared(&mut self, key: String, f: impl FnOnce(&mut Self) -> Value) -> Rc<Value> {
         if let Some(v) = self.memo.get(&key) {
-            return v.clone();
+            return Rc::clone(v);
         }
         if !self.busy.insert(key.clone()) {
-            return Value::unknown();
+            return Rc::new(Value::unknown());
         }
-        let v = f(self);
+        let v = Rc::new(f(self));
         self.busy.remove(&key);
-        self.memo.insert(key, v.clone());
+        self.memo.insert(key, Rc::clone(&v));
         v
     }
 
@@ -161,8 +168,12 @@ impl<'c> Evaluator<'c> {
             return (bound.clone(), 0);
         }
         match name {
-            "var" => (attr(0).map_or_else(Value::unknown, |v| self.input(scope.inst, &v)), 1),
-            "local" => (attr(0).map_or_else(Value::unknown, |l| self.local(scope.inst, &l)), 1),
+            "var" | "local" => {
+                let Some(n) = attr(0) else { return (Value::unknown(), 1) };
+                let shared =
+                    if name == "var" { self.input_shared(scope.inst, &n) } else { self.local_shared(scope.inst, &n) };
+                self.walk_shared(&shared, &ops[1..], scope)
+            }
             "module" => (attr(0).map_or_else(Value::unknown, |m| self.module_value(scope.inst, &m)), 1),
             // Data sources are read at plan time: what they return is not in the configuration.
             "data" => (Value::unknown(), 2),
@@ -171,45 +182,86 @@ impl<'c> Evaluator<'c> {
                 (Value::String(dir), 1)
             }
             "terraform" => (Value::String("default".into()), 1),
-            rtype => match attr(0) {
-                Some(rname) => (self.resource_value(scope.inst, rtype, &rname), 1),
-                None => (Value::unknown(), 0),
+            rtype => match (attr(0), ops.get(1).map(|o| o.value())) {
+                // `type.name[key]`: that instance alone, not every instance built to pick one.
+                (Some(rname), Some(Op::Index(e))) => match self.instance_by_key(scope, rtype, &rname, e) {
+                    Some(instance) => (instance, 2),
+                    None => (self.resource_value(scope.inst, rtype, &rname), 1),
+                },
+                (Some(rname), _) => (self.resource_value(scope.inst, rtype, &rname), 1),
+                (None, _) => (Value::unknown(), 0),
             },
         }
     }
 
-    /// `var.name` in a module instance: the caller's argument (or, for the root, `-var` and tfvars
-    /// values), else the variable's default, else Unknown.
-    pub fn input(&mut self, inst: usize, name: &str) -> Value {
+    /// The members and elements `ops` select in a shared value, without copying the rest; the
+    /// value reached and how many steps it took (counting the root's).
+    fn walk_shared(
+        &mut self,
+        shared: &Rc<Value>,
+        ops: &[hcl_edit::Decorated<hcl_edit::expr::TraversalOperator>],
+        scope: &Scope<'_>,
+    ) -> (Value, usize) {
+        use hcl_edit::expr::TraversalOperator as Op;
+        let mut at: &Value = shared;
+        let mut used = 1;
+        for op in ops {
+            let next = match (op.value(), at) {
+                (Op::GetAttr(a), Value::Object(map)) if !map.contains_key(INSTANCE) => map.get(a.as_str()),
+                (Op::Index(e), Value::List(_) | Value::Object(_)) => {
+                    let index = self.eval(e, scope);
+                    match (at, &index) {
+                        (Value::List(items), i) => i.as_index().and_then(|i| items.get(i)),
+                        (Value::Object(map), k) if !map.contains_key(INSTANCE) => k.to_text().and_then(|k| map.get(&k)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let Some(next) = next else { break };
+            at = next;
+            used += 1;
+        }
+        (at.clone(), used)
+    }
+
+    fn input_shared(&mut self, inst: usize, name: &str) -> Rc<Value> {
         let key = format!("var\u{0}{inst}\u{0}{name}");
         let name = name.to_string();
-        self.memoised(key, move |e| {
+        self.memoised_shared(key, move |e| e.input_value(inst, &name))
+    }
+
+    fn local_shared(&mut self, inst: usize, name: &str) -> Rc<Value> {
+        let key = format!("local\u{0}{inst}\u{0}{name}");
+        let Some(expr) = self.instances[inst].config.locals.get(name) else { return Rc::new(Value::unknown()) };
+        self.memoised_shared(key, move |e| e.eval(expr, &Scope::module(inst, Vec::new())))
+    }
+
+    /// `var.name` in a module instance: the caller's argument (or, for the root, `-var` and tfvars
+    /// values), else the variable's default, else Unknown.
+    fn input_value(&mut self, inst: usize, name: &str) -> Value {
+        let e = self;
+        {
             let instance = &e.instances[inst];
             let config = instance.config;
             match &instance.caller {
                 None => {
-                    if let Some(v) = e.root_inputs.get(&name) {
+                    if let Some(v) = e.root_inputs.get(name) {
                         return v.clone();
                     }
                 }
                 Some((parent, call, bound)) => {
-                    if let Some(attr) = call.body.get_attribute(&name) {
+                    if let Some(attr) = call.body.get_attribute(name) {
                         let scope = Scope::module(*parent, bound.clone());
                         return e.eval(&attr.value, &scope);
                     }
                 }
             }
-            match config.variables.get(&name) {
+            match config.variables.get(name) {
                 Some(Some(default)) => e.eval(default, &Scope::module(inst, Vec::new())),
                 _ => Value::unknown(),
             }
-        })
-    }
-
-    pub fn local(&mut self, inst: usize, name: &str) -> Value {
-        let key = format!("local\u{0}{inst}\u{0}{name}");
-        let Some(expr) = self.instances[inst].config.locals.get(name) else { return Value::unknown() };
-        self.memoised(key, move |e| e.eval(expr, &Scope::module(inst, Vec::new())))
+        }
     }
 
     /// `module.name`: the outputs of the call's instance, or a list / map of them.
@@ -304,20 +356,39 @@ impl<'c> Evaluator<'c> {
     }
 
     /// The instances of a resource block in a module instance (memoised).
-    pub fn resource_instances(&mut self, inst: usize, block: &'c ResourceBlock) -> Option<Instances> {
+    pub fn resource_instances(&mut self, inst: usize, block: &'c ResourceBlock) -> Option<Rc<Instances>> {
         let key = (inst, block.mode, block.rtype.clone(), block.name.clone());
         if let Some(known) = self.expansions.get(&key) {
             return known.clone();
         }
         self.expansions.insert(key.clone(), None);
-        let instances = self.instances_of(&block.body, inst);
+        let instances = self.instances_of(&block.body, inst).map(Rc::new);
         let prefix = self.instances[inst].prefix();
-        for (k, bound) in instances.iter().flatten() {
+        for (k, bound) in instances.iter().flat_map(|i| i.iter()) {
             let address = format!("{prefix}{}.{}{}", block.rtype, block.name, k.as_deref().unwrap_or(""));
             self.by_address.insert(address, (inst, block, bound.clone()));
         }
         self.expansions.insert(key, instances.clone());
         instances
+    }
+
+    /// The instance object of `type.name[key]`, when the key is decided and names an instance.
+    fn instance_by_key(&mut self, scope: &Scope<'_>, rtype: &str, name: &str, key: &Expression) -> Option<Value> {
+        let inst = scope.inst;
+        let config = self.instances[inst].config;
+        let block = config.resources.iter().find(|b| b.mode == Mode::Managed && b.rtype == rtype && b.name == name)?;
+        instantiation(&block.body)?;
+        self.resource_instances(inst, block)?;
+        let key = self.eval(key, scope);
+        let text = match &key {
+            Value::Number(_) => format!("[{}]", key.to_text()?),
+            Value::String(s) => format!("[{}]", key_text(Some(s))),
+            _ => return None,
+        };
+        let address = format!("{}{rtype}.{name}{text}", self.instances[inst].prefix());
+        self.by_address
+            .contains_key(&address)
+            .then(|| Value::Object([(INSTANCE.to_string(), Value::String(address))].into()))
     }
 
     /// `type.name` in a module instance: an instance object, or a list / map of them.
