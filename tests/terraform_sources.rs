@@ -61,3 +61,23 @@ fn sources_and_their_plan_give_the_same_findings() {
     }
     assert!(mismatches.is_empty(), "{} of {} differ:\n{}", mismatches.len(), dirs.len(), mismatches.join("\n"));
 }
+
+#[test]
+fn a_configuration_that_doubles_a_list_sixty_times_is_bounded() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tf-doubling");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut tf = String::from("locals {\n  l0 = [\"x\"]\n");
+    for i in 1..64 {
+        tf.push_str(&format!("  l{i} = concat(local.l{}, local.l{})\n", i - 1, i - 1));
+    }
+    tf.push_str(
+        "}\n\nresource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags = { n = length(local.l63) }\n}\n",
+    );
+    std::fs::write(dir.join("main.tf"), tf).expect("write");
+    let loaded = load(&[&dir]);
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    // The VPC is read; the tag that would take 2^63 elements to compute is not decided.
+    assert_eq!(loaded.design.vpcs.len(), 1);
+    let tag = loaded.design.vpcs[0].meta.tags.iter().find(|(k, _)| k == "n").map(|(_, v)| v.as_str());
+    assert_eq!(tag, Some(""), "an undecided tag value is empty, not a number");
+}

@@ -12,6 +12,15 @@ use std::collections::BTreeMap;
 /// Expressions nested deeper than this are not evaluated (hostile input): Unknown.
 const MAX_DEPTH: usize = 200;
 
+/// Parts a value built by a function, a `for` expression or a template may have: a configuration
+/// that doubles a list sixty times does not get to exhaust the machine.
+const MAX_VALUE_PARTS: usize = 1 << 18;
+
+/// `v`, unless it is too large to keep: then an error.
+fn bounded(v: Value) -> Value {
+    if v.exceeds(MAX_VALUE_PARTS) { Value::error() } else { v }
+}
+
 impl Evaluator<'_> {
     /// The value of `expr` in `scope`.
     pub fn eval(&mut self, expr: &Expression, scope: &Scope<'_>) -> Value {
@@ -42,8 +51,8 @@ impl Evaluator<'_> {
                 }
                 Value::Object(map)
             }
-            Expression::StringTemplate(t) => self.template(t, scope),
-            Expression::HeredocTemplate(h) => self.template(&h.template, scope),
+            Expression::StringTemplate(t) => bounded(self.template(t, scope)),
+            Expression::HeredocTemplate(h) => bounded(self.template(&h.template, scope)),
             Expression::Parenthesis(p) => self.eval(p.inner(), scope),
             Expression::Variable(v) => self.variable(v.as_str(), scope),
             Expression::Conditional(c) => {
@@ -64,7 +73,7 @@ impl Evaluator<'_> {
                 unary(*op.operator.value(), v)
             }
             Expression::BinaryOp(op) => self.binary(op, scope),
-            Expression::ForExpr(f) => self.for_expr(f, scope),
+            Expression::ForExpr(f) => bounded(self.for_expr(f, scope)),
         }
     }
 
@@ -116,8 +125,11 @@ impl Evaluator<'_> {
                 {
                     args.extend(last);
                 }
+                if args.iter().any(|a| a.exceeds(MAX_VALUE_PARTS)) {
+                    return Value::error();
+                }
                 match functions::call(name, args.clone()) {
-                    Some(Ok(v)) => v,
+                    Some(Ok(v)) => bounded(v),
                     // Terraform would reject the call; vpclint does not judge what it cannot read.
                     Some(Err(_)) => Value::error(),
                     None => Value::unknown_from(args.iter()),

@@ -76,6 +76,28 @@ impl Value {
         }
     }
 
+    /// Whether the value has more than `limit` parts (elements, members, bytes of text), counted
+    /// no further than the limit.
+    pub fn exceeds(&self, limit: usize) -> bool {
+        fn count(v: &Value, budget: &mut usize) -> bool {
+            let own = match v {
+                Value::String(s) => s.len() / 64 + 1,
+                _ => 1,
+            };
+            if *budget < own {
+                return true;
+            }
+            *budget -= own;
+            match v {
+                Value::List(items) => items.iter().any(|i| count(i, budget)),
+                Value::Object(map) => map.values().any(|i| count(i, budget)),
+                _ => false,
+            }
+        }
+        let mut budget = limit;
+        count(self, &mut budget)
+    }
+
     /// Whether the value itself (not a part of it) is unknown.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Value::Unknown(_))
