@@ -23,6 +23,7 @@ mod finish;
 pub(crate) mod hcl;
 mod network;
 mod plan;
+mod resolve;
 mod security;
 
 pub(crate) use document::load_document;
