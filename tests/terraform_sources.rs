@@ -81,3 +81,34 @@ fn a_configuration_that_doubles_a_list_sixty_times_is_bounded() {
     let tag = loaded.design.vpcs[0].meta.tags.iter().find(|(k, _)| k == "n").map(|(_, v)| v.as_str());
     assert_eq!(tag, Some(""), "an undecided tag value is empty, not a number");
 }
+
+/// The CLI's output for `args`, run from the crate root.
+fn cli(args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run vpclint");
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+#[test]
+fn diagnostics_name_the_tf_line_in_json_and_sarif() {
+    // From sources alone, and from the plan with its sources beside it.
+    let case = "fixtures/SG001/fail/tf-default-group-rule-through-vpc-attribute";
+    for input in [format!("{case}/main.tf"), format!("{case}/plan.json")] {
+        let json = cli(&["check", &input, "--format", "json", "--fail-on", "never"]);
+        let f = &json["findings"][0];
+        assert_eq!(f["file"], format!("{case}/main.tf"), "{input}");
+        assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(31), Some(1)), "{input}: the rule's block");
+        let sarif = cli(&["check", &input, "--format", "sarif", "--fail-on", "never"]);
+        let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], format!("{case}/main.tf"), "{input}");
+        assert_eq!(location["region"]["startLine"].as_u64(), Some(31), "{input}");
+    }
+    // An attribute is placed on its own line: the peering route's destination.
+    let json = cli(&["check", "fixtures/PEER002/fail/tf-transitive-route", "--format", "json", "--fail-on", "never"]);
+    let f = &json["findings"][0];
+    assert_eq!(f["file"], "fixtures/PEER002/fail/tf-transitive-route/main.tf");
+    assert_eq!(f["line"].as_u64(), Some(95));
+}
