@@ -66,24 +66,13 @@ pub(super) fn build(plan: &Plan<'_>, state: &mut LoadState, loaded: &mut Loaded)
 /// The document's configuration: modules, resource expressions, variables and region.
 fn plan_of<'a>(file: FileId, root: &'a Map<String, Value>) -> Plan<'a> {
     let mut plan = Plan {
-        file,
-        provenance: Provenance::Plan,
-        resources: Vec::new(),
-        by_address: HashMap::new(),
-        instances: HashMap::new(),
-        by_aws_id: HashMap::new(),
-        modules: HashMap::new(),
-        config_resources: HashMap::new(),
-        referenced: std::cell::OnceCell::new(),
-        managed_defaults: std::cell::OnceCell::new(),
-        named_by_sources: std::cell::OnceCell::new(),
-        data_ids: HashMap::new(),
         root_variables: root.get("variables").and_then(Value::as_object),
         region: root
             .get("configuration")
             .and_then(|c| c.pointer("/provider_config/aws/expressions/region/constant_value"))
             .and_then(Value::as_str)
             .map(str::to_string),
+        ..Plan::empty(file, Provenance::Plan)
     };
     if let Some(cfg) = root.get("configuration").and_then(|c| c.get("root_module")) {
         walk_config(cfg, String::new(), &mut plan.modules);

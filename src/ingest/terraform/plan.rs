@@ -168,11 +168,11 @@ pub(super) fn parse_reference(r: &str) -> Reference<'_> {
 }
 
 impl<'a> Plan<'a> {
-    /// An empty plan for a configuration evaluated from sources (`document`: its root module).
-    pub(super) fn for_sources(document: FileId) -> Plan<'a> {
+    /// An empty plan of `document` (a plan or state file, or the root module of sources).
+    pub(super) fn empty(document: FileId, provenance: crate::model::Provenance) -> Plan<'a> {
         Plan {
             file: document,
-            provenance: crate::model::Provenance::Source,
+            provenance,
             resources: Vec::new(),
             by_address: HashMap::new(),
             instances: HashMap::new(),

@@ -298,7 +298,7 @@ pub fn load_root(root: &Path, tree: &Tree, options: &SourceOptions, state: &mut 
         let key = format!("terraform module {source} (not downloaded: run terraform init)");
         *stats.unmodelled_keys.entry(key).or_default() += n;
     }
-    let mut plan = Plan::for_sources(document);
+    let mut plan = Plan::empty(document, crate::model::Provenance::Source);
     plan.resources = evaluated
         .resources
         .iter()
