@@ -99,6 +99,10 @@ pub struct CheckArgs {
     /// A Terraform variables file for `.tf` sources (repeatable; after the automatic ones).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// The Terraform root module (`.tf` sources) of the plans checked, when it is not the plans'
+    /// own directory: diagnostics then point at its `.tf` lines.
+    #[arg(long = "terraform-dir", value_name = "DIR")]
+    pub terraform_dir: Option<PathBuf>,
     /// Skip files in no supported format without an error (for pre-commit, which passes every
     /// JSON/YAML file it sees).
     #[arg(long)]
@@ -298,7 +302,11 @@ fn load(args: &CheckArgs, config: &Config, stdin: &mut dyn std::io::Read) -> (in
         paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
     let options = ingest::LoadOptions {
         parameters: args.parameters.clone(),
-        terraform: ingest::terraform::hcl::SourceOptions { vars: args.vars.clone(), var_files: args.var_files.clone() },
+        terraform: ingest::terraform::hcl::SourceOptions {
+            vars: args.vars.clone(),
+            var_files: args.var_files.clone(),
+            dir: args.terraform_dir.clone(),
+        },
     };
     let mut loaded = ingest::load_with(&inputs, stdin, &options);
     if args.skip_unrecognised {

@@ -112,3 +112,19 @@ fn diagnostics_name_the_tf_line_in_json_and_sarif() {
     assert_eq!(f["file"], "fixtures/PEER002/fail/tf-transitive-route/main.tf");
     assert_eq!(f["line"].as_u64(), Some(95));
 }
+
+#[test]
+fn a_plan_elsewhere_reads_the_sources_named_by_terraform_dir() {
+    let case = "fixtures/NAT003/fail/tf-element-wraps-database-subnets";
+    let alone = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plan-elsewhere");
+    std::fs::create_dir_all(&alone).expect("temp dir");
+    std::fs::copy(root().join(case).join("plan.json"), alone.join("plan.json")).expect("copy plan");
+    let plan = alone.join("plan.json").display().to_string();
+    // Alone, the plan cannot tell which table element() picks for the third database subnet.
+    let json = cli(&["check", &plan, "--format", "json", "--fail-on", "never"]);
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0));
+    let json = cli(&["check", &plan, "--terraform-dir", case, "--format", "json", "--fail-on", "never"]);
+    let f = &json["findings"][0];
+    assert_eq!((f["rule"].as_str(), f["resource"].as_str()), (Some("NAT003"), Some("aws_subnet.database[2]")));
+    assert_eq!(f["file"], format!("{case}/main.tf"));
+}

@@ -80,7 +80,11 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
         })
         .collect();
 
-    let mut state = LoadState { parameters: options.parameters.clone(), ..LoadState::default() };
+    let mut state = LoadState {
+        parameters: options.parameters.clone(),
+        terraform_dir: options.terraform.dir.clone(),
+        ..LoadState::default()
+    };
     // Files are read and parsed on worker threads while this one models them, in path order (so
     // the result does not depend on the thread count). Each worker holds at most one parsed file
     // ahead, which bounds the memory parsing ahead costs.
@@ -332,6 +336,8 @@ pub(crate) struct LoadState {
     /// Directories holding a Terraform plan or state that was read: sources beside it are not
     /// read as another design.
     plan_dirs: HashSet<PathBuf>,
+    /// The root module of the plans read, when it is not their directory (`--terraform-dir`).
+    pub(crate) terraform_dir: Option<PathBuf>,
 }
 
 type SeenScope = (ResourceKind, Option<String>, Option<String>, Option<FileId>);
@@ -503,8 +509,12 @@ fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, load
     match parsed.document {
         Ok(Document::Terraform(value)) => {
             loaded.recognised += 1;
-            if let Some(dir) = loaded.design.sources.get(id).path.as_ref().and_then(|p| p.parent()) {
-                state.plan_dirs.insert(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+            let dir = state
+                .terraform_dir
+                .clone()
+                .or_else(|| loaded.design.sources.get(id).path.as_ref()?.parent().map(Path::to_path_buf));
+            if let Some(dir) = dir {
+                state.plan_dirs.insert(canonical(&dir));
             }
             if let Some(root) = value.as_object() {
                 terraform::load_document(id, root, state, loaded)

@@ -6,7 +6,9 @@ use super::*;
 /// Read one Terraform JSON document (plan or state) into the design.
 pub(crate) fn load_document(file: FileId, root: &Map<String, Value>, state: &mut LoadState, loaded: &mut Loaded) {
     // Sources beside the plan give each attribute's exact references and the `.tf` lines.
-    let dir = loaded.design.sources.get(file).path.as_ref().and_then(|p| p.parent()).map(std::path::Path::to_path_buf);
+    let dir = state.terraform_dir.clone().or_else(|| {
+        loaded.design.sources.get(file).path.as_ref().and_then(|p| p.parent()).map(std::path::Path::to_path_buf)
+    });
     let beside = dir
         .and_then(|d| super::hcl::evaluate_beside_plan(&d, root.get("variables").and_then(Value::as_object), loaded));
     let mut plan = plan_of(file, root);

@@ -41,6 +41,8 @@ pub struct SourceOptions {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`.
     pub var_files: Vec<PathBuf>,
+    /// `--terraform-dir DIR`: the root module of the plans read, when it is not their directory.
+    pub dir: Option<PathBuf>,
 }
 
 /// The `.tf` files of a directory, sorted.
