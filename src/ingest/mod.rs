@@ -71,11 +71,11 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
     files.sort();
     files.dedup();
     // `.tf` files are read by root module (their directory), after the other inputs.
-    let (tf_files, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| extension_is(p, &["tf"]));
+    let (tf_files, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| terraform::hcl::is_tf(p));
     let explicit_tf: HashSet<PathBuf> = inputs
         .iter()
         .filter_map(|i| match i {
-            Input::Path(p) if extension_is(p, &["tf"]) => p.parent().map(canonical),
+            Input::Path(p) if terraform::hcl::is_tf(p) => p.parent().map(canonical),
             _ => None,
         })
         .collect();

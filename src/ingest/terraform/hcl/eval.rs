@@ -78,6 +78,10 @@ impl Evaluator<'_> {
     }
 
     fn template(&mut self, template: &Template, scope: &Scope<'_>) -> Value {
+        // `"${x}"` is `x` itself, whatever its type (HCL: a lone interpolation is not converted).
+        if let Some(Element::Interpolation(i)) = template.as_single_element() {
+            return self.eval(&i.expr, scope);
+        }
         let mut out = String::new();
         let mut unknown: Vec<Value> = Vec::new();
         for element in template.iter() {

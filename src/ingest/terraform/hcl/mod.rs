@@ -8,6 +8,7 @@ pub mod config;
 pub mod emit;
 mod eval;
 pub mod functions;
+mod json_syntax;
 mod state;
 pub mod tfvars;
 pub mod value;
@@ -45,18 +46,29 @@ pub struct SourceOptions {
     pub dir: Option<PathBuf>,
 }
 
-/// The `.tf` files of a directory, sorted.
+/// The `.tf` and `.tf.json` files of a directory, sorted.
 pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"))
-                .collect()
-        })
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file() && is_tf(p)).collect())
         .unwrap_or_default();
     out.sort();
     out
+}
+
+/// Whether a file is Terraform configuration: `.tf`, or `.tf.json` in the JSON syntax.
+pub fn is_tf(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// Parse a configuration file's text, native or JSON syntax.
+fn parse_file(path: &Path, text: &str) -> Result<hcl_edit::structure::Body, (usize, String)> {
+    if !path.to_string_lossy().ends_with(".tf.json") {
+        return parse(text).map_err(|e| (e.location().offset(), format!("not valid HCL: {}", e.message())));
+    }
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| (0, format!("not valid JSON: {e}")))?;
+    let native = json_syntax::to_native(&json).ok_or((0, "a `.tf.json` file holds an object".to_string()))?;
+    parse(&native).map_err(|e| (0, format!("not valid Terraform JSON syntax: {}", e.message())))
 }
 
 /// Read a root module and every module it calls.
@@ -99,7 +111,7 @@ pub fn local_module_dirs(root: &Path) -> Vec<PathBuf> {
         }
         for path in tf_files(&dir) {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
-            let Ok(body) = parse(&text) else { continue };
+            let Ok(body) = parse_file(&path, &text) else { continue };
             let mut config = ModuleConfig::default();
             config.add_file(FileId(0), body);
             for call in &config.calls {
@@ -146,18 +158,19 @@ fn read_module(dir: &Path, loaded: &mut Loaded, document: &mut Option<FileId>) -
             }
         };
         let mut file = SourceFile::new(name.clone(), Some(path.clone()), text);
-        file.hcl = true;
-        let parsed = parse(&file.text);
+        // `.tf.json` blocks are placed by JSON pointer, like any JSON file.
+        file.hcl = !path.to_string_lossy().ends_with(".tf.json");
+        let parsed = parse_file(&path, &file.text);
         let id = loaded.design.sources.add(file);
         loaded.design.stats.files_loaded += 1;
         document.get_or_insert(id);
         match parsed {
             Ok(body) => config.add_file(id, body),
-            Err(e) => loaded.errors.push(InputError {
+            Err((offset, message)) => loaded.errors.push(InputError {
                 file: Some(id),
                 path: name,
-                location: ErrorLocation::Offset(e.location().offset()),
-                message: format!("not valid HCL: {}", e.message()),
+                location: ErrorLocation::Offset(offset),
+                message,
                 help: None,
             }),
         }
