@@ -101,3 +101,49 @@ fn findings_of_known_examples_from_sources() {
         assert_eq!(found, *expected, "{example}");
     }
 }
+
+/// Resources a load accounts for: modelled (less what vpclint adds), merged into another, or
+/// counted as a type vpclint does not model; and the blocks whose instances it could not decide.
+fn accounted(loaded: &vpclint::ingest::Loaded) -> (usize, usize) {
+    let s = &loaded.design.stats;
+    let unmodelled: usize = s
+        .unmodelled_keys
+        .iter()
+        .filter(|(k, _)| k.starts_with("terraform ") && !k.contains("not decided") && !k.contains("terraform init"))
+        .map(|(_, n)| n)
+        .sum();
+    let undecided: usize = s.unmodelled_keys.iter().filter(|(k, _)| k.contains("not decided")).map(|(_, n)| n).sum();
+    (loaded.design.resource_count() - s.synthesized + s.merged.values().sum::<usize>() + unmodelled, undecided)
+}
+
+#[test]
+fn every_planned_resource_is_accounted_for_from_sources() {
+    let Some(dir) = sources() else { return };
+    let mut examples = Vec::new();
+    planned_examples(&dir, &mut examples);
+    let mut exact = 0;
+    for example in &examples {
+        let plan: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(example.join("plan.json")).expect("plan")).expect("JSON");
+        let in_plan = plan["resource_changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["mode"] == "managed" && r["change"]["actions"] != serde_json::json!(["delete"]))
+            .count();
+        let (from_sources, undecided) = accounted(&load(&[&example.join("main.tf")]));
+        if undecided == 0 {
+            assert_eq!(
+                from_sources,
+                in_plan,
+                "{}: every instance the plan has, the sources account for",
+                example.display()
+            );
+            exact += 1;
+        } else {
+            // Blocks whose instances only apply-time values decide are counted, not modelled.
+            assert!(from_sources < in_plan, "{}: {from_sources} of {in_plan}", example.display());
+        }
+    }
+    assert!(exact >= 12, "only {exact} examples decided wholly from sources");
+}

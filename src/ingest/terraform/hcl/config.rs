@@ -40,14 +40,22 @@ pub struct ModuleCall {
     pub body: Body,
 }
 
+/// A `variable` block.
+#[derive(Debug)]
+pub struct Variable {
+    pub default: Option<Expression>,
+    /// `type = object({ a = optional(string, "x") })`: what the value is converted to.
+    pub type_constraint: Option<Expression>,
+}
+
 /// One module: every `.tf` file of its directory.
 #[derive(Debug, Default)]
 pub struct ModuleConfig {
     pub dir: PathBuf,
     pub resources: Vec<ResourceBlock>,
     pub calls: Vec<ModuleCall>,
-    /// Variables with their default, if any.
-    pub variables: BTreeMap<String, Option<Expression>>,
+    /// Variables with their default and type, if any.
+    pub variables: BTreeMap<String, Variable>,
     pub locals: BTreeMap<String, Expression>,
     pub outputs: BTreeMap<String, Expression>,
 }
@@ -83,7 +91,8 @@ impl ModuleConfig {
             }
             ("variable", [name]) => {
                 let default = block.body.get_attribute("default").map(|a| a.value.clone());
-                self.variables.insert(name.clone(), default);
+                let type_constraint = block.body.get_attribute("type").map(|a| a.value.clone());
+                self.variables.insert(name.clone(), Variable { default, type_constraint });
             }
             ("locals", []) => {
                 for attr in block.body.into_attributes() {

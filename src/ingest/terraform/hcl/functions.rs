@@ -137,6 +137,7 @@ static SPECS: &[Spec] = &[
     spec("abs", 1, Some(1), Total(numbers::abs)),
     spec("ceil", 1, Some(1), Total(numbers::ceil)),
     spec("floor", 1, Some(1), Total(numbers::floor)),
+    spec("signum", 1, Some(1), Total(numbers::signum)),
     spec("max", 1, None, Total(numbers::max)),
     spec("min", 1, None, Total(numbers::min)),
     spec("range", 1, Some(3), Partial(numbers::range)),

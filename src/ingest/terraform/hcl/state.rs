@@ -240,6 +240,15 @@ impl<'c> Evaluator<'c> {
     /// `var.name` in a module instance: the caller's argument (or, for the root, `-var` and tfvars
     /// values), else the variable's default, else Unknown.
     fn input_value(&mut self, inst: usize, name: &str) -> Value {
+        let value = self.given_or_default(inst, name);
+        match self.instances[inst].config.variables.get(name).and_then(|v| v.type_constraint.as_ref()) {
+            Some(constraint) => self.conform(value, constraint),
+            None => value,
+        }
+    }
+
+    /// A variable's value as given (by the caller, `-var`, tfvars), else its default.
+    fn given_or_default(&mut self, inst: usize, name: &str) -> Value {
         let e = self;
         {
             let instance = &e.instances[inst];
@@ -257,10 +266,57 @@ impl<'c> Evaluator<'c> {
                     }
                 }
             }
-            match config.variables.get(name) {
-                Some(Some(default)) => e.eval(default, &Scope::module(inst, Vec::new())),
-                _ => Value::unknown(),
+            match config.variables.get(name).and_then(|v| v.default.as_ref()) {
+                Some(default) => e.eval(default, &Scope::module(inst, Vec::new())),
+                None => Value::unknown(),
             }
+        }
+    }
+
+    /// A value converted to a type constraint as Terraform does for variables: an object type's
+    /// attributes the value lacks are null, or the default of `optional(type, default)`.
+    /// Collections of objects are converted element by element; other types leave the value.
+    fn conform(&mut self, value: Value, constraint: &Expression) -> Value {
+        let Expression::FuncCall(call) = constraint else { return value };
+        let args: Vec<&Expression> = call.args.iter().collect();
+        match (call.name.name.as_str(), value, args.first()) {
+            ("object", Value::Object(mut map), Some(Expression::Object(attrs))) => {
+                for (key, attr_type) in attrs.iter() {
+                    let key = match key {
+                        hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Expression(e) => match e {
+                            Expression::String(s) => s.value().to_string(),
+                            _ => continue,
+                        },
+                    };
+                    let (inner, default) = match attr_type.expr() {
+                        Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
+                            let mut a = f.args.iter();
+                            (a.next(), a.next())
+                        }
+                        other => (Some(other), None),
+                    };
+                    let present = map.remove(&key).filter(|v| *v != Value::Null);
+                    let given = match (present, default) {
+                        (Some(v), _) => v,
+                        (None, Some(d)) => self.eval(d, &Scope::module(0, Vec::new())),
+                        (None, None) => Value::Null,
+                    };
+                    let converted = match inner {
+                        Some(t) if given != Value::Null => self.conform(given, t),
+                        _ => given,
+                    };
+                    map.insert(key, converted);
+                }
+                Value::Object(map)
+            }
+            ("map", Value::Object(map), Some(t)) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, self.conform(v, t))).collect())
+            }
+            ("list" | "set", Value::List(items), Some(t)) => {
+                Value::List(items.into_iter().map(|v| self.conform(v, t)).collect())
+            }
+            (_, value, _) => value,
         }
     }
 

@@ -27,6 +27,19 @@ pub(super) fn floor(args: &[Value]) -> Evaluated {
     unary(args, f64::floor)
 }
 
+/// `signum(n)`: -1, 0 or 1 (not f64::signum, which gives 1 for 0).
+pub(super) fn signum(args: &[Value]) -> Evaluated {
+    unary(args, |n| {
+        if n > 0.0 {
+            1.0
+        } else if n < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }
+    })
+}
+
 fn fold(args: &[Value], pick: fn(f64, f64) -> f64) -> Evaluated {
     let mut numbers = args.iter().map(number_arg);
     let first = numbers.next().ok_or_else(|| "must pass at least one number".to_string())??;
@@ -128,5 +141,8 @@ mod tests {
         assert_eq!(ok("abs", vec![n(-12.4)]), n(12.4));
         assert_eq!(ok("ceil", vec![n(4.1)]), n(5.0));
         assert_eq!(ok("floor", vec![n(-4.9)]), n(-5.0));
+        assert_eq!(ok("signum", vec![n(-13.0)]), n(-1.0));
+        assert_eq!(ok("signum", vec![n(0.0)]), n(0.0));
+        assert_eq!(ok("signum", vec![n(344.0)]), n(1.0));
     }
 }
