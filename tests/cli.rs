@@ -106,7 +106,7 @@ fn stats_account_for_every_key_and_file() {
         "Not modelled",
         "name",
         "Rejected",
-        "notes.txt: not a .json, .yaml, .yml or .template file",
+        "notes.txt: not a .json, .yaml, .yml, .template or .tf file",
         "package.json",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");

@@ -150,7 +150,7 @@ fn cloudmapper_demo_internet_facing_lbs_without_route_tables_are_unknown_not_pri
     assert!(d.load_balancers.iter().all(|lb| lb.scheme == vpclint::model::Scheme::InternetFacing));
     assert!(!d.has(vpclint::model::ResourceKind::RouteTable));
     // Non-JSON attribute files are skipped with a note.
-    assert!(d.stats.files_skipped.iter().any(|(_, why)| why == "not a .json, .yaml, .yml or .template file"));
+    assert!(d.stats.files_skipped.iter().any(|(_, why)| why == "not a .json, .yaml, .yml, .template or .tf file"));
 }
 
 #[test]

@@ -128,3 +128,13 @@ fn a_plan_elsewhere_reads_the_sources_named_by_terraform_dir() {
     assert_eq!((f["rule"].as_str(), f["resource"].as_str()), (Some("NAT003"), Some("aws_subnet.database[2]")));
     assert_eq!(f["file"], format!("{case}/main.tf"));
 }
+
+#[test]
+fn a_module_not_downloaded_is_counted_with_a_hint() {
+    let loaded = load(&[Path::new("fixtures/PEER001/fail/tf-registry-module-after-init")]);
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let hint = "terraform module example-org/monitoring/aws (not downloaded: run terraform init)";
+    assert_eq!(loaded.design.stats.unmodelled_keys.get(hint), Some(&1), "{:?}", loaded.design.stats.unmodelled_keys);
+    // The downloaded ones are read from .terraform/modules (modules.json).
+    assert_eq!(loaded.design.vpcs.len(), 2);
+}

@@ -283,7 +283,7 @@ fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut L
             .design
             .stats
             .files_skipped
-            .push((path.display().to_string(), "not a .json, .yaml, .yml or .template file".into()));
+            .push((path.display().to_string(), "not a .json, .yaml, .yml, .template or .tf file".into()));
     }
 }
 

@@ -36,6 +36,14 @@ impl<'a> Plan<'a> {
         }
         let indexed = is_indexed(refs);
         let wanted = |rtype: &str| want.is_empty() || want.contains(&rtype);
+        // An index computed from a variable or local as well as `count.index` / `each`
+        // (`element(aws_route_table.private[*].id, var.single_nat ? 0 : count.index)`): the
+        // configuration keeps only the references, so which instance it picks is not known.
+        let names_resource =
+            refs.iter().any(|r| matches!(parse_reference(r), Reference::Resource { rtype, .. } if wanted(rtype)));
+        if indexed && names_resource && refs.iter().any(|r| r.starts_with("var.") || r.starts_with("local.")) {
+            return Resolved::Unknown;
+        }
         for r in refs {
             if let Some(absolute) = r.strip_prefix(ABSOLUTE) {
                 match self.resolve_absolute(absolute, want) {
