@@ -234,6 +234,12 @@ impl<'a> Plan<'a> {
                 if let Some(o) = m.get("outputs") {
                     add(path, o, None);
                 }
+                // What a module call passes on (`subnet_mapping = [for eip in aws_eip.this : …]`).
+                for call in m.get("module_calls").and_then(Value::as_object).into_iter().flat_map(|c| c.values()) {
+                    if let Some(e) = call.get("expressions") {
+                        add(path, e, None);
+                    }
+                }
             }
             out
         });

@@ -138,6 +138,8 @@ static SPECS: &[Spec] = &[
     spec("ceil", 1, Some(1), Total(numbers::ceil)),
     spec("floor", 1, Some(1), Total(numbers::floor)),
     spec("signum", 1, Some(1), Total(numbers::signum)),
+    spec("log", 2, Some(2), Total(numbers::log)),
+    spec("pow", 2, Some(2), Total(numbers::pow)),
     spec("max", 1, None, Total(numbers::max)),
     spec("min", 1, None, Total(numbers::min)),
     spec("range", 1, Some(3), Partial(numbers::range)),

@@ -27,6 +27,22 @@ pub(super) fn floor(args: &[Value]) -> Evaluated {
     unary(args, f64::floor)
 }
 
+/// `log(number, base)`. Base 2 through `log2`, exact for powers of two (which subnet-bit
+/// arithmetic such as `ceil(log(n, 2))` depends on).
+pub(super) fn log(args: &[Value]) -> Evaluated {
+    let [x, base] = args else { return Err("expects 2 arguments".to_string()) };
+    let (x, base) = (number_arg(x)?, number_arg(base)?);
+    let value = if base == 2.0 { x.log2() } else { x.ln() / base.ln() };
+    if value.is_finite() { Ok(Value::Number(value)) } else { Err("the result is not a finite number".to_string()) }
+}
+
+/// `pow(base, exponent)`.
+pub(super) fn pow(args: &[Value]) -> Evaluated {
+    let [base, exponent] = args else { return Err("expects 2 arguments".to_string()) };
+    let value = number_arg(base)?.powf(number_arg(exponent)?);
+    if value.is_finite() { Ok(Value::Number(value)) } else { Err("the result is not a finite number".to_string()) }
+}
+
 /// `signum(n)`: -1, 0 or 1 (not f64::signum, which gives 1 for 0).
 pub(super) fn signum(args: &[Value]) -> Evaluated {
     unary(args, |n| {
@@ -141,6 +157,9 @@ mod tests {
         assert_eq!(ok("abs", vec![n(-12.4)]), n(12.4));
         assert_eq!(ok("ceil", vec![n(4.1)]), n(5.0));
         assert_eq!(ok("floor", vec![n(-4.9)]), n(-5.0));
+        assert_eq!(ok("log", vec![n(16.0), n(2.0)]), n(4.0));
+        assert_eq!(ok("log", vec![n(8.0), n(2.0)]), n(3.0));
+        assert_eq!(ok("pow", vec![n(3.0), n(2.0)]), n(9.0));
         assert_eq!(ok("signum", vec![n(-13.0)]), n(-1.0));
         assert_eq!(ok("signum", vec![n(0.0)]), n(0.0));
         assert_eq!(ok("signum", vec![n(344.0)]), n(1.0));
