@@ -138,3 +138,28 @@ fn a_module_not_downloaded_is_counted_with_a_hint() {
     // The downloaded ones are read from .terraform/modules (modules.json).
     assert_eq!(loaded.design.vpcs.len(), 2);
 }
+
+#[test]
+fn variables_come_from_tfvars_files_and_options() {
+    let case = "fixtures/LB001/fail/tf-conditional-route-table/main.tf";
+    let count = |args: &[&str]| {
+        let mut all = vec!["check", case, "--format", "json", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        cli(&all)["findings"].as_array().map_or(0, Vec::len)
+    };
+    // The default (expose = false): both subnets use the private table.
+    assert_eq!(count(&[]), 2);
+    assert_eq!(count(&["--var", "expose=true"]), 0);
+    let vars = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("expose.tfvars");
+    std::fs::write(&vars, "expose = true\n").expect("write");
+    assert_eq!(count(&["--var-file", vars.to_str().expect("path")]), 0);
+    // --var wins over a variables file.
+    assert_eq!(count(&["--var-file", vars.to_str().expect("path"), "--var", "expose=false"]), 2);
+    // terraform.tfvars beside the configuration is read too.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tfvars-root");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::copy(root().join(case), dir.join("main.tf")).expect("copy");
+    std::fs::write(dir.join("terraform.tfvars"), "expose = true\n").expect("write");
+    let json = cli(&["check", dir.to_str().expect("path"), "--format", "json", "--fail-on", "never"]);
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0));
+}
