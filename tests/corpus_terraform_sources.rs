@@ -161,5 +161,5 @@ fn every_planned_resource_is_accounted_for_from_sources() {
             assert!(from_sources < in_plan, "{}: {from_sources} of {in_plan}", example.display());
         }
     }
-    assert!(exact >= 12, "only {exact} examples decided wholly from sources");
+    assert!(exact >= 13, "only {exact} examples decided wholly from sources");
 }
