@@ -103,6 +103,13 @@ pub struct CheckArgs {
     /// own directory: diagnostics then point at its `.tf` lines.
     #[arg(long = "terraform-dir", value_name = "DIR")]
     pub terraform_dir: Option<PathBuf>,
+    /// Follow symbolic links that point out of the checked directories (not followed by default,
+    /// so a link to a secret is never read).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Refuse input files larger than this many bytes (suffixes K, M, G) [default: 512M].
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     /// Skip files in no supported format without an error (for pre-commit, which passes every
     /// JSON/YAML file it sees).
     #[arg(long)]
@@ -122,6 +129,23 @@ pub struct CheckArgs {
     /// Never use colours (same as --color never).
     #[arg(long)]
     pub no_color: bool,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("expected a number of bytes, found `{s}`"))?;
+    let scale: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("unknown size unit in `{s}` (K, M or G)")),
+    };
+    n.checked_mul(scale).ok_or_else(|| format!("`{s}` is too large"))
 }
 
 fn parse_parameter(s: &str) -> Result<(String, String), String> {
@@ -302,6 +326,8 @@ fn load(args: &CheckArgs, config: &Config, stdin: &mut dyn std::io::Read) -> (in
         paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
     let options = ingest::LoadOptions {
         parameters: args.parameters.clone(),
+        follow_symlinks: args.follow_symlinks,
+        max_file_size: args.max_file_size,
         terraform: ingest::terraform::hcl::SourceOptions {
             vars: args.vars.clone(),
             var_files: args.var_files.clone(),

@@ -2,6 +2,7 @@
 
 pub mod aws_cli;
 pub mod cloudformation;
+mod discover;
 pub(crate) mod draft;
 mod duplicate_keys;
 pub mod normalise;
@@ -9,8 +10,12 @@ pub mod terraform;
 
 use crate::model::{Design, ResourceKind};
 use crate::source::{FileId, SourceFile};
+use discover::extension_is;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+/// The largest `.tf` file read (configuration files are small; this only bounds hostile ones).
+pub(crate) const MAX_SOURCE_FILE_SIZE: u64 = discover::DEFAULT_MAX_FILE_SIZE;
 
 /// The start of the error for a load in which no file held anything vpclint reads.
 pub const NO_AWS_RESOURCES: &str = "no AWS network resources found";
@@ -48,6 +53,10 @@ pub struct LoadOptions {
     pub parameters: Vec<(String, String)>,
     /// Terraform variables for `.tf` sources (`--var`, `--var-file`).
     pub terraform: terraform::hcl::SourceOptions,
+    /// Follow symbolic links that leave the checked directory (`--follow-symlinks`).
+    pub follow_symlinks: bool,
+    /// Files larger than this are input errors (`--max-file-size`; `None`: the default).
+    pub max_file_size: Option<u64>,
 }
 
 /// Read every input (recursing into directories) and build one [`Design`].
@@ -65,7 +74,7 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
     for input in inputs {
         match input {
             Input::Stdin => read_stdin = true,
-            Input::Path(p) => collect(p, true, &mut files, &mut loaded),
+            Input::Path(p) => discover::collect(p, &discover::Walk::new(p, options), &mut files, &mut loaded),
         }
     }
     files.sort();
@@ -88,6 +97,7 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
     // Files are read and parsed on worker threads while this one models them, in path order (so
     // the result does not depend on the thread count). Each worker holds at most one parsed file
     // ahead, which bounds the memory parsing ahead costs.
+    let max_size = options.max_file_size.unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(files.len().max(1));
     std::thread::scope(|scope| {
         let receivers: Vec<_> = (0..workers)
@@ -98,11 +108,12 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
                 scope.spawn(move || {
                     for (i, path) in mine {
                         let name = path.display().to_string();
-                        let read = read_file(&path).and_then(|bytes| decode(&name, bytes)).map(|text| {
-                            let file = SourceFile::new(name, Some(path.clone()), text);
-                            let parsed = parse_text(&file, FileId(i as u32));
-                            (file, parsed)
-                        });
+                        let read =
+                            discover::read_file(&path, max_size).and_then(|bytes| decode(&name, bytes)).map(|text| {
+                                let file = SourceFile::new(name, Some(path.clone()), text);
+                                let parsed = parse_text(&file, FileId(i as u32));
+                                (file, parsed)
+                            });
                         if tx.send(read).is_err() {
                             return;
                         }
@@ -214,20 +225,6 @@ fn whole_file_error(path: &str, message: String) -> InputError {
 }
 
 /// Read a whole file, failing cleanly (not aborting) when it does not fit in memory.
-fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
-    use std::io::Read;
-    let name = path.display().to_string();
-    let mut file = std::fs::File::open(path).map_err(|e| whole_file_error(&name, format!("cannot read file: {e}")))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut bytes: Vec<u8> = Vec::new();
-    let want = usize::try_from(len).unwrap_or(usize::MAX);
-    bytes
-        .try_reserve_exact(want)
-        .map_err(|_| whole_file_error(&name, format!("file too large: {len} bytes do not fit in available memory")))?;
-    file.read_to_end(&mut bytes).map_err(|e| whole_file_error(&name, format!("cannot read file: {e}")))?;
-    Ok(bytes)
-}
-
 /// UTF-8 text without a byte order mark (which some editors and PowerShell write).
 fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -240,59 +237,6 @@ fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError> {
         message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
         help: Some("AWS CLI and Terraform write UTF-8 JSON".into()),
     })
-}
-
-fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, loaded: &mut Loaded) {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            loaded.errors.push(whole_file_error(&path.display().to_string(), format!("cannot read: {e}")));
-            return;
-        }
-    };
-    if meta.is_dir() {
-        // A directory reached again through a symbolic link (a loop, or a second way in).
-        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if !loaded.visited_dirs.insert(canonical) {
-            loaded
-                .design
-                .stats
-                .files_skipped
-                .push((path.display().to_string(), "directory already visited (symbolic link)".into()));
-            return;
-        }
-        let entries = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
-            Err(e) => {
-                loaded
-                    .errors
-                    .push(whole_file_error(&path.display().to_string(), format!("cannot list directory: {e}")));
-                return;
-            }
-        };
-        for entry in entries {
-            let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-            if !hidden {
-                collect(&entry, false, files, loaded);
-            }
-        }
-    } else if explicit || has_input_extension(path) {
-        files.push(path.to_path_buf());
-    } else {
-        loaded
-            .design
-            .stats
-            .files_skipped
-            .push((path.display().to_string(), "not a .json, .yaml, .yml, .template or .tf file".into()));
-    }
-}
-
-fn extension_is(path: &Path, wanted: &[&str]) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
-}
-
-fn has_input_extension(path: &Path) -> bool {
-    extension_is(path, &["json", "yaml", "yml", "template", "tf"])
 }
 
 /// Access to a resource's metadata, for de-duplication.

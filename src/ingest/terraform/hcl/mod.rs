@@ -46,10 +46,17 @@ pub struct SourceOptions {
     pub dir: Option<PathBuf>,
 }
 
-/// The `.tf` and `.tf.json` files of a directory, sorted.
+/// The `.tf` and `.tf.json` files of a directory, sorted: regular files, and links to files of
+/// the same directory tree only (a link to a secret elsewhere is not read, so never printed).
 pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
+    let inside = |p: &Path| {
+        let linked = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        !linked || std::fs::canonicalize(p).is_ok_and(|t| std::fs::canonicalize(dir).is_ok_and(|d| t.starts_with(d)))
+    };
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file() && is_tf(p)).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file() && is_tf(p) && inside(p)).collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -146,6 +153,11 @@ fn read_module(dir: &Path, loaded: &mut Loaded, document: &mut Option<FileId>) -
     let mut config = ModuleConfig { dir: dir.to_path_buf(), ..ModuleConfig::default() };
     for path in tf_files(dir) {
         let name = display_name(&path);
+        let too_large = std::fs::metadata(&path).is_ok_and(|m| m.len() > crate::ingest::MAX_SOURCE_FILE_SIZE);
+        if too_large {
+            loaded.errors.push(whole_file(&name, "file too large for a Terraform configuration file".into()));
+            continue;
+        }
         let text = match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => text,
             Ok(Err(_)) => {

@@ -1,0 +1,72 @@
+//! What is read: regular files of the checked tree. A symbolic link out of it is not followed
+//! (its target's text never printed), a FIFO neither blocks nor is read, and a file over the size
+//! limit is an input error.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("discovery").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn vpclint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpclint")).args(args).output().expect("run vpclint")
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+const VPC: &str = r#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}"#;
+
+#[test]
+fn a_link_out_of_the_checked_tree_is_not_followed() {
+    let outside = scratch("outside");
+    std::fs::write(outside.join("credentials.json"), "[default]\naws_access_key_id = AKIAEXAMPLESECRET\n").unwrap();
+    let repo = scratch("repo");
+    std::fs::write(repo.join("vpcs.json"), VPC).unwrap();
+    std::os::unix::fs::symlink(outside.join("credentials.json"), repo.join("creds.json")).unwrap();
+    // A link inside the tree is followed.
+    std::os::unix::fs::symlink(repo.join("vpcs.json"), repo.join("again.json")).unwrap();
+    let o = vpclint(&["check", repo.to_str().unwrap(), "--stats"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!text(&o).contains("AKIA"), "{}", text(&o));
+    assert!(text(&o).contains("symbolic link out of the checked directory"), "{}", text(&o));
+    // Asked to follow links, vpclint reads it (and reports it as the bad input it is).
+    let o = vpclint(&["check", repo.to_str().unwrap(), "--follow-symlinks"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn a_fifo_is_skipped_in_a_tree_and_refused_when_named() {
+    let repo = scratch("fifo");
+    std::fs::write(repo.join("vpcs.json"), VPC).unwrap();
+    let fifo = repo.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    let o = vpclint(&["check", repo.to_str().unwrap(), "--stats"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    let o = vpclint(&["check", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_an_input_error() {
+    let repo = scratch("size");
+    std::fs::write(repo.join("vpcs.json"), VPC).unwrap();
+    let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "16"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("file too large") && text(&o).contains("--max-file-size"), "{}", text(&o));
+    let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "1K"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "12X"]);
+    assert_eq!(o.status.code(), Some(2), "a bad size is a usage error: {}", text(&o));
+}
