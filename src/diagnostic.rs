@@ -36,3 +36,37 @@ pub struct DeclaredSuppression {
     pub reason: String,
     pub origin: crate::source::Origin,
 }
+
+/// Whether a character must not reach a terminal or a CI log raw: C0 controls (but line feeds and
+/// tabs), DEL, C1 controls, and the bidirectional overrides and isolates that reorder what is shown.
+pub fn is_unprintable(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every unprintable character written as an escape (`\u{1b}`): input text (ids, tag
+/// values, file names) cannot move the cursor, recolour, forge a CI log command or reorder a line.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unprintable(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `s` with every unprintable character replaced by `?` repeated to its UTF-8 length: the same
+/// byte offsets, so spans into a file's text still fit its shown copy.
+pub fn printable_same_length(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars().map(|c| if is_unprintable(c) { "?".repeat(c.len_utf8()) } else { c.to_string() }).collect(),
+    )
+}

@@ -70,3 +70,23 @@ fn a_file_over_the_size_limit_is_an_input_error() {
     let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "12X"]);
     assert_eq!(o.status.code(), Some(2), "a bad size is a usage error: {}", text(&o));
 }
+
+#[test]
+fn control_characters_from_input_never_reach_the_terminal_or_a_ci_log() {
+    let dir = scratch("controls");
+    // A subnet outside its VPC (SUB001), whose Name forges a GitHub command and recolours the terminal;
+    // the file's name carries an escape sequence too.
+    let dump = r#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}],
+        "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.9.0.0/24",
+                     "Tags": [{"Key": "Name", "Value": "web\r\n::error title=INJECTED::owned\u001b[31m\u202e"}]}]}"#;
+    std::fs::write(dir.join("dump\u{1b}[2J.json"), dump).unwrap();
+    for format in ["human", "github"] {
+        let o = vpclint(&["check", dir.to_str().unwrap(), "--format", format, "--color", "never"]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let out = text(&o);
+        assert!(out.contains("SUB001"), "{out}");
+        let raw = out.chars().filter(|&c| vpclint::diagnostic::is_unprintable(c) || c == '\r').collect::<String>();
+        assert!(raw.is_empty(), "{format}: raw control characters {raw:?} in {out:?}");
+        assert!(!out.lines().any(|l| l.starts_with("::error title=INJECTED")), "{format}: a forged command: {out}");
+    }
+}

@@ -3,9 +3,10 @@
 use super::{Outcome, locate};
 use crate::rules::Severity;
 
-/// Escape a workflow command's message.
+/// Escape a workflow command's message (input text cannot carry a control character into it).
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let escaped = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    crate::diagnostic::printable(&escaped).into_owned()
 }
 
 /// Escape a workflow command's property value.

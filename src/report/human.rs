@@ -1,6 +1,7 @@
 //! Human output: rustc-style diagnostics rendered by miette.
 
 use super::{Outcome, locate, locate_error};
+use crate::diagnostic::printable;
 use crate::rules::{Finding, Severity};
 use crate::source::{FileId, LineIndex, Sources};
 use miette::{
@@ -143,7 +144,7 @@ fn on_long_line(sources: &Sources, file: FileId, offset: usize) -> bool {
 
 fn named_source(sources: &Sources, id: FileId) -> NamedSource<Excerpt> {
     let f = sources.get(id);
-    NamedSource::new(&f.name, Excerpt { lines: f.lines() }).with_language("json")
+    NamedSource::new(printable(&f.name), Excerpt { lines: f.shown_lines() }).with_language("json")
 }
 
 fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
@@ -152,7 +153,8 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     let mut related: Vec<Rendered> = Vec::new();
     let primary = locate(sources, &finding.primary);
     if let Some(span) = primary.span.clone() {
-        labels.push(LabeledSpan::new_primary_with_span(Some(finding.primary.text.clone()), SourceSpan::from(span)));
+        let text = printable(&finding.primary.text).into_owned();
+        labels.push(LabeledSpan::new_primary_with_span(Some(text), SourceSpan::from(span)));
     }
     for label in &finding.related {
         let loc = locate(sources, label);
@@ -161,7 +163,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         let far = primary.span.as_ref().is_some_and(|p| {
             p.start.abs_diff(span.start) > 2 * WINDOW && on_long_line(sources, primary_file, span.start)
         });
-        let labeled = LabeledSpan::new_with_span(Some(label.text.clone()), SourceSpan::from(span));
+        let labeled = LabeledSpan::new_with_span(Some(printable(&label.text).into_owned()), SourceSpan::from(span));
         if label.origin.file == primary_file && !far {
             labels.push(labeled);
         } else if let Some(r) =
@@ -171,7 +173,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         } else {
             related.push(Rendered {
                 code: None,
-                message: format!("related: {}", label.text),
+                message: format!("related: {}", printable(&label.text)),
                 severity: miette::Severity::Advice,
                 source: Some(named_source(sources, label.origin.file)),
                 labels: vec![labeled],
@@ -182,10 +184,11 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     }
     Rendered {
         code: Some(format!("{}({})", finding.rule.id, finding.rule.name)),
-        message: match &finding.module {
+        message: printable(&match &finding.module {
             Some(m) => format!("{} [{} in {m}]", finding.message, finding.resource),
             None => format!("{} [{}]", finding.message, finding.resource),
-        },
+        })
+        .into_owned(),
         severity: match finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -193,7 +196,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         },
         source: Some(named_source(sources, primary_file)),
         labels,
-        help: finding.help.clone(),
+        help: finding.help.as_deref().map(|h| printable(h).into_owned()),
         related,
     }
 }
@@ -300,11 +303,11 @@ pub fn render_errors(outcome: &Outcome<'_>, style: Style) -> String {
         };
         let diag = Rendered {
             code: Some("input".into()),
-            message,
+            message: printable(&message).into_owned(),
             severity: miette::Severity::Error,
             source,
             labels,
-            help: err.help.clone(),
+            help: err.help.as_deref().map(|h| printable(h).into_owned()),
             related: Vec::new(),
         };
         out.push_str(&render(style, &diag));
@@ -381,7 +384,7 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
     if !s.files_skipped.is_empty() {
         out.push_str("Skipped files:\n");
         for (f, why) in &s.files_skipped {
-            out.push_str(&format!("  {f}: {why}\n"));
+            out.push_str(&format!("  {}: {why}\n", printable(f)));
         }
     }
     out

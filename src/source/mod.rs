@@ -40,6 +40,7 @@ pub struct SourceFile {
     /// For large JSON files: containers on the way to located values, by their start offset.
     containers: Mutex<HashMap<usize, Arc<Container>>>,
     lines: OnceLock<Arc<LineIndex>>,
+    shown: OnceLock<Arc<LineIndex>>,
 }
 
 /// Lines and columns of a text. Per [`CHAR_CHUNK`] bytes it keeps what placing an offset needs,
@@ -83,6 +84,7 @@ impl SourceFile {
             hcl_spans: OnceLock::new(),
             containers: Mutex::new(HashMap::new()),
             lines: OnceLock::new(),
+            shown: OnceLock::new(),
         }
     }
 
@@ -182,6 +184,17 @@ impl SourceFile {
     /// The file's line index (computed once).
     pub fn lines(&self) -> Arc<LineIndex> {
         self.lines.get_or_init(|| Arc::new(LineIndex::new(self.text.clone()))).clone()
+    }
+
+    /// The text as it may be shown: control and bidi characters replaced, byte for byte (the
+    /// same text when it holds none).
+    pub fn shown_lines(&self) -> Arc<LineIndex> {
+        self.shown
+            .get_or_init(|| match crate::diagnostic::printable_same_length(&self.text) {
+                std::borrow::Cow::Borrowed(_) => self.lines(),
+                std::borrow::Cow::Owned(clean) => Arc::new(LineIndex::new(Arc::new(clean))),
+            })
+            .clone()
     }
 
     /// 1-based line and column (in characters) of a byte offset.
