@@ -90,3 +90,28 @@ fn control_characters_from_input_never_reach_the_terminal_or_a_ci_log() {
         assert!(!out.lines().any(|l| l.starts_with("::error title=INJECTED")), "{format}: a forged command: {out}");
     }
 }
+
+#[test]
+fn yaml_aliases_are_refused_without_being_expanded() {
+    let dir = scratch("laughs");
+    // "Billion laughs": nine levels of ten aliases each would expand to 10^9 strings.
+    let mut yaml = String::from("AWSTemplateFormatVersion: '2010-09-09'\nMetadata:\n  a0: &a0 [lol]\n");
+    for i in 1..10 {
+        let prev: Vec<String> = (0..10).map(|_| format!("*a{}", i - 1)).collect();
+        yaml.push_str(&format!("  a{i}: &a{i} [{}]\n", prev.join(", ")));
+    }
+    yaml.push_str("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n");
+    std::fs::write(dir.join("template.yaml"), &yaml).unwrap();
+    let o = vpclint(&["check", dir.join("template.yaml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("YAML aliases"), "{}", text(&o));
+    // Not a template: skipped, not expanded either.
+    std::fs::write(
+        dir.join("template.yaml"),
+        yaml.replace("AWSTemplateFormatVersion: '2010-09-09'\n", "").replace("AWS::EC2::VPC", "Thing"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("vpcs.json"), VPC).unwrap();
+    let o = vpclint(&["check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

@@ -6,7 +6,6 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Deeper nesting than this is rejected (no template needs it; it guards the recursion below).
@@ -59,8 +58,8 @@ impl<'t> Offsets<'t> {
 }
 
 enum Frame {
-    Seq { start: usize, tag: Option<(String, String)>, anchor: usize, items: Vec<YNode> },
-    Map { start: usize, tag: Option<(String, String)>, anchor: usize, entries: Vec<(YNode, YNode)>, key: Option<YNode> },
+    Seq { start: usize, tag: Option<(String, String)>, items: Vec<YNode> },
+    Map { start: usize, tag: Option<(String, String)>, entries: Vec<(YNode, YNode)>, key: Option<YNode> },
 }
 
 /// The scanner's complaint about a quoted scalar continued on a line indented no deeper than its
@@ -123,7 +122,7 @@ pub fn parse(text: &str) -> Result<Vec<YNode>, YamlError> {
 
 fn parse_strict(text: &str) -> Result<Vec<YNode>, YamlError> {
     let offsets = Offsets::new(text);
-    let mut tree = Tree { docs: Vec::new(), stack: Vec::new(), anchors: HashMap::new() };
+    let mut tree = Tree { docs: Vec::new(), stack: Vec::new() };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| YamlError {
             offset: offsets.byte(e.marker().index()),
@@ -140,36 +139,29 @@ fn tag_of(t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<(String
     t.map(|t| (t.handle.clone(), t.suffix.clone()))
 }
 
-/// The tree under construction: finished documents, the collections still open, and the
-/// anchored nodes of the current document, which aliases copy.
+/// The tree under construction: finished documents and the collections still open. (Anchors
+/// are allowed but not kept: an alias is an error, so nothing is ever copied.)
 struct Tree {
     docs: Vec<YNode>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, YNode>,
 }
 
 impl Tree {
     /// The node an event completes, if it completes one.
     fn complete(&mut self, event: Event<'_>, range: Range<usize>) -> Result<Option<YNode>, YamlError> {
         Ok(match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                let node = YNode {
-                    range,
-                    tag: tag_of(tag),
-                    value: YValue::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain },
-                };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                Some(node)
-            }
-            Event::Alias(anchor) => {
-                let mut node = self.anchors.get(&anchor).cloned().ok_or_else(|| YamlError {
+            Event::Scalar(text, style, _anchor, tag) => Some(YNode {
+                range,
+                tag: tag_of(tag),
+                value: YValue::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain },
+            }),
+            // CloudFormation accepts no aliases ("AWS CloudFormation doesn't support … aliases",
+            // Template formats), and expanding them is what makes a small file enormous.
+            Event::Alias(_) => {
+                return Err(YamlError {
                     offset: range.start,
-                    message: "invalid YAML: alias to an unknown anchor".into(),
-                })?;
-                node.range = range;
-                Some(node)
+                    message: "YAML aliases (`*name`) are not supported: CloudFormation does not accept them".into(),
+                });
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if self.stack.len() >= MAX_DEPTH => {
                 let _ = (anchor, tag);
@@ -178,45 +170,32 @@ impl Tree {
                     message: format!("nesting deeper than {MAX_DEPTH} levels"),
                 });
             }
-            Event::SequenceStart(anchor, tag) => {
-                self.stack.push(Frame::Seq { start: range.start, tag: tag_of(tag), anchor, items: Vec::new() });
+            Event::SequenceStart(_, tag) => {
+                self.stack.push(Frame::Seq { start: range.start, tag: tag_of(tag), items: Vec::new() });
                 None
             }
-            Event::MappingStart(anchor, tag) => {
-                self.stack.push(Frame::Map {
-                    start: range.start,
-                    tag: tag_of(tag),
-                    anchor,
-                    entries: Vec::new(),
-                    key: None,
-                });
+            Event::MappingStart(_, tag) => {
+                self.stack.push(Frame::Map { start: range.start, tag: tag_of(tag), entries: Vec::new(), key: None });
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(range),
-            Event::DocumentEnd => {
-                self.anchors.clear();
-                None
-            }
+            Event::DocumentEnd => None,
             _ => None,
         })
     }
 
     /// The innermost open collection, now complete.
     fn close(&mut self, range: Range<usize>) -> Option<YNode> {
-        let (node, anchor) = match self.stack.pop()? {
-            Frame::Seq { start, tag, anchor, items } => {
+        Some(match self.stack.pop()? {
+            Frame::Seq { start, tag, items, .. } => {
                 let end = items.last().map_or(range.end, |n| n.range.end.max(start));
-                (YNode { range: start..end.max(start), tag, value: YValue::Seq(items) }, anchor)
+                YNode { range: start..end.max(start), tag, value: YValue::Seq(items) }
             }
-            Frame::Map { start, tag, anchor, entries, .. } => {
+            Frame::Map { start, tag, entries, .. } => {
                 let end = entries.last().map_or(range.end, |(_, v)| v.range.end.max(start));
-                (YNode { range: start..end.max(start), tag, value: YValue::Map(entries) }, anchor)
+                YNode { range: start..end.max(start), tag, value: YValue::Map(entries) }
             }
-        };
-        if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
-        }
-        Some(node)
+        })
     }
 
     /// A complete node goes into the open collection (as a key, or as the value of the key
