@@ -5,6 +5,13 @@ use super::*;
 
 impl Builder<'_, '_> {
     pub(super) fn finish(mut self) {
+        let cycles: Vec<String> = self.template.cycles.borrow().iter().cloned().collect();
+        for logical in cycles {
+            self.error(
+                format!("/Resources/{}", escape(&logical)),
+                format!("{logical}: circular dependency: an attribute of {logical} refers to {logical} itself (CloudFormation rejects the template)"),
+            );
+        }
         let mut created = Created {
             vpcs: self.vpcs.keys().cloned().collect(),
             transit_gateways: self

@@ -24,6 +24,12 @@ pub struct Template<'a> {
     conditions: Option<&'a Map<String, Value>>,
     resources: Option<&'a Map<String, Value>>,
     condition_cache: RefCell<HashMap<String, Option<bool>>>,
+    /// Resource attributes evaluated once each (a chain of `Fn::GetAtt`s that each name the next
+    /// several times is linear, not exponential), and the ones being evaluated (a cycle).
+    attribute_cache: RefCell<HashMap<(String, String), Val>>,
+    attribute_busy: RefCell<std::collections::HashSet<(String, String)>>,
+    /// Resources whose attributes refer to themselves: CloudFormation rejects such templates.
+    pub cycles: RefCell<std::collections::BTreeSet<String>>,
 }
 
 /// Pseudo parameters: symbolic unless the user gives a value.
@@ -47,6 +53,9 @@ impl<'a> Template<'a> {
             conditions: obj("Conditions"),
             resources: obj("Resources"),
             condition_cache: RefCell::new(HashMap::new()),
+            attribute_cache: RefCell::new(HashMap::new()),
+            attribute_busy: RefCell::new(std::collections::HashSet::new()),
+            cycles: RefCell::new(std::collections::BTreeSet::new()),
         };
         for p in PSEUDO {
             t.parameters.insert(p.to_string(), Val::Symbolic(format!("${{{p}}}")));
@@ -330,9 +339,26 @@ impl<'a> Template<'a> {
 
     /// `Fn::GetAtt`: an attribute that is the resource's own identifier is the resource; a few
     /// attributes echo a property (`CidrBlock`); the rest are known only after deployment.
+    /// A resource's property as another resource's `Fn::GetAtt` sees it: evaluated once, and
+    /// Unknown (with the resource recorded as circular) when evaluating it needs itself.
+    fn property_value(&self, logical: &str, prop: &str, depth: usize) -> Val {
+        let key = (logical.to_string(), prop.to_string());
+        if let Some(v) = self.attribute_cache.borrow().get(&key) {
+            return v.clone();
+        }
+        if !self.attribute_busy.borrow_mut().insert(key.clone()) {
+            self.cycles.borrow_mut().insert(logical.to_string());
+            return Val::Unknown;
+        }
+        let v = self.resource_property(logical, prop).map_or(Val::Unknown, |v| self.eval(v, depth + 1));
+        self.attribute_busy.borrow_mut().remove(&key);
+        self.attribute_cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
     fn attribute(&self, logical: &str, attr: &str, depth: usize) -> Val {
         let Some(rtype) = self.resource_type(logical) else { return Val::Unknown };
-        let echo = |prop: &str| self.resource_property(logical, prop).map_or(Val::Unknown, |v| self.eval(v, depth + 1));
+        let echo = |prop: &str| self.property_value(logical, prop, depth);
         match (rtype, attr) {
             ("AWS::EC2::VPC", "CidrBlock") | ("AWS::EC2::Subnet", "CidrBlock") => echo("CidrBlock"),
             ("AWS::EC2::VPC", "VpcId") => Val::Resource(logical.to_string()),

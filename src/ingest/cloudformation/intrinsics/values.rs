@@ -75,6 +75,10 @@ pub(super) fn concat(parts: impl Iterator<Item = Option<Val>>) -> Val {
     let mut out = String::new();
     let mut symbolic = false;
     for p in parts {
+        // No template value needs more: a longer one is built to exhaust the machine.
+        if out.len() > MAX_STRING {
+            return Val::Unknown;
+        }
         match p {
             Some(Val::Str(s)) => out.push_str(&s),
             Some(Val::Num(n)) => out.push_str(&number_text(n)),
@@ -91,6 +95,9 @@ pub(super) fn concat(parts: impl Iterator<Item = Option<Val>>) -> Val {
     }
     if symbolic { Val::Symbolic(out) } else { Val::Str(out) }
 }
+
+/// The longest string `Fn::Join` and `Fn::Sub` build (a template body is at most 1 MB).
+const MAX_STRING: usize = 1 << 20;
 
 /// The name vpclint gives the `index`-th zone of `Fn::GetAZs`: the same for the same index,
 /// distinct for distinct ones, and visibly not a real zone name.

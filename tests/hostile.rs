@@ -1,12 +1,14 @@
-//! What is read: regular files of the checked tree. A symbolic link out of it is not followed
-//! (its target's text never printed), a FIFO neither blocks nor is read, and a file over the size
-//! limit is an input error.
+//! Hostile inputs, through the binary: only regular files of the checked tree are read (a symbolic
+//! link out of it is not followed and its target's text never printed, a FIFO neither blocks nor
+//! is read, a file over the size limit is an input error); control characters never reach the
+//! terminal or a CI log; YAML aliases are refused unexpanded; intrinsic chains stay linear and
+//! cycles are located errors.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("discovery").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hostile").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
@@ -114,4 +116,28 @@ fn yaml_aliases_are_refused_without_being_expanded() {
     std::fs::write(dir.join("vpcs.json"), VPC).unwrap();
     let o = vpclint(&["check", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn intrinsics_stay_linear_and_cycles_are_located_errors() {
+    let dir = scratch("intrinsics");
+    // Sixteen subnets, each joining three GetAtts of the next: 3^16 copies if expanded naively.
+    let mut t = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+    for i in 0..16 {
+        let next =
+            if i == 15 { "!Ref AWS::Region".to_string() } else { format!("!GetAtt S{}.AvailabilityZone", i + 1) };
+        t.push_str(&format!(
+            "  S{i}:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: vpc-0123456789abcdef0\n      CidrBlock: 10.0.{i}.0/24\n      AvailabilityZone: !Join ['', [{next}, {next}, {next}]]\n"
+        ));
+    }
+    std::fs::write(dir.join("chain.yaml"), &t).unwrap();
+    let o = vpclint(&["check", dir.join("chain.yaml").to_str().unwrap(), "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(o.stdout.len() + o.stderr.len() < 100_000, "a report of {} bytes", o.stdout.len() + o.stderr.len());
+    // An attribute that refers to its own resource: CloudFormation rejects it, and so does vpclint.
+    let cycle = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Sub '${Vpc.CidrBlock}${Vpc.CidrBlock}${Vpc.CidrBlock}'\n";
+    std::fs::write(dir.join("cycle.yaml"), cycle).unwrap();
+    let o = vpclint(&["check", dir.join("cycle.yaml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("cycle.yaml:3:3") && text(&o).contains("circular dependency"), "{}", text(&o));
 }
