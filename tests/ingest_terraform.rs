@@ -189,3 +189,35 @@ fn resources_only_in_planned_values_and_changes_without_address_are_not_dropped(
     assert_eq!(loaded.errors.len(), 1, "{:?}", loaded.errors);
     assert!(loaded.errors[0].message.contains("without `address`"), "{}", loaded.errors[0].message);
 }
+
+#[test]
+fn network_acls_naming_every_subnet_keep_one_association_per_subnet() {
+    // 200 ACLs whose `subnet_ids` is the splat of 2,000 subnets: AWS keeps one association per
+    // subnet (the later replaces the earlier), so the design holds 2,000, not 400,000.
+    let (subnets, nacls) = (2000, 200);
+    let mut planned = Vec::new();
+    let mut changes = Vec::new();
+    let mut config = Vec::new();
+    for i in 0..subnets {
+        let values = serde_json::json!({"cidr_block": format!("10.{}.{}.0/24", i / 256, i % 256), "vpc_id": "vpc-1"});
+        planned.push(serde_json::json!({"address": format!("aws_subnet.all[{i}]"), "mode": "managed", "type": "aws_subnet", "name": "all", "index": i, "values": values}));
+        changes.push(serde_json::json!({"address": format!("aws_subnet.all[{i}]"), "mode": "managed", "type": "aws_subnet", "name": "all", "index": i, "change": {"actions": ["create"], "after": values, "after_unknown": {"id": true}}}));
+    }
+    for i in 0..nacls {
+        let values = serde_json::json!({"vpc_id": "vpc-1"});
+        planned.push(serde_json::json!({"address": format!("aws_network_acl.n[{i}]"), "mode": "managed", "type": "aws_network_acl", "name": "n", "index": i, "values": values}));
+        changes.push(serde_json::json!({"address": format!("aws_network_acl.n[{i}]"), "mode": "managed", "type": "aws_network_acl", "name": "n", "index": i, "change": {"actions": ["create"], "after": values, "after_unknown": {"subnet_ids": true, "id": true}}}));
+    }
+    config.push(
+        serde_json::json!({"address": "aws_network_acl.n", "mode": "managed", "type": "aws_network_acl", "name": "n",
+        "expressions": {"subnet_ids": {"references": ["aws_subnet.all"]}}}),
+    );
+    let doc = serde_json::json!({"format_version": "1.2", "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes, "configuration": {"root_module": {"resources": config}}});
+    let (loaded, _) = load_value(&doc);
+    let associations: usize = loaded.design.network_acls.iter().map(|n| n.subnets.len()).sum();
+    assert_eq!(associations, subnets);
+    // The last ACL that names them has them.
+    let last = loaded.design.network_acls.iter().find(|n| n.meta.id == format!("aws_network_acl.n[{}]", nacls - 1));
+    assert_eq!(last.map(|n| n.subnets.len()), Some(subnets));
+}

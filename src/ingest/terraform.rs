@@ -62,6 +62,9 @@ struct Builder<'p, 'a, 's> {
     maybe_dynamic_groups: Vec<(usize, bool)>,
     /// Instances whose public address their subnet's `map_public_ip_on_launch` decides.
     launch_by_subnet: Vec<(usize, Link)>,
+    /// Subnet → the network ACL whose `subnet_ids` names it last, and where: AWS keeps one
+    /// association per subnet, so a thousand ACLs naming ten thousand subnets stay linear.
+    nacl_subnets: std::collections::BTreeMap<String, (usize, Origin)>,
 }
 
 const VPC: &[&str] = &["aws_vpc", "aws_default_vpc"];

@@ -58,6 +58,7 @@ pub(super) fn build(plan: &Plan<'_>, state: &mut LoadState, loaded: &mut Loaded)
         maybe_dynamic_nacls: Vec::new(),
         maybe_dynamic_groups: Vec::new(),
         launch_by_subnet: Vec::new(),
+        nacl_subnets: std::collections::BTreeMap::new(),
     };
     for i in 0..plan.resources.len() {
         b.resource(i);

@@ -5,6 +5,9 @@ use super::*;
 
 impl Builder<'_, '_, '_> {
     pub(super) fn finish(mut self) {
+        for (subnet, (n, origin)) in std::mem::take(&mut self.nacl_subnets) {
+            self.loaded.design.network_acls[n].subnets.push((Ref::new(subnet), origin));
+        }
         let pending = std::mem::take(&mut self.pending);
         // The VPCs whose main table the plan names or manages get none from AWS's defaults. The
         // defaults come first: an edit may change them (a route in `aws_vpc.x.main_route_table_id`).

@@ -108,15 +108,16 @@ impl Builder<'_, '_, '_> {
         if !is_default {
             entries.extend(NaclEntry::implicit_denies(&self.origin(r).at("address")));
         }
-        let subnets = match plan.link(r, "subnet_ids", SUBNET) {
-            Link::Known(v) => v.into_iter().map(|s| (Ref::new(s), self.attr_origin(r, "subnet_ids"))).collect(),
+        // A subnet has one network ACL: a later ACL naming it takes it (see `finish`).
+        let claimed = match plan.link(r, "subnet_ids", SUBNET) {
+            Link::Known(v) => v,
             _ => Vec::new(),
         };
         let has_unknown = ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && plan.writes(r, b));
         let nacl = NetworkAcl {
             vpc: Self::link_ref(&plan.link(r, if is_default { "default_network_acl_id" } else { "vpc_id" }, VPC)),
             is_default,
-            subnets,
+            subnets: Vec::new(),
             entries,
             has_unknown_entries: has_unknown,
             meta: self.meta(r),
@@ -124,6 +125,10 @@ impl Builder<'_, '_, '_> {
         let kind = self.push(ResourceKind::NetworkAcl, nacl, |d| &mut d.network_acls);
         if let Some(i) = self.last_pushed {
             self.nacls.insert(r.address.clone(), i);
+            let origin = self.attr_origin(r, "subnet_ids");
+            for s in claimed {
+                self.nacl_subnets.insert(s, (i, origin.clone()));
+            }
             if r.symbols.is_none() && ["ingress", "egress"].iter().any(|b| Self::is_unknown(r, b) && !plan.writes(r, b))
             {
                 self.maybe_dynamic_nacls.push(i);

@@ -168,8 +168,9 @@ fn symbol_paths(value: &Value, path: &str, out: &mut BTreeMap<String, Vec<Symbol
                 symbol_paths(v, &child(k), out);
             }
         }
+        // Nested blocks are lists of objects; a list of ids needs no entry per element.
         Value::List(items) => {
-            for (i, v) in items.iter().enumerate() {
+            for (i, v) in items.iter().enumerate().filter(|(_, v)| matches!(v, Value::Object(_))) {
                 symbol_paths(v, &child(&i.to_string()), out);
             }
         }
