@@ -70,3 +70,30 @@ pub fn printable_same_length(s: &str) -> std::borrow::Cow<'_, str> {
         s.chars().map(|c| if is_unprintable(c) { "?".repeat(c.len_utf8()) } else { c.to_string() }).collect(),
     )
 }
+
+/// A value quoted in a message, cut to a readable length (a value built to be huge does not make
+/// a huge report).
+pub fn quoted_value(s: &str) -> String {
+    const MAX: usize = 120;
+    if s.chars().count() <= MAX {
+        return format!("\"{s}\"");
+    }
+    let head: String = s.chars().take(MAX).collect();
+    format!("\"{head}…\" ({} characters)", s.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_are_cut_and_unprintables_escaped() {
+        assert_eq!(quoted_value("10.0.0.0/33"), "\"10.0.0.0/33\"");
+        let long = "1".repeat(1000);
+        let q = quoted_value(&long);
+        assert!(q.len() < 160 && q.ends_with("(1000 characters)"), "{q}");
+        assert_eq!(printable("a\u{1b}[31mb\u{202e}"), "a\\u{1b}[31mb\\u{202e}");
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(printable_same_length("x\u{85}y").len(), "x\u{85}y".len());
+    }
+}

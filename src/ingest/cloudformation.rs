@@ -323,7 +323,14 @@ impl Builder<'_, '_> {
                 Some(n) => Ok(Some(n)),
                 None => {
                     let pointer = self.prop_origin(r, prop).pointer;
-                    self.error(pointer, format!("{}: `{prop}` is not a valid CIDR block: \"{s}\"", r.logical));
+                    self.error(
+                        pointer,
+                        format!(
+                            "{}: `{prop}` is not a valid CIDR block: {}",
+                            r.logical,
+                            crate::diagnostic::quoted_value(s)
+                        ),
+                    );
                     Err(())
                 }
             },

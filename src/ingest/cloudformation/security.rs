@@ -165,7 +165,8 @@ pub(super) fn nacl_entry_from(r: &Res<'_>, origin: Origin) -> Result<Option<Nacl
     let number = r.get("RuleNumber").and_then(Val::as_i64).ok_or("missing `RuleNumber`")?;
     let number = NaclEntry::rule_number(number, "RuleNumber", false)?;
     let proto = r.str("Protocol").ok_or("missing `Protocol`")?;
-    let protocol = Protocol::parse(&proto).ok_or_else(|| format!("`Protocol` is not a protocol: \"{proto}\""))?;
+    let protocol = Protocol::parse(&proto)
+        .ok_or_else(|| format!("`Protocol` is not a protocol: {}", crate::diagnostic::quoted_value(&proto)))?;
     let allow = match r.str("RuleAction").map(|s| s.to_ascii_lowercase()).as_deref() {
         Some("allow") => true,
         Some("deny") => false,
