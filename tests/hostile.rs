@@ -141,3 +141,25 @@ fn intrinsics_stay_linear_and_cycles_are_located_errors() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("cycle.yaml:3:3") && text(&o).contains("circular dependency"), "{}", text(&o));
 }
+
+#[test]
+fn many_keys_are_read_in_n_log_n() {
+    // 100,000 top-level keys (unmodelled, counted) beside a listing; 80,000 keys in a YAML mapping.
+    let dir = scratch("keys");
+    let mut json = String::from("{");
+    for i in 0..100_000 {
+        json.push_str(&format!("\"Key{i}\": [], "));
+    }
+    json.push_str(r#""Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}"#);
+    std::fs::write(dir.join("keys.json"), json).unwrap();
+    let o = vpclint(&["check", dir.join("keys.json").to_str().unwrap(), "--stats"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut yaml = String::from("AWSTemplateFormatVersion: '2010-09-09'\nMetadata:\n");
+    for i in 0..80_000 {
+        yaml.push_str(&format!("  K{i}: v\n"));
+    }
+    yaml.push_str("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n");
+    std::fs::write(dir.join("keys.yaml"), yaml).unwrap();
+    let o = vpclint(&["check", dir.join("keys.yaml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

@@ -35,6 +35,15 @@ pub fn detect(root: &serde_json_borrow::Value<'_>) -> bool {
             .is_some_and(|r| r.values().any(|v| v.get("Type").as_str().is_some_and(|t| t.contains("::"))))
 }
 
+/// [`detect`], for a document already read into a `serde_json::Value` (a YAML template).
+pub fn detect_value(root: &Value) -> bool {
+    let Some(root) = root.as_object() else { return false };
+    root.contains_key("AWSTemplateFormatVersion")
+        || root.get("Resources").and_then(Value::as_object).is_some_and(|r| {
+            r.values().any(|v| v.get("Type").and_then(Value::as_str).is_some_and(|t| t.contains("::")))
+        })
+}
+
 /// A link to another resource, as a property gives it.
 #[derive(Clone, Debug, PartialEq)]
 enum Link {

@@ -394,7 +394,7 @@ fn parse_text(file: &SourceFile, id: FileId) -> Parsed {
         match crate::source::yaml::parse(&file.text) {
             Ok(docs) if docs.len() == 1 => {
                 let value = docs[0].to_json();
-                Ok(if cloudformation::detect(&serde_json_borrow::Value::from(&value)) {
+                Ok(if cloudformation::detect_value(&value) {
                     Document::CloudFormation(value)
                 } else {
                     Document::OtherYaml
