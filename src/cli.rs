@@ -206,6 +206,26 @@ fn destinations(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Stri
     Ok(out)
 }
 
+/// With `--format json` on standard output, a usage or configuration error is a JSON document
+/// too (no findings, the error among the input errors), so a pipeline reading it always can.
+fn usage_error_as_json(args: &CheckArgs, message: &str, stdout: &mut dyn Write) -> std::io::Result<()> {
+    let wants_json = destinations(args).is_ok_and(|d| d.iter().any(|(f, to)| *f == Format::Json && to.is_none()));
+    if !wants_json {
+        return Ok(());
+    }
+    let plain: String = message.chars().filter(|c| !c.is_control()).collect();
+    let error = crate::diagnostic::InputError {
+        file: None,
+        path: args.config.as_ref().map_or("vpclint".to_string(), |p| p.display().to_string()),
+        location: crate::diagnostic::ErrorLocation::None,
+        message: plain.trim().trim_start_matches("error: ").to_string(),
+        help: None,
+    };
+    let design = crate::model::Design::default();
+    let outcome = Outcome { design: &design, findings: Vec::new(), errors: vec![error] };
+    stdout.write_all(report::json::render(&outcome).as_bytes())
+}
+
 fn config_error(e: &config::ConfigError, style: Style) -> String {
     let name = e.path.as_ref().map_or("vpclint.toml".to_string(), |p| p.display().to_string());
     match (&e.text, &e.span) {
@@ -242,8 +262,9 @@ fn check(
 ) -> std::io::Result<u8> {
     let setup = match setup(args) {
         Ok(s) => s,
-        Err(message) => {
-            stderr.write_all(message.as_bytes())?;
+        Err(e) => {
+            stderr.write_all(e.rendered.as_bytes())?;
+            usage_error_as_json(args, &e.message, stdout)?;
             return Ok(EXIT_ERROR);
         }
     };
@@ -274,8 +295,21 @@ fn check(
     Ok(code)
 }
 
-/// The setup, or the text to print on standard error when it is wrong.
-fn setup(args: &CheckArgs) -> Result<Setup, String> {
+/// A setup that is wrong: what to print on standard error, and the message alone.
+struct SetupError {
+    rendered: String,
+    message: String,
+}
+
+impl From<String> for SetupError {
+    fn from(rendered: String) -> SetupError {
+        let message = rendered.trim().trim_start_matches("error: ").to_string();
+        SetupError { rendered, message }
+    }
+}
+
+/// The setup, or what is wrong with it.
+fn setup(args: &CheckArgs) -> Result<Setup, SetupError> {
     let color = match (args.no_color, args.color) {
         (true, _) | (_, Some(ColorArg::Never)) => false,
         (_, Some(ColorArg::Always)) => true,
@@ -284,7 +318,8 @@ fn setup(args: &CheckArgs) -> Result<Setup, String> {
     let style = Style { color, width: 120 };
     let err_style = Style { color: color && std::io::stderr().is_terminal(), width: 120 };
     let destinations = destinations(args).map_err(|e| format!("error: {e}\n"))?;
-    let config = Config::load(args.config.as_deref(), &overrides(args)).map_err(|e| config_error(&e, err_style))?;
+    let config = Config::load(args.config.as_deref(), &overrides(args))
+        .map_err(|e| SetupError { rendered: config_error(&e, err_style), message: e.message.clone() })?;
     let baseline = match &args.baseline {
         None => None,
         Some(p) => Some(

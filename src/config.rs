@@ -289,6 +289,16 @@ fn rule_options(
     Ok(options)
 }
 
+/// Whether a reason says something: not empty, not only spaces or invisible characters
+/// (zero-width spaces, joiners, byte order marks, controls).
+pub(crate) fn has_visible_text(s: &str) -> bool {
+    s.chars().any(|c| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}' | '\u{00AD}')
+    })
+}
+
 /// `[[suppress]]` entries with their place in the file; each needs a reason, a rule and a
 /// valid resource pattern.
 fn suppressions(entries: Vec<toml::Spanned<Suppression>>, at: &Locator<'_>) -> Result<Vec<Suppression>, ConfigError> {
@@ -302,7 +312,7 @@ fn suppressions(entries: Vec<toml::Spanned<Suppression>>, at: &Locator<'_>) -> R
         })
         .collect();
     for s in &suppress {
-        if s.reason.trim().is_empty() {
+        if !has_visible_text(&s.reason) {
             return Err(
                 at.error("reason", format!("the suppression of `{}` on `{}` needs a reason", s.rule, s.resource))
             );
@@ -342,6 +352,14 @@ mod tests {
         assert_eq!(c.severity.get("NAT001"), Some(&Severity::Warning));
         let o = Overrides { fail_on: Some(FailOn::Never), ..Overrides::default() };
         assert_eq!(Config::from_toml("fail-on = \"warning\"", &o).unwrap().fail_on, FailOn::Never);
+    }
+
+    #[test]
+    fn invisible_reasons_are_no_reasons() {
+        assert!(!has_visible_text(""));
+        assert!(!has_visible_text("  \t "));
+        assert!(!has_visible_text("\u{200B}\u{FEFF}"));
+        assert!(has_visible_text("vendor appliance, reviewed"));
     }
 
     #[test]

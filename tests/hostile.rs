@@ -163,3 +163,26 @@ fn many_keys_are_read_in_n_log_n() {
     let o = vpclint(&["check", dir.join("keys.yaml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+#[test]
+fn an_invisible_reason_is_no_reason_and_json_output_survives_a_bad_config() {
+    let dir = scratch("config");
+    std::fs::write(dir.join("vpcs.json"), VPC).unwrap();
+    // A zero-width space as the reason for silencing everything.
+    std::fs::write(dir.join("vpclint.toml"), "[[suppress]]\nrule = \"ALL\"\nresource = \"*\"\nreason = \"\u{200B}\"\n")
+        .unwrap();
+    let config = dir.join("vpclint.toml");
+    let o = vpclint(&[
+        "check",
+        dir.join("vpcs.json").to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON document on standard output");
+    let message = json["input_errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("needs a reason"), "{message}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("vpclint.toml:4:"), "{}", text(&o));
+}

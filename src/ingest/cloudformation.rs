@@ -429,7 +429,7 @@ impl Builder<'_, '_> {
         for (i, entry) in list.iter().enumerate() {
             let at = format!("{base}/ignore/{i}");
             let rule = entry.get("rule").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
-            let reason = entry.get("reason").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+            let reason = entry.get("reason").and_then(Value::as_str).filter(|s| crate::config::has_visible_text(s));
             match (rule, reason) {
                 (Some(rule), Some(reason)) => self.loaded.suppressions.push(crate::diagnostic::DeclaredSuppression {
                     resource: r.logical.to_string(),
