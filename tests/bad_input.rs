@@ -42,6 +42,7 @@ fn every_bad_input_case_has_its_message_and_exit_code() {
         ("duplicate-ids", 0, ""),
         ("duplicate-key", 2, "describe-vpcs.json:3:3: duplicate key `Vpcs` in the top-level object"),
         ("missing-reference", 0, ""),
+        ("cfn-ref-to-nothing", 2, "template.yaml:6:5: Subnet: `VpcIdParameter` is not a parameter, resource or pseudo"),
         ("cfn-invalid-yaml", 2, "template.yaml:12:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"),
         ("cfn-ignore-without-reason", 2, "template.yaml:9:13: Vpc: the vpclint ignore of SUB001 needs a `reason`"),
         ("cfn-invalid-cidr", 2, "template.yaml:12:7: Subnet: `CidrBlock` is not a valid CIDR block: \"10.0.300.0/24\""),

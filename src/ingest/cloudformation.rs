@@ -363,8 +363,25 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// Names a resource's properties give (`Ref`, `Fn::GetAtt`) that the template does not
+    /// define: CloudFormation rejects the template. A template with a `Transform` is exempt (a
+    /// macro, SAM among them, adds resources and parameters of its own).
+    fn report_missing_names(&mut self, logical: &str, pointer: &str) {
+        let missing = std::mem::take(&mut *self.template.missing.borrow_mut());
+        if self.template.transformed {
+            return;
+        }
+        for name in missing {
+            let message = format!(
+                "{logical}: `{name}` is not a parameter, resource or pseudo parameter of the template (CloudFormation rejects a reference to it)"
+            );
+            self.error(format!("{pointer}/Properties"), message);
+        }
+    }
+
     fn resource(&mut self, logical: &str, body: &Value) {
         let pointer = format!("/Resources/{}", escape(logical));
+        self.template.missing.borrow_mut().clear();
         let Some(obj) = body.as_object() else {
             self.error(pointer, format!("{logical}: a resource must be a mapping with a `Type`"));
             self.loaded.design.stats.rejected_untyped += 1;
@@ -395,6 +412,7 @@ impl Builder<'_, '_> {
                 }
             },
         };
+        self.report_missing_names(logical, &pointer);
         let r = Res { logical, rtype, props, pointer };
         // Resources that take an Elastic IP by allocation: what they name is in use, whichever
         // branch of an undecided `Fn::If` it is in (a DNS record that mentions it is not).

@@ -30,6 +30,11 @@ pub struct Template<'a> {
     attribute_busy: RefCell<std::collections::HashSet<(String, String)>>,
     /// Resources whose attributes refer to themselves: CloudFormation rejects such templates.
     pub cycles: RefCell<std::collections::BTreeSet<String>>,
+    /// Names a `Ref` or `Fn::GetAtt` gave that are no parameter, resource or pseudo parameter,
+    /// since last taken (CloudFormation rejects the template).
+    pub missing: RefCell<std::collections::BTreeSet<String>>,
+    /// The template names a `Transform`: a macro defines names the template does not show.
+    pub transformed: bool,
 }
 
 /// Pseudo parameters: symbolic unless the user gives a value.
@@ -56,6 +61,8 @@ impl<'a> Template<'a> {
             attribute_cache: RefCell::new(HashMap::new()),
             attribute_busy: RefCell::new(std::collections::HashSet::new()),
             cycles: RefCell::new(std::collections::BTreeSet::new()),
+            missing: RefCell::new(std::collections::BTreeSet::new()),
+            transformed: root.contains_key("Transform"),
         };
         for p in PSEUDO {
             t.parameters.insert(p.to_string(), Val::Symbolic(format!("${{{p}}}")));
@@ -334,11 +341,12 @@ impl<'a> Template<'a> {
         if self.resource_type(target).is_some() {
             return Val::Resource(target.to_string());
         }
+        if target != "AWS::NoValue" {
+            self.missing.borrow_mut().insert(target.to_string());
+        }
         Val::Unknown
     }
 
-    /// `Fn::GetAtt`: an attribute that is the resource's own identifier is the resource; a few
-    /// attributes echo a property (`CidrBlock`); the rest are known only after deployment.
     /// A resource's property as another resource's `Fn::GetAtt` sees it: evaluated once, and
     /// Unknown (with the resource recorded as circular) when evaluating it needs itself.
     fn property_value(&self, logical: &str, prop: &str, depth: usize) -> Val {
@@ -356,8 +364,13 @@ impl<'a> Template<'a> {
         v
     }
 
+    /// `Fn::GetAtt`: an attribute that is the resource's own identifier is the resource; a few
+    /// attributes echo a property (`CidrBlock`); the rest are known only after deployment.
     fn attribute(&self, logical: &str, attr: &str, depth: usize) -> Val {
-        let Some(rtype) = self.resource_type(logical) else { return Val::Unknown };
+        let Some(rtype) = self.resource_type(logical) else {
+            self.missing.borrow_mut().insert(logical.to_string());
+            return Val::Unknown;
+        };
         let echo = |prop: &str| self.property_value(logical, prop, depth);
         match (rtype, attr) {
             ("AWS::EC2::VPC", "CidrBlock") | ("AWS::EC2::Subnet", "CidrBlock") => echo("CidrBlock"),
