@@ -186,3 +186,33 @@ fn an_invisible_reason_is_no_reason_and_json_output_survives_a_bad_config() {
     assert!(message.contains("needs a reason"), "{message}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("vpclint.toml:4:"), "{}", text(&o));
 }
+
+#[test]
+fn a_parameter_the_template_refuses_or_does_not_declare_is_an_error() {
+    let dir = scratch("parameters");
+    let template = dir.join("stack.yaml");
+    std::fs::write(
+        &template,
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Env:\n    Type: String\n    AllowedValues: [prod, staging]\n    Default: prod\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n",
+    )
+    .unwrap();
+    let t = template.to_str().unwrap();
+    let o = vpclint(&["check", t, "--parameter", "Env=staging", "--parameter", "AWS::Region=eu-west-1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = vpclint(&["check", t, "--parameter", "Env=dev"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("AllowedValues (prod, staging)"), "{}", text(&o));
+    assert!(text(&o).contains("stack.yaml:3:"), "located at the parameter: {}", text(&o));
+    let o = vpclint(&["check", t, "--parameter", "Enviroment=prod"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--parameter: \"Enviroment\" names no parameter the templates checked declare"),
+        "{}",
+        text(&o)
+    );
+    // With no template among the inputs the flag is idle, not an error.
+    let listing = dir.join("vpcs.json");
+    std::fs::write(&listing, VPC).unwrap();
+    let o = vpclint(&["check", listing.to_str().unwrap(), "--parameter", "Enviroment=prod"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

@@ -234,6 +234,9 @@ pub(crate) fn load_document(
     for (_, logical, body) in ordered {
         b.resource(logical, body);
     }
+    for (name, message) in b.template.rejected_parameters.clone() {
+        b.error(format!("/Parameters/{}", escape(&name)), message);
+    }
     b.finish();
 }
 

@@ -144,6 +144,7 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
         }
     }
     load_terraform_sources(&tf_files, &explicit_tf, &options.terraform, &mut state, &mut loaded);
+    loaded.errors.extend(undeclared_parameters(&state));
     if loaded.recognised == 0 && loaded.errors.is_empty() {
         let error = nothing_recognised(inputs, loaded.design.stats.files_loaded);
         loaded.errors.push(error);
@@ -184,6 +185,34 @@ fn load_terraform_sources(
         modules.extend(tree.configs.keys().filter(|d| **d != root).cloned());
         terraform::hcl::load_root(&root, &tree, options, state, loaded);
     }
+}
+
+/// `--parameter` keys that no template read declares (pseudo parameters aside). Only when a
+/// template was read: the same command line may check other formats alone.
+fn undeclared_parameters(state: &LoadState) -> Vec<InputError> {
+    if !state.templates_read {
+        return Vec::new();
+    }
+    let mut keys: Vec<&str> = state
+        .parameters
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| !k.starts_with("AWS::") && !state.declared_parameters.contains(*k))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .map(|key| InputError {
+            file: None,
+            path: "--parameter".into(),
+            location: ErrorLocation::None,
+            message: format!(
+                "{} names no parameter the templates checked declare",
+                crate::diagnostic::quoted_value(key)
+            ),
+            help: Some("CloudFormation rejects a parameter the template does not declare; check its spelling against the template's `Parameters`".into()),
+        })
+        .collect()
 }
 
 /// The error for a load in which no file held anything vpclint reads.
@@ -277,6 +306,10 @@ pub(crate) struct LoadState {
     seen: rustc_hash::FxHashMap<String, Vec<(SeenScope, crate::source::Origin)>>,
     /// CloudFormation parameter values given by the user.
     parameters: Vec<(String, String)>,
+    /// Parameter names the templates read declare, and whether any template was read: a
+    /// `--parameter` naming none of them is a usage error, as CloudFormation rejects it.
+    pub(crate) declared_parameters: std::collections::BTreeSet<String>,
+    pub(crate) templates_read: bool,
     /// Directories holding a Terraform plan or state that was read: sources beside it are not
     /// read as another design.
     plan_dirs: HashSet<PathBuf>,
@@ -467,6 +500,10 @@ fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, load
         Ok(Document::CloudFormation(value)) => {
             loaded.recognised += 1;
             let parameters = state.parameters.clone();
+            state.templates_read = true;
+            if let Some(serde_json::Value::Object(declared)) = value.get("Parameters") {
+                state.declared_parameters.extend(declared.keys().cloned());
+            }
             if let Some(root) = value.as_object() {
                 cloudformation::load_document(id, root, &parameters, state, loaded)
             }

@@ -35,6 +35,24 @@ pub struct Template<'a> {
     pub missing: RefCell<std::collections::BTreeSet<String>>,
     /// The template names a `Transform`: a macro defines names the template does not show.
     pub transformed: bool,
+    /// `--parameter` values the template's parameter declarations refuse (`AllowedValues`).
+    pub rejected_parameters: Vec<(String, String)>,
+}
+
+/// Why CloudFormation would refuse the value given for a parameter: not among its
+/// `AllowedValues` (each element of a list parameter).
+fn refused_value(name: &str, given: &Value, decl: &Value, is_list: bool) -> Option<String> {
+    let allowed = decl.get("AllowedValues").and_then(Value::as_array)?;
+    let given = given.as_str()?;
+    let allowed: Vec<String> = allowed.iter().filter_map(|a| literal(a).display()).collect();
+    let mut values = if is_list { given.split(',').map(str::trim).collect() } else { vec![given] };
+    values.retain(|v| !allowed.iter().any(|a| a == v));
+    let refused = values.first()?;
+    Some(format!(
+        "`--parameter {name}` value {} is not one of the parameter's AllowedValues ({})",
+        crate::diagnostic::quoted_value(refused),
+        allowed.join(", ")
+    ))
 }
 
 /// Pseudo parameters: symbolic unless the user gives a value.
@@ -63,6 +81,7 @@ impl<'a> Template<'a> {
             cycles: RefCell::new(std::collections::BTreeSet::new()),
             missing: RefCell::new(std::collections::BTreeSet::new()),
             transformed: root.contains_key("Transform"),
+            rejected_parameters: Vec::new(),
         };
         for p in PSEUDO {
             t.parameters.insert(p.to_string(), Val::Symbolic(format!("${{{p}}}")));
@@ -73,6 +92,9 @@ impl<'a> Template<'a> {
                 .and_then(Value::as_str)
                 .is_some_and(|ty| ty.starts_with("List<") || ty == "CommaDelimitedList");
             let given = overrides.iter().find(|(k, _)| k == name).map(|(_, v)| Value::String(v.clone()));
+            if let Some(message) = given.as_ref().and_then(|v| refused_value(name, v, decl, is_list)) {
+                t.rejected_parameters.push((name.clone(), message));
+            }
             // The default of an SSM parameter type names a parameter in Systems Manager; its
             // value is read at deployment.
             let from_ssm = decl
