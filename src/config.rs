@@ -42,30 +42,41 @@ pub enum Level {
 }
 
 /// `[[suppress]]`: silence one rule on resources whose id or Terraform address matches a glob.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct Suppression {
     pub rule: String,
     pub resource: String,
     pub reason: String,
     /// Where the entry is in the file.
-    #[serde(skip)]
     pub span: std::ops::Range<usize>,
 }
+
+/// A `[[suppress]]` entry as written, each value with its place in the file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuppressEntry {
+    rule: Spanned<String>,
+    resource: Spanned<String>,
+    reason: Spanned<String>,
+}
+
+/// Values of the file keep their place, so that an error points at the value at fault (searching
+/// the text would find a comment first).
+type Spanned<T> = toml::Spanned<T>;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct File {
-    select: Option<Vec<String>>,
+    select: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Vec<Spanned<String>>,
     fail_on: Option<FailOn>,
     #[serde(default)]
-    severity: BTreeMap<String, Level>,
+    severity: BTreeMap<Spanned<String>, Level>,
     #[serde(default)]
-    rules: BTreeMap<String, toml::Table>,
+    rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, toml::Value>>,
     #[serde(default)]
-    suppress: Vec<toml::Spanned<Suppression>>,
+    suppress: Vec<Spanned<SuppressEntry>>,
     report_unused_suppressions: Option<bool>,
 }
 
@@ -136,6 +147,23 @@ pub fn rules_matching(selector: &str) -> Vec<&'static Rule> {
         .collect()
 }
 
+/// The largest configuration file read: far above any real one, it bounds what a hostile path
+/// (`/dev/zero` is not a regular file, but a huge sparse file is) costs.
+const MAX_CONFIG_SIZE: u64 = 16 << 20;
+
+/// The text of a configuration file: a regular file only, so that a FIFO or a device named
+/// with `--config` neither blocks nor is read without end.
+fn read_config(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("cannot read: not a regular file (a FIFO, socket, device or directory)".into());
+    }
+    if meta.len() > MAX_CONFIG_SIZE {
+        return Err(format!("cannot read: {} bytes is too large for a configuration file", meta.len()));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))
+}
+
 /// `vpclint.toml` in `start` or the nearest ancestor.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
@@ -150,11 +178,11 @@ impl Config {
         };
         let (file, text) = match &path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| ConfigError {
+                let text = read_config(p).map_err(|message| ConfigError {
                     path: Some(p.clone()),
                     text: None,
                     span: None,
-                    message: format!("cannot read: {e}"),
+                    message,
                 })?;
                 let file: File = toml::from_str(&text).map_err(|e| ConfigError {
                     path: Some(p.clone()),
@@ -200,31 +228,41 @@ impl Config {
     }
 }
 
-/// Where errors in the file are located: at the first occurrence of the key at fault.
+/// Where errors in the file are located: at the span the TOML parser gave the value at fault.
 struct Locator<'a> {
     path: &'a Option<PathBuf>,
     text: Option<&'a str>,
 }
 
 impl Locator<'_> {
-    fn error(&self, key: &str, message: String) -> ConfigError {
-        ConfigError {
-            path: self.path.clone(),
-            span: self.text.and_then(|t| t.find(key)).map(|s| s..s + key.len()),
-            text: self.text.map(str::to_string),
-            message,
-        }
+    fn error(&self, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
+        ConfigError { path: self.path.clone(), span, text: self.text.map(str::to_string), message }
     }
 
-    /// The rules the selectors name; a selector that names none is an error.
-    fn resolve(&self, selectors: &[String]) -> Result<Vec<&'static Rule>, ConfigError> {
+    /// The rules the selectors of the file name; a selector that names none is an error.
+    fn resolve(&self, selectors: &[Spanned<String>]) -> Result<Vec<&'static Rule>, ConfigError> {
         let mut out = Vec::new();
         for s in selectors {
-            let found = rules_matching(s);
-            if found.is_empty() {
-                return Err(self.error(s, format!("`{s}` names no rule (see `vpclint rules`)")));
-            }
-            out.extend(found);
+            out.extend(self.resolve_one(s.get_ref(), Some(s.span()))?);
+        }
+        Ok(out)
+    }
+
+    /// The rules one selector names (`span`: where the file writes it; none for a flag).
+    fn resolve_one(&self, s: &str, span: Option<std::ops::Range<usize>>) -> Result<Vec<&'static Rule>, ConfigError> {
+        let found = rules_matching(s);
+        if found.is_empty() {
+            let at = if span.is_some() { self } else { &Locator { path: &None, text: None } };
+            return Err(at.error(span, format!("`{s}` names no rule (see `vpclint rules`)")));
+        }
+        Ok(found)
+    }
+
+    /// The rules of flags, which have no place in the file.
+    fn resolve_flags(&self, selectors: &[String]) -> Result<Vec<&'static Rule>, ConfigError> {
+        let mut out = Vec::new();
+        for s in selectors {
+            out.extend(self.resolve_one(s, None)?);
         }
         Ok(out)
     }
@@ -237,13 +275,13 @@ fn selected_rules(
     o: &Overrides,
     at: &Locator<'_>,
 ) -> Result<(Vec<&'static Rule>, BTreeMap<&'static str, Severity>), ConfigError> {
-    let select = o.select.clone().or(file.select.clone());
-    let mut rules: Vec<&'static Rule> = match &select {
-        Some(s) => at.resolve(s)?,
-        None => REGISTRY.to_vec(),
+    let mut rules: Vec<&'static Rule> = match (&o.select, &file.select) {
+        (Some(s), _) => at.resolve_flags(s)?,
+        (None, Some(s)) => at.resolve(s)?,
+        (None, None) => REGISTRY.to_vec(),
     };
     let mut ignored = at.resolve(&file.ignore)?;
-    ignored.extend(at.resolve(&o.ignore)?);
+    ignored.extend(at.resolve_flags(&o.ignore)?);
     let mut severity = BTreeMap::new();
     for (key, level) in &file.severity {
         for rule in at.resolve(std::slice::from_ref(key))? {
@@ -269,20 +307,24 @@ fn selected_rules(
 
 /// `[rules.X]` tables, each checked by its rule.
 fn rule_options(
-    tables: BTreeMap<String, toml::Table>,
+    tables: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, toml::Value>>,
     at: &Locator<'_>,
 ) -> Result<BTreeMap<&'static str, toml::Table>, ConfigError> {
     let mut options = BTreeMap::new();
-    for (key, table) in tables {
+    for (key, entries) in tables {
         let found = at.resolve(std::slice::from_ref(&key))?;
+        let name = key.get_ref();
         if found.len() != 1 {
-            return Err(at.error(&key, format!("`[rules.{key}]` must name exactly one rule")));
+            return Err(at.error(Some(key.span()), format!("`[rules.{name}]` must name exactly one rule")));
         }
+        let table: toml::Table = entries.iter().map(|(k, v)| (k.get_ref().clone(), v.clone())).collect();
         if let Err(e) = (found[0].options)(&table) {
             // The key at fault: the first one that is wrong on its own.
-            let alone = |k: &String| toml::Table::from_iter([(k.clone(), table[k].clone())]);
-            let at_fault = table.keys().find(|k| (found[0].options)(&alone(k)).is_err()).unwrap_or(&key).clone();
-            return Err(at.error(&at_fault, format!("`[rules.{key}]`: {e}")));
+            let alone =
+                |k: &Spanned<String>, v: &toml::Value| toml::Table::from_iter([(k.get_ref().clone(), v.clone())]);
+            let at_fault = entries.iter().find(|(k, v)| (found[0].options)(&alone(k, v)).is_err()).map(|(k, _)| k);
+            let span = at_fault.unwrap_or(&key).span();
+            return Err(at.error(Some(span), format!("`[rules.{name}]`: {e}")));
         }
         options.insert(found[0].meta.id, table);
     }
@@ -301,25 +343,25 @@ pub(crate) fn has_visible_text(s: &str) -> bool {
 
 /// `[[suppress]]` entries with their place in the file; each needs a reason, a rule and a
 /// valid resource pattern.
-fn suppressions(entries: Vec<toml::Spanned<Suppression>>, at: &Locator<'_>) -> Result<Vec<Suppression>, ConfigError> {
-    let suppress: Vec<Suppression> = entries
-        .into_iter()
-        .map(|s| {
-            let span = s.span();
-            let mut inner = s.into_inner();
-            inner.span = span;
-            inner
-        })
-        .collect();
-    for s in &suppress {
-        if !has_visible_text(&s.reason) {
-            return Err(
-                at.error("reason", format!("the suppression of `{}` on `{}` needs a reason", s.rule, s.resource))
-            );
+fn suppressions(entries: Vec<Spanned<SuppressEntry>>, at: &Locator<'_>) -> Result<Vec<Suppression>, ConfigError> {
+    let mut suppress = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let span = entry.span();
+        let SuppressEntry { rule, resource, reason } = entry.into_inner();
+        if !has_visible_text(reason.get_ref()) {
+            let message = format!("the suppression of `{}` on `{}` needs a reason", rule.get_ref(), resource.get_ref());
+            return Err(at.error(Some(reason.span()), message));
         }
-        at.resolve(std::slice::from_ref(&s.rule))?;
-        glob::Pattern::new(&s.resource)
-            .map_err(|e| at.error(&s.resource, format!("`{}` is not a valid pattern: {e}", s.resource)))?;
+        at.resolve(std::slice::from_ref(&rule))?;
+        glob::Pattern::new(resource.get_ref()).map_err(|e| {
+            at.error(Some(resource.span()), format!("`{}` is not a valid pattern: {e}", resource.get_ref()))
+        })?;
+        suppress.push(Suppression {
+            rule: rule.into_inner(),
+            resource: resource.into_inner(),
+            reason: reason.into_inner(),
+            span,
+        });
     }
     Ok(suppress)
 }
@@ -372,6 +414,27 @@ mod tests {
         assert!(e.message.contains("reason"), "{}", e.message);
         let e = Config::from_toml("ignore = [\"NOPE\"]", &Overrides::default()).unwrap_err();
         assert!(e.message.contains("names no rule"));
+    }
+
+    #[test]
+    fn errors_point_at_the_value_not_at_a_comment_that_mentions_it() {
+        let at = |text: &str| {
+            let e = Config::from_toml(text, &Overrides::default()).unwrap_err();
+            text[e.span.expect("located")].to_string()
+        };
+        let text = "# NOPE was a rule once; the reason is below\nignore = [\"PEER001\", \"NOPE\"]\n";
+        assert_eq!(at(text), "\"NOPE\"");
+        let text =
+            "# reason: see ticket; resource ids\n[[suppress]]\nrule = \"LB001\"\nresource = \"*\"\nreason = \" \"\n";
+        assert_eq!(at(text), "\" \"");
+        let text = "# [rules.SG001] ports are below\n[rules.SG001]\n# ports = [22]\nports = [\"22\"]\n";
+        assert_eq!(at(text), "ports");
+        let text = "# select = [\"PEER[\"]\n[[suppress]]\nrule = \"LB001\"\nresource = \"a[\"\nreason = \"r\"\n";
+        assert_eq!(at(text), "\"a[\"");
+        // A flag's error is not placed in the file.
+        let o = Overrides { ignore: vec!["NOPE".into()], ..Overrides::default() };
+        let e = Config::from_toml("# NOPE\n", &o).unwrap_err();
+        assert_eq!((e.span, e.text), (None, None));
     }
 
     #[test]

@@ -58,6 +58,11 @@ fn a_fifo_is_skipped_in_a_tree_and_refused_when_named() {
     let o = vpclint(&["check", fifo.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    // Named as the configuration, it is refused without being opened (opening one blocks).
+    let vpcs = repo.join("vpcs.json");
+    let o = vpclint(&["check", vpcs.to_str().unwrap(), "--config", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
 }
 
 #[test]

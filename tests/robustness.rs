@@ -32,6 +32,18 @@ fn run_all(text: &[u8]) -> usize {
         + json::render(&outcome).len()
 }
 
+/// A `.tf` input, as the `terraform_sources` fuzz target reads it: the `main.tf` of a root module.
+fn run_sources(text: &[u8]) -> usize {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-regression-module");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.tf"), text).unwrap();
+    let loaded = ingest::load_with(&[Input::Path(dir)], &mut std::io::empty(), &ingest::LoadOptions::default());
+    let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
+    let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
+    json::render(&outcome).len()
+}
+
 #[test]
 fn truncated_and_corrupted_inputs_never_panic() {
     let mut files = Vec::new();
@@ -106,7 +118,12 @@ fn fuzz_regressions_never_panic() {
         if p.extension().is_some_and(|x| x == "md") {
             continue;
         }
-        run_all(&std::fs::read(&p).unwrap());
+        let bytes = std::fs::read(&p).unwrap();
+        if p.extension().is_some_and(|x| x == "tf") {
+            run_sources(&bytes);
+        } else {
+            run_all(&bytes);
+        }
         n += 1;
     }
     eprintln!("{n} fuzz regression input(s) replayed");
