@@ -45,6 +45,7 @@ fn every_bad_input_case_has_its_message_and_exit_code() {
         ("cfn-ref-to-nothing", 2, "template.yaml:6:5: Subnet: `VpcIdParameter` is not a parameter, resource or pseudo"),
         ("cfn-invalid-yaml", 2, "template.yaml:12:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"),
         ("cfn-ignore-without-reason", 2, "template.yaml:9:13: Vpc: the vpclint ignore of SUB001 needs a `reason`"),
+        ("cfn-unknown-tag", 2, "template.yaml:13:37: unknown tag `!GetAZ`: CloudFormation accepts only the short"),
         ("cfn-invalid-cidr", 2, "template.yaml:12:7: Subnet: `CidrBlock` is not a valid CIDR block: \"10.0.300.0/24\""),
     ];
     let mut dirs: Vec<String> = std::fs::read_dir(root().join("fixtures/bad"))

@@ -221,3 +221,39 @@ fn a_parameter_the_template_refuses_or_does_not_declare_is_an_error() {
     let o = vpclint(&["check", listing.to_str().unwrap(), "--parameter", "Enviroment=prod"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+#[test]
+fn an_unknown_tag_fails_a_template_but_not_other_yaml() {
+    let dir = scratch("tags");
+    std::fs::write(dir.join("vpcs.json"), VPC).unwrap();
+    // An Ansible vault value: not a template, so not vpclint's to judge.
+    std::fs::write(dir.join("vars.yaml"), "db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n").unwrap();
+    let o = vpclint(&["check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::fs::write(
+        dir.join("stack.yaml"),
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Sub '10.0.0.0/16'\n      Tags: [{Key: Name, Value: !Base64Encode x}]\n",
+    )
+    .unwrap();
+    let o = vpclint(&["check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("stack.yaml:6:33: unknown tag `!Base64Encode`"), "{}", text(&o));
+}
+
+#[test]
+fn quoted_scalars_continued_on_shallow_lines_are_read_in_one_pass_however_many() {
+    // CloudFormation reads a quoted scalar continued at its key's indentation; there were 257
+    // of them here, each of which once cost a parse of the whole file, and the 257th failed.
+    let dir = scratch("shallow-quoted");
+    let mut template = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+    for i in 0..1000 {
+        template.push_str(&format!(
+            "  Vpc{i}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n      Tags:\n        - Key: Description\n          Value: 'a description {}\n          continued on a shallow line'\n",
+            "x".repeat(400)
+        ));
+    }
+    std::fs::write(dir.join("stack.yaml"), template).unwrap();
+    let o = vpclint(&["check", dir.to_str().unwrap(), "--stats"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).lines().any(|l| l.starts_with("  VPC") && l.ends_with(" 1000")), "{}", text(&o));
+}

@@ -427,11 +427,17 @@ fn parse_text(file: &SourceFile, id: FileId) -> Parsed {
         match crate::source::yaml::parse(&file.text) {
             Ok(docs) if docs.len() == 1 => {
                 let value = docs[0].to_json();
-                Ok(if cloudformation::detect_value(&value) {
-                    Document::CloudFormation(value)
-                } else {
-                    Document::OtherYaml
-                })
+                match docs[0].unknown_tag() {
+                    _ if !cloudformation::detect_value(&value) => Ok(Document::OtherYaml),
+                    Some((offset, tag)) => Err(error_at(
+                        offset,
+                        format!(
+                            "unknown tag `{}`: CloudFormation accepts only the short forms of its functions (`!Ref`, `!Sub`, `!GetAtt`, …)",
+                            tag.chars().take(120).collect::<String>()
+                        ),
+                    )),
+                    None => Ok(Document::CloudFormation(value)),
+                }
             }
             Ok(_) => Ok(Document::OtherYaml),
             Err(e) if mentions_cloudformation(&file.text) => Err(error_at(e.offset, e.message)),

@@ -7,6 +7,7 @@
 //! small container at the end is outlined.
 
 mod hcl;
+mod shallow_quoted;
 mod spans;
 
 /// A pointer segment below a `.tf` block for values read from a plan: the plan orders nested

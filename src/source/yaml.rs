@@ -4,6 +4,7 @@
 //! JSON side use. Short-form intrinsics (`!Ref X`, `!GetAtt A.B`, `!Sub …`) become their long
 //! forms (`{"Ref": "X"}`, `{"Fn::GetAtt": ["A", "B"]}`), so one evaluator serves JSON and YAML.
 
+use super::shallow_quoted::{self, Padded};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 use std::ops::Range;
@@ -66,55 +67,40 @@ enum Frame {
 /// key, which YAML 1.2 forbids but CloudFormation (like PyYAML) accepts.
 const SHALLOW_QUOTED: &str = "invalid indentation in quoted scalar";
 
+/// Parses tried after the padded one, guided by the parser's complaints.
+const MAX_RETRIES: usize = 16;
+
 /// Parse every document of a YAML stream. Quoted scalars continued on shallow lines are read as
-/// CloudFormation reads them: the continuation lines are indented further and parsed again, and
-/// the ranges mapped back to the original text.
+/// CloudFormation reads them (see `shallow_quoted`).
 pub fn parse(text: &str) -> Result<Vec<YNode>, YamlError> {
+    parse_counting(text, &mut 0)
+}
+
+/// `parse`, counting the parses it takes (bounded, whatever the input).
+fn parse_counting(text: &str, parses: &mut usize) -> Result<Vec<YNode>, YamlError> {
+    *parses += 1;
     let first = match parse_strict(text) {
         Ok(docs) => return Ok(docs),
         Err(e) if e.message.ends_with(SHALLOW_QUOTED) => e,
         Err(e) => return Err(e),
     };
-    const PAD: usize = 2;
-    let mut fixed = text.to_string();
-    // Where spaces were inserted, in the coordinates of `fixed`.
-    let mut inserted: Vec<usize> = Vec::new();
-    for _ in 0..256 {
-        match parse_strict(&fixed) {
-            Ok(mut docs) => {
-                inserted.sort_unstable();
-                let back = |at: usize| {
-                    let before = inserted.partition_point(|&p| p < at);
-                    at.saturating_sub(before * PAD).min(text.len())
-                };
-                fn remap(node: &mut YNode, back: &dyn Fn(usize) -> usize) {
-                    node.range = back(node.range.start)..back(node.range.end);
-                    match &mut node.value {
-                        YValue::Scalar { .. } => {}
-                        YValue::Seq(items) => items.iter_mut().for_each(|n| remap(n, back)),
-                        YValue::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-                            remap(k, back);
-                            remap(v, back);
-                        }),
+    // The one-pass guess first, then the original text guided only by the parser.
+    for mut padded in [shallow_quoted::indent_continuations(text), Padded::of(text)] {
+        for _ in 0..MAX_RETRIES {
+            *parses += 1;
+            match parse_strict(&padded.text) {
+                Ok(mut docs) => {
+                    let mut quoted = Vec::new();
+                    docs.iter().for_each(|d| d.quoted_ranges(&mut quoted));
+                    if !padded.inside(&mut quoted) {
+                        break;
                     }
+                    docs.iter_mut().for_each(|d| d.remap(&|at| padded.back(at, text.len())));
+                    return Ok(docs);
                 }
-                docs.iter_mut().for_each(|d| remap(d, &back));
-                return Ok(docs);
+                Err(e) if e.message.ends_with(SHALLOW_QUOTED) && padded.indent_line_after(e.offset) => {}
+                Err(_) => break,
             }
-            Err(e) if e.message.ends_with(SHALLOW_QUOTED) => {
-                // Indent the first shallow line after the opening quote.
-                let Some(nl) = fixed[e.offset..].find('\n').map(|i| e.offset + i + 1) else { return Err(first) };
-                let line_end = fixed[nl..].find('\n').map_or(fixed.len(), |i| nl + i);
-                if fixed[nl..line_end].starts_with(&" ".repeat(64)) {
-                    return Err(first);
-                }
-                for p in inserted.iter_mut().filter(|p| **p >= nl) {
-                    *p += PAD;
-                }
-                inserted.push(nl);
-                fixed.insert_str(nl, &" ".repeat(PAD));
-            }
-            Err(_) => return Err(first),
         }
     }
     Err(first)
@@ -212,6 +198,38 @@ impl Tree {
     }
 }
 
+/// The short-form tags CloudFormation accepts: its intrinsic and condition functions, the
+/// `Rules` functions, and those of the `AWS::LanguageExtensions` transform (Intrinsic function
+/// reference; Rules functions).
+const SHORT_FORMS: &[&str] = &[
+    "And",
+    "Base64",
+    "Cidr",
+    "Condition",
+    "Contains",
+    "EachMemberEquals",
+    "EachMemberIn",
+    "Equals",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "GetStackOutput",
+    "If",
+    "ImportValue",
+    "Join",
+    "Length",
+    "Not",
+    "Or",
+    "Ref",
+    "RefAll",
+    "Select",
+    "Split",
+    "Sub",
+    "ToJsonString",
+    "Transform",
+    "ValueOf",
+];
+
 /// The intrinsic function a short-form tag stands for.
 fn function_of(suffix: &str) -> String {
     match suffix {
@@ -258,6 +276,55 @@ impl YNode {
                 Value::Object(map)
             }
             _ => value,
+        }
+    }
+
+    /// The first tag CloudFormation would not accept (`!FooBar`, or a handle of the file's own),
+    /// with its offset. YAML's own tags (`!!str`) are accepted.
+    pub fn unknown_tag(&self) -> Option<(usize, String)> {
+        let mut todo = vec![self];
+        while let Some(node) = todo.pop() {
+            if let Some((handle, suffix)) = &node.tag {
+                let core = handle == "!!"
+                    || handle.starts_with("tag:yaml.org,2002:")
+                    || suffix.starts_with("tag:yaml.org,2002:");
+                let function = handle == "!" && SHORT_FORMS.contains(&suffix.as_str());
+                if !(core || function) {
+                    return Some((node.range.start, format!("{handle}{suffix}")));
+                }
+            }
+            match &node.value {
+                YValue::Scalar { .. } => {}
+                YValue::Seq(items) => todo.extend(items.iter().rev()),
+                YValue::Map(entries) => todo.extend(entries.iter().rev().flat_map(|(k, v)| [v, k])),
+            }
+        }
+        None
+    }
+
+    /// The byte ranges of the quoted scalars under this node.
+    fn quoted_ranges(&self, out: &mut Vec<Range<usize>>) {
+        match &self.value {
+            YValue::Scalar { plain: false, .. } => out.push(self.range.clone()),
+            YValue::Scalar { .. } => {}
+            YValue::Seq(items) => items.iter().for_each(|n| n.quoted_ranges(out)),
+            YValue::Map(entries) => entries.iter().for_each(|(k, v)| {
+                k.quoted_ranges(out);
+                v.quoted_ranges(out);
+            }),
+        }
+    }
+
+    /// Ranges moved by `back` (from padded text to the original).
+    fn remap(&mut self, back: &dyn Fn(usize) -> usize) {
+        self.range = back(self.range.start)..back(self.range.end);
+        match &mut self.value {
+            YValue::Scalar { .. } => {}
+            YValue::Seq(items) => items.iter_mut().for_each(|n| n.remap(back)),
+            YValue::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.remap(back);
+                v.remap(back);
+            }),
         }
     }
 
@@ -324,6 +391,38 @@ mod tests {
         let YValue::Map(outer) = &docs[0].value else { panic!() };
         let YValue::Map(inner) = &outer[0].1.value else { panic!() };
         assert_eq!(&text[inner[1].0.range.clone()], "C");
+    }
+
+    #[test]
+    fn many_shallow_quoted_scalars_take_a_bounded_number_of_parses() {
+        let mut text = String::from("Resources:\n");
+        for i in 0..1000 {
+            text.push_str(&format!(
+                "  R{i}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: '10.0.0.0/16'\n      Script: |\n        echo 'it's\n      Tags:\n        - Key: Note\n          Value: 'first line\n        second {i}'\n"
+            ));
+        }
+        let mut parses = 0;
+        let docs = parse_counting(&text, &mut parses).expect("read as CloudFormation reads it");
+        assert!(parses <= 3, "{parses} parses");
+        let json = docs[0].to_json();
+        assert_eq!(json["Resources"]["R999"]["Properties"]["Tags"][0]["Value"], "first line second 999");
+        assert_eq!(json["Resources"]["R7"]["Properties"]["Script"], "echo 'it's\n");
+        // Ranges point into the original text.
+        let YValue::Map(top) = &docs[0].value else { panic!() };
+        let YValue::Map(resources) = &top[0].1.value else { panic!() };
+        assert_eq!(&text[resources[999].0.range.clone()], "R999");
+    }
+
+    #[test]
+    fn a_wrong_guess_falls_back_to_the_parser_s_complaints() {
+        // A quote inside a plain scalar's continuation looks like an opening to the one-pass
+        // guess, which then indents `C:` into it; the check against the parse catches that.
+        let text = "A:\n  B: !Sub \"one\n  two\"\n  P: plain\n    'x\n  C: y\n";
+        let docs = parse(text).expect("read as CloudFormation reads it");
+        let json = docs[0].to_json();
+        assert_eq!(json["A"]["C"], "y", "{json}");
+        assert_eq!(json["A"]["P"], "plain 'x", "{json}");
+        assert_eq!(json["A"]["B"], serde_json::json!({"Fn::Sub": "one two"}));
     }
 
     #[test]
