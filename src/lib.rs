@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod ingest;
+pub mod memory;
 pub mod model;
 pub mod order;
 pub mod report;

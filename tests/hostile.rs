@@ -257,3 +257,39 @@ fn quoted_scalars_continued_on_shallow_lines_are_read_in_one_pass_however_many()
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).lines().any(|l| l.starts_with("  VPC") && l.ends_with(" 1000")), "{}", text(&o));
 }
+
+#[test]
+fn running_out_of_memory_is_exit_2_with_a_message_not_an_abort() {
+    use std::os::unix::process::CommandExt;
+    let dir = scratch("out-of-memory");
+    let vpcs: Vec<String> =
+        (0..100_000).map(|i| format!(r#"{{"VpcId": "vpc-{i:08x}", "CidrBlock": "10.{}.0.0/16"}}"#, i % 256)).collect();
+    let listing = dir.join("vpcs.json");
+    std::fs::write(&listing, format!(r#"{{"Vpcs": [{}]}}"#, vpcs.join(","))).unwrap();
+    // About 225 MB are needed; 96 MB of address space are allowed.
+    let limited = |path: &std::path::Path| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vpclint"));
+        command.args(["check", path.to_str().unwrap()]);
+        // SAFETY: only setrlimit, which is async-signal-safe, runs between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                let limit = libc::rlimit { rlim_cur: 96 << 20, rlim_max: 96 << 20 };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        command.output().expect("run vpclint")
+    };
+    let o = limited(&listing);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("error: out of memory"), "{}", text(&o));
+    // A file that cannot even be held is the located error it always was.
+    let huge = dir.join("huge.json");
+    std::fs::File::create(&huge).unwrap().set_len(200 << 20).unwrap();
+    let o = limited(&huge);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("bytes do not fit in available"), "{}", text(&o));
+}

@@ -116,8 +116,7 @@ pub(super) fn read_file(path: &Path, max_size: u64) -> Result<Vec<u8>, InputErro
     }
     let mut bytes: Vec<u8> = Vec::new();
     let want = usize::try_from(len).unwrap_or(usize::MAX);
-    bytes
-        .try_reserve_exact(want)
+    crate::memory::fallible(|| bytes.try_reserve_exact(want))
         .map_err(|_| whole_file_error(&name, format!("file too large: {len} bytes do not fit in available memory")))?;
     // Never more than the limit, whatever the file grows to while it is read.
     file.take(max_size.saturating_add(1))
