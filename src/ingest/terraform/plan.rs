@@ -307,8 +307,22 @@ pub(super) const LIST_ATTRIBUTES: &[&str] =
 
 /// The references that are not a prefix of an indexed one: Terraform lists `a.b["k"].id`,
 /// `a.b["k"]` and `a.b`, and the last names every instance.
-pub(super) fn most_specific(refs: &[String]) -> impl Iterator<Item = &String> {
-    refs.iter().filter(|r| !refs.iter().any(|o| o.strip_prefix(r.as_str()).is_some_and(|rest| rest.starts_with('['))))
+pub(super) fn most_specific(refs: &[String]) -> Vec<&String> {
+    let indexes_it = |r: &str, o: &str| o.strip_prefix(r).is_some_and(|rest| rest.starts_with('['));
+    if refs.len() <= 16 {
+        return refs.iter().filter(|r| !refs.iter().any(|o| indexes_it(r, o))).collect();
+    }
+    // A splat evaluated from sources lists every instance: comparing each pair was quadratic.
+    // In sorted order, the references that index `r` start at the first one not below `r[`.
+    let mut sorted: Vec<&str> = refs.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    refs.iter()
+        .filter(|r| {
+            let probe = format!("{r}[");
+            let at = sorted.partition_point(|s| *s < probe.as_str());
+            !sorted.get(at).is_some_and(|s| s.starts_with(&probe))
+        })
+        .collect()
 }
 
 pub(super) fn is_indexed(refs: &[String]) -> bool {
@@ -396,6 +410,28 @@ pub(super) fn walk_config<'a>(module: &'a Value, path: String, out: &mut HashMap
                 let p = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
                 walk_config(m, p, out);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::most_specific;
+
+    #[test]
+    fn most_specific_drops_the_references_an_indexed_one_refines_however_many() {
+        for n in [3, 40, 2000] {
+            let mut refs = vec!["aws_subnet.s".to_string(), "aws_vpc.main.id".to_string()];
+            refs.extend((0..n).map(|i| format!("aws_subnet.s[{i}].id")));
+            refs.extend((0..n).map(|i| format!("aws_subnet.s[{i}]")));
+            refs.push("aws_subnet.s.id".to_string());
+            let kept: Vec<&String> = most_specific(&refs);
+            // `aws_subnet.s` goes (`aws_subnet.s[0]` refines it); `aws_subnet.s[0]` stays, as
+            // `.id` is not an index.
+            assert_eq!(kept.len(), 2 * n + 2, "{n}");
+            assert_eq!(kept[0], "aws_vpc.main.id");
+            assert_eq!(kept[1], "aws_subnet.s[0].id");
+            assert_eq!(kept.last().map(|s| s.as_str()), Some("aws_subnet.s.id"));
         }
     }
 }

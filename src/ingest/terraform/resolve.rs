@@ -301,6 +301,9 @@ impl<'a> Plan<'a> {
             };
         }
         let mut out: Vec<String> = Vec::new();
+        // Addresses already in `out`: a splat names thousands, and looking each up in `out` was
+        // quadratic.
+        let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
         for r in most_specific(refs) {
             let wanted = match parse_reference(r) {
                 Reference::Resource { rtype, .. } | Reference::Data { rtype, .. } => want.contains(&rtype),
@@ -310,9 +313,18 @@ impl<'a> Plan<'a> {
                 Reference::Other => false,
             };
             match self.resolve(module, std::slice::from_ref(r), want, index, 0) {
-                Resolved::Addresses(a) => out.extend(a.into_iter().filter(|x| !out.contains(x)).collect::<Vec<_>>()),
-                Resolved::External(id) if !out.contains(&id) => out.push(id),
-                Resolved::External(_) => {}
+                Resolved::Addresses(a) => {
+                    for x in a {
+                        if seen.insert(x.clone()) {
+                            out.push(x);
+                        }
+                    }
+                }
+                Resolved::External(id) => {
+                    if seen.insert(id.clone()) {
+                        out.push(id);
+                    }
+                }
                 Resolved::Unknown if wanted => return None,
                 Resolved::Unknown => {}
             }
