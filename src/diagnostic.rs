@@ -60,6 +60,16 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `printable`, for text shown on one line (messages, labels, file names): a line feed from input
+/// is escaped too, so an id cannot start a line of its own (a forged CI log command, a fake
+/// finding).
+pub fn printable_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\n') {
+        return printable(s);
+    }
+    std::borrow::Cow::Owned(printable(s).replace('\n', "\\n"))
+}
+
 /// `s` with every unprintable character replaced by `?` repeated to its UTF-8 length: the same
 /// byte offsets, so spans into a file's text still fit its shown copy.
 pub fn printable_same_length(s: &str) -> std::borrow::Cow<'_, str> {

@@ -96,6 +96,19 @@ fn control_characters_from_input_never_reach_the_terminal_or_a_ci_log() {
         assert!(raw.is_empty(), "{format}: raw control characters {raw:?} in {out:?}");
         assert!(!out.lines().any(|l| l.starts_with("::error title=INJECTED")), "{format}: a forged command: {out}");
     }
+    // An id with a line feed is in the message itself: there it is escaped, as it would otherwise
+    // start a line of its own.
+    let dir = scratch("line-feeds");
+    let dump = r#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}],
+        "Subnets": [{"SubnetId": "subnet-1\n::error title=INJECTED::owned", "VpcId": "vpc-1", "CidrBlock": "10.9.0.0/24"}]}"#;
+    std::fs::write(dir.join("dump.json"), dump).unwrap();
+    let o = vpclint(&["check", dir.to_str().unwrap(), "--color", "never"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("subnet-1\\n::error title=INJECTED"), "{out}");
+    for (at, _) in out.match_indices("::error title=INJECTED") {
+        assert_eq!(&out[at - 2..at], "\\n", "a line feed before a forged command: {out}");
+    }
 }
 
 #[test]

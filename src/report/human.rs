@@ -1,7 +1,7 @@
 //! Human output: rustc-style diagnostics rendered by miette.
 
 use super::{Outcome, locate, locate_error};
-use crate::diagnostic::printable;
+use crate::diagnostic::printable_line;
 use crate::rules::{Finding, Severity};
 use crate::source::{FileId, LineIndex, Sources};
 use miette::{
@@ -144,7 +144,7 @@ fn on_long_line(sources: &Sources, file: FileId, offset: usize) -> bool {
 
 fn named_source(sources: &Sources, id: FileId) -> NamedSource<Excerpt> {
     let f = sources.get(id);
-    NamedSource::new(printable(&f.name), Excerpt { lines: f.shown_lines() }).with_language("json")
+    NamedSource::new(printable_line(&f.name), Excerpt { lines: f.shown_lines() }).with_language("json")
 }
 
 fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
@@ -153,7 +153,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     let mut related: Vec<Rendered> = Vec::new();
     let primary = locate(sources, &finding.primary);
     if let Some(span) = primary.span.clone() {
-        let text = printable(&finding.primary.text).into_owned();
+        let text = printable_line(&finding.primary.text).into_owned();
         labels.push(LabeledSpan::new_primary_with_span(Some(text), SourceSpan::from(span)));
     }
     for label in &finding.related {
@@ -163,7 +163,8 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         let far = primary.span.as_ref().is_some_and(|p| {
             p.start.abs_diff(span.start) > 2 * WINDOW && on_long_line(sources, primary_file, span.start)
         });
-        let labeled = LabeledSpan::new_with_span(Some(printable(&label.text).into_owned()), SourceSpan::from(span));
+        let labeled =
+            LabeledSpan::new_with_span(Some(printable_line(&label.text).into_owned()), SourceSpan::from(span));
         if label.origin.file == primary_file && !far {
             labels.push(labeled);
         } else if let Some(r) =
@@ -173,7 +174,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         } else {
             related.push(Rendered {
                 code: None,
-                message: format!("related: {}", printable(&label.text)),
+                message: format!("related: {}", printable_line(&label.text)),
                 severity: miette::Severity::Advice,
                 source: Some(named_source(sources, label.origin.file)),
                 labels: vec![labeled],
@@ -184,7 +185,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     }
     Rendered {
         code: Some(format!("{}({})", finding.rule.id, finding.rule.name)),
-        message: printable(&match &finding.module {
+        message: printable_line(&match &finding.module {
             Some(m) => format!("{} [{} in {m}]", finding.message, finding.resource),
             None => format!("{} [{}]", finding.message, finding.resource),
         })
@@ -196,7 +197,7 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
         },
         source: Some(named_source(sources, primary_file)),
         labels,
-        help: finding.help.as_deref().map(|h| printable(h).into_owned()),
+        help: finding.help.as_deref().map(|h| printable_line(h).into_owned()),
         related,
     }
 }
@@ -303,11 +304,11 @@ pub fn render_errors(outcome: &Outcome<'_>, style: Style) -> String {
         };
         let diag = Rendered {
             code: Some("input".into()),
-            message: printable(&message).into_owned(),
+            message: printable_line(&message).into_owned(),
             severity: miette::Severity::Error,
             source,
             labels,
-            help: err.help.as_deref().map(|h| printable(h).into_owned()),
+            help: err.help.as_deref().map(|h| printable_line(h).into_owned()),
             related: Vec::new(),
         };
         out.push_str(&render(style, &diag));
@@ -384,7 +385,7 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
     if !s.files_skipped.is_empty() {
         out.push_str("Skipped files:\n");
         for (f, why) in &s.files_skipped {
-            out.push_str(&format!("  {}: {why}\n", printable(f)));
+            out.push_str(&format!("  {}: {why}\n", printable_line(f)));
         }
     }
     out
