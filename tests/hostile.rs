@@ -76,6 +76,18 @@ fn a_file_over_the_size_limit_is_an_input_error() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "12X"]);
     assert_eq!(o.status.code(), Some(2), "a bad size is a usage error: {}", text(&o));
+    // A 2 GB sparse file is refused by its size under the default limit, without being read.
+    let sparse = repo.join("sparse.json");
+    std::fs::File::create(&sparse).unwrap().set_len(2 << 30).unwrap();
+    let o = vpclint(&["check", sparse.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("file too large: 2147483648 bytes"), "{}", text(&o));
+    // A device that never ends is not a regular file.
+    if std::path::Path::new("/dev/zero").exists() {
+        let o = vpclint(&["check", "/dev/zero"]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    }
 }
 
 #[test]
