@@ -22,6 +22,12 @@ fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
 }
 
+/// The output's words, unwrapped: where the renderer wraps a message depends on the length
+/// of the path before it, which depends on where the checkout is.
+fn words(o: &Output) -> String {
+    text(o).split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ")
+}
+
 const VPC: &str = r#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}"#;
 
 #[test]
@@ -35,8 +41,8 @@ fn a_link_out_of_the_checked_tree_is_not_followed() {
     std::os::unix::fs::symlink(repo.join("vpcs.json"), repo.join("again.json")).unwrap();
     let o = vpclint(&["check", repo.to_str().unwrap(), "--stats"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(!text(&o).contains("AKIA"), "{}", text(&o));
-    assert!(text(&o).contains("symbolic link out of the checked directory"), "{}", text(&o));
+    assert!(!words(&o).contains("AKIA"), "{}", text(&o));
+    assert!(words(&o).contains("symbolic link out of the checked directory"), "{}", text(&o));
     // Asked to follow links, vpclint reads it (and reports it as the bad input it is).
     let o = vpclint(&["check", repo.to_str().unwrap(), "--follow-symlinks"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
@@ -54,15 +60,15 @@ fn a_fifo_is_skipped_in_a_tree_and_refused_when_named() {
     }
     let o = vpclint(&["check", repo.to_str().unwrap(), "--stats"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    assert!(words(&o).contains("not a regular file"), "{}", text(&o));
     let o = vpclint(&["check", fifo.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    assert!(words(&o).contains("not a regular file"), "{}", text(&o));
     // Named as the configuration, it is refused without being opened (opening one blocks).
     let vpcs = repo.join("vpcs.json");
     let o = vpclint(&["check", vpcs.to_str().unwrap(), "--config", fifo.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    assert!(words(&o).contains("not a regular file"), "{}", text(&o));
 }
 
 #[test]
@@ -71,7 +77,7 @@ fn a_file_over_the_size_limit_is_an_input_error() {
     std::fs::write(repo.join("vpcs.json"), VPC).unwrap();
     let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "16"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("file too large") && text(&o).contains("--max-file-size"), "{}", text(&o));
+    assert!(words(&o).contains("file too large") && words(&o).contains("--max-file-size"), "{}", text(&o));
     let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "1K"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = vpclint(&["check", repo.to_str().unwrap(), "--max-file-size", "12X"]);
@@ -81,12 +87,12 @@ fn a_file_over_the_size_limit_is_an_input_error() {
     std::fs::File::create(&sparse).unwrap().set_len(2 << 30).unwrap();
     let o = vpclint(&["check", sparse.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("file too large: 2147483648 bytes"), "{}", text(&o));
+    assert!(words(&o).contains("file too large: 2147483648 bytes"), "{}", text(&o));
     // A device that never ends is not a regular file.
     if std::path::Path::new("/dev/zero").exists() {
         let o = vpclint(&["check", "/dev/zero"]);
         assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-        assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+        assert!(words(&o).contains("not a regular file"), "{}", text(&o));
     }
 }
 
@@ -136,7 +142,7 @@ fn yaml_aliases_are_refused_without_being_expanded() {
     std::fs::write(dir.join("template.yaml"), &yaml).unwrap();
     let o = vpclint(&["check", dir.join("template.yaml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("YAML aliases"), "{}", text(&o));
+    assert!(words(&o).contains("YAML aliases"), "{}", text(&o));
     // Not a template: skipped, not expanded either.
     std::fs::write(
         dir.join("template.yaml"),
@@ -169,7 +175,7 @@ fn intrinsics_stay_linear_and_cycles_are_located_errors() {
     std::fs::write(dir.join("cycle.yaml"), cycle).unwrap();
     let o = vpclint(&["check", dir.join("cycle.yaml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("cycle.yaml:3:3") && text(&o).contains("circular dependency"), "{}", text(&o));
+    assert!(words(&o).contains("cycle.yaml:3:3") && words(&o).contains("circular dependency"), "{}", text(&o));
 }
 
 #[test]
@@ -231,12 +237,12 @@ fn a_parameter_the_template_refuses_or_does_not_declare_is_an_error() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = vpclint(&["check", t, "--parameter", "Env=dev"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("AllowedValues (prod, staging)"), "{}", text(&o));
-    assert!(text(&o).contains("stack.yaml:3:"), "located at the parameter: {}", text(&o));
+    assert!(words(&o).contains("AllowedValues (prod, staging)"), "{}", text(&o));
+    assert!(words(&o).contains("stack.yaml:3:"), "located at the parameter: {}", text(&o));
     let o = vpclint(&["check", t, "--parameter", "Enviroment=prod"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
-        text(&o).contains("--parameter: \"Enviroment\" names no parameter the templates checked declare"),
+        words(&o).contains("--parameter: \"Enviroment\" names no parameter the templates checked declare"),
         "{}",
         text(&o)
     );
@@ -262,7 +268,7 @@ fn an_unknown_tag_fails_a_template_but_not_other_yaml() {
     .unwrap();
     let o = vpclint(&["check", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("stack.yaml:6:33: unknown tag `!Base64Encode`"), "{}", text(&o));
+    assert!(words(&o).contains("stack.yaml:6:33: unknown tag `!Base64Encode`"), "{}", text(&o));
 }
 
 #[test]
@@ -310,11 +316,11 @@ fn running_out_of_memory_is_exit_2_with_a_message_not_an_abort() {
     };
     let o = limited(&listing);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("error: out of memory"), "{}", text(&o));
+    assert!(words(&o).contains("error: out of memory"), "{}", text(&o));
     // A file that cannot even be held is the located error it always was.
     let huge = dir.join("huge.json");
     std::fs::File::create(&huge).unwrap().set_len(200 << 20).unwrap();
     let o = limited(&huge);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("bytes do not fit in available"), "{}", text(&o));
+    assert!(words(&o).contains("bytes do not fit in available memory"), "{}", text(&o));
 }
