@@ -8,6 +8,7 @@ use crate::source::FileId;
 use hcl_edit::structure::Body;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One resource instance, as evaluated from sources.
 #[derive(Debug)]
@@ -18,13 +19,18 @@ pub struct Evaluated {
     pub rtype: String,
     pub name: String,
     pub index: Option<Json>,
-    pub values: Json,
-    pub unknown: Json,
+    /// Shared by the instances of a block whose body reads neither `count` nor `each`: a
+    /// thousand instances naming ten thousand others hold one copy, not a thousand.
+    pub values: Arc<Json>,
+    pub unknown: Arc<Json>,
     /// For each attribute, the resource attributes its value names (sorted).
-    pub symbols: BTreeMap<String, Vec<Symbol>>,
+    pub symbols: Arc<BTreeMap<String, Vec<Symbol>>>,
     pub file: FileId,
     pub pointer: String,
 }
+
+/// An instance's evaluated body: its values, which of them apply decides, and what they name.
+type Instance = (Arc<Json>, Arc<Json>, Arc<BTreeMap<String, Vec<Symbol>>>);
 
 /// What evaluating a module tree found.
 #[derive(Debug, Default)]
@@ -75,12 +81,23 @@ impl<'c> Evaluator<'c> {
             .iter()
             .map(|(n, k)| (n.clone(), k.as_ref().map(|k| k.trim_start_matches('[').trim_end_matches(']').to_string())))
             .collect();
+        let mut shared: Option<Instance> = None;
         for (key, bound) in instances.iter().cloned() {
-            let scope = Scope::module(inst, bound);
-            let value = self.body_value(&block.body, &scope);
-            let (values, unknown) = to_json(&value);
-            let mut symbols = BTreeMap::new();
-            symbol_paths(&value, "", &mut symbols);
+            let (values, unknown, symbols) = match &shared {
+                Some(same) => same.clone(),
+                None => {
+                    let scope = Scope::module(inst, bound);
+                    let value = self.body_value(&block.body, &scope);
+                    let (values, unknown) = to_json(&value);
+                    let mut symbols = BTreeMap::new();
+                    symbol_paths(&value, "", &mut symbols);
+                    let evaluated = (Arc::new(values), Arc::new(unknown), Arc::new(symbols));
+                    if !scope.was_read() {
+                        shared = Some(evaluated.clone());
+                    }
+                    evaluated
+                }
+            };
             let index = key.as_deref().map(|k| {
                 let inner = k.trim_start_matches('[').trim_end_matches(']');
                 serde_json::from_str(inner).unwrap_or(Json::Null)

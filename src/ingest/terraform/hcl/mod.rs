@@ -336,11 +336,11 @@ pub fn load_root(root: &Path, tree: &Tree, options: &SourceOptions, state: &mut 
             name: e.name.clone(),
             index: e.index.as_ref(),
             values: &e.values,
-            unknown: Some(&e.unknown),
+            unknown: Some(&*e.unknown),
             file: e.file,
             pointer: e.pointer.clone(),
             values_key: "",
-            symbols: Some(&e.symbols),
+            symbols: Some(&*e.symbols),
         })
         .collect();
     super::document::index_resources(&mut plan);

@@ -36,30 +36,50 @@ pub struct Scope<'b> {
     bound: Vec<(String, Value)>,
     parent: Option<&'b Scope<'b>>,
     pub depth: usize,
+    /// Whether a name bound here was read (`count`, `each` in a resource's own scope): a body
+    /// that reads none evaluates the same for every instance.
+    read: std::cell::Cell<bool>,
 }
 
 impl<'b> Scope<'b> {
     pub fn module(inst: usize, bound: Vec<(String, Value)>) -> Scope<'static> {
-        Scope { inst, bound, parent: None, depth: 0 }
+        Scope { inst, bound, parent: None, depth: 0, read: Default::default() }
     }
     /// This scope with more names bound.
     pub fn with(&'b self, bound: Vec<(String, Value)>) -> Scope<'b> {
-        Scope { inst: self.inst, bound, parent: Some(self), depth: self.depth + 1 }
+        Scope { inst: self.inst, bound, parent: Some(self), depth: self.depth + 1, read: Default::default() }
     }
     pub fn deeper(&'b self) -> Scope<'b> {
-        Scope { inst: self.inst, bound: Vec::new(), parent: Some(self), depth: self.depth + 1 }
+        Scope {
+            inst: self.inst,
+            bound: Vec::new(),
+            parent: Some(self),
+            depth: self.depth + 1,
+            read: Default::default(),
+        }
     }
     pub fn lookup(&self, name: &str) -> Option<&Value> {
-        self.bound.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v).or_else(|| self.parent?.lookup(name))
+        match self.bound.iter().rev().find(|(n, _)| n == name) {
+            Some((_, v)) => {
+                self.read.set(true);
+                Some(v)
+            }
+            None => self.parent?.lookup(name),
+        }
     }
     pub fn bindings(&self) -> impl Iterator<Item = &(String, Value)> {
         let mut all: Vec<&(String, Value)> = Vec::new();
         let mut s = Some(self);
         while let Some(scope) = s {
+            scope.read.set(!scope.bound.is_empty() || scope.read.get());
             all.extend(scope.bound.iter());
             s = scope.parent;
         }
         all.into_iter()
+    }
+    /// Whether any name bound in this scope itself was read.
+    pub fn was_read(&self) -> bool {
+        self.read.get()
     }
 }
 
