@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     for name in ["template.yaml", "template.json"] {
         let loaded = vpclint::ingest::load_bytes(name, data);
-        let findings = vpclint::check(&loaded.design, &vpclint::config::Config::default());
+        let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
         // Locating every finding exercises the YAML span outline.
         for f in &findings {
             let _ = loaded.design.sources.get(f.primary.origin.file).span_of(&f.primary.origin.pointer);

@@ -6,9 +6,9 @@ use vpclint::report::{self, human, Outcome};
 
 fuzz_target!(|data: &[u8]| {
     let mut loaded = vpclint::ingest::load_bytes("input.json", data);
-    report::sort_errors(&loaded.design.sources, &mut loaded.errors);
+    vpclint::order::sort_errors(&loaded.design.sources, &mut loaded.errors);
     let config = vpclint::config::Config::default();
-    let findings = vpclint::check(&loaded.design, &config);
+    let findings = vpclint::check(&loaded, &config);
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
     let style = human::Style { color: false, width: 80 };
     let _ = human::render_findings(&outcome, style);
