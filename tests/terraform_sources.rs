@@ -82,6 +82,58 @@ fn a_configuration_that_doubles_a_list_sixty_times_is_bounded() {
     assert_eq!(tag, Some(""), "an undecided tag value is empty, not a number");
 }
 
+#[test]
+fn instances_sharing_a_body_share_its_evaluation_and_instances_reading_count_do_not() {
+    // 200 ACLs whose `subnet_ids` is the splat of 2,000 subnets, as in the plan test; and 50
+    // ACLs each naming the subnet of its own index, whose bodies differ.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tf-shared-bodies");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tf = r#"
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/8"
+}
+resource "aws_subnet" "s" {
+  count      = 2000
+  vpc_id     = aws_vpc.v.id
+  cidr_block = cidrsubnet("10.0.0.0/8", 16, count.index)
+}
+resource "aws_network_acl" "all" {
+  count      = 200
+  vpc_id     = aws_vpc.v.id
+  subnet_ids = aws_subnet.s[*].id
+}
+resource "aws_network_acl" "own" {
+  count      = 50
+  vpc_id     = aws_vpc.v.id
+  subnet_ids = [aws_subnet.s[count.index + 1950].id]
+  tags       = { n = count.index }
+}
+"#;
+    std::fs::write(dir.join("main.tf"), tf).expect("write");
+    let loaded = load(&[&dir]);
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let nacl = |id: &str| loaded.design.network_acls.iter().find(|n| n.meta.id == id).expect(id);
+    // One association per subnet: the "own" ACLs, declared later, take the last 50.
+    let associations: usize = loaded.design.network_acls.iter().map(|n| n.subnets.len()).sum();
+    assert_eq!(associations, 2000);
+    let holding: Vec<(&str, usize)> = loaded
+        .design
+        .network_acls
+        .iter()
+        .filter(|n| n.meta.id.starts_with("aws_network_acl.all[") && !n.subnets.is_empty())
+        .map(|n| (n.meta.id.as_str(), n.subnets.len()))
+        .collect();
+    // Which of the ACLs that all name a subnet keeps it is decided by address, as strings.
+    assert_eq!(holding, [("aws_network_acl.all[9]", 1950)]);
+    for i in [0, 7, 49] {
+        let own = nacl(&format!("aws_network_acl.own[{i}]"));
+        let subnets: Vec<&str> = own.subnets.iter().map(|(s, _)| s.id.as_str()).collect();
+        assert_eq!(subnets, [format!("aws_subnet.s[{}]", i + 1950)]);
+        let tag = own.meta.tags.iter().find(|(k, _)| k == "n").map(|(_, v)| v.clone());
+        assert_eq!(tag, Some(i.to_string()), "a number in a map of strings is converted");
+    }
+}
+
 /// The CLI's output for `args`, run from the crate root.
 fn cli(args: &[&str]) -> serde_json::Value {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpclint"))

@@ -118,7 +118,7 @@ impl Builder<'_, '_, '_> {
             .values
             .get("tags")
             .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), tag_value(v))).collect())
             .unwrap_or_default();
         let name = tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.clone());
         Meta {
@@ -338,6 +338,17 @@ impl Builder<'_, '_, '_> {
             meta: self.meta(r),
         };
         self.push(ResourceKind::LoadBalancer, lb, |d| &mut d.load_balancers)
+    }
+}
+
+/// A tag's value as Terraform stores it: `tags` is a map of strings, so a number or a bool
+/// written in sources (`n = count.index`) is converted; anything else is not decided here.
+fn tag_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
     }
 }
 

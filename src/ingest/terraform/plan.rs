@@ -55,6 +55,10 @@ pub(super) struct Plan<'a> {
     pub(super) named_by_sources: std::cell::OnceCell<HashSet<String>>,
     /// (VPC address, what AWS creates with it) → the plan resource that manages it; built on first use.
     pub(super) managed_defaults: std::cell::OnceCell<HashMap<(String, &'static str), String>>,
+    /// Links of attributes the instances of one block share (evaluated once from sources), by
+    /// the shared values and references: a thousand NACLs naming ten thousand subnets resolve
+    /// them once.
+    pub(super) shared_links: std::cell::RefCell<HashMap<SharedLink, Link>>,
     /// Data source address → recorded id.
     pub(super) data_ids: HashMap<String, String>,
     pub(super) root_variables: Option<&'a Map<String, Value>>,
@@ -182,6 +186,7 @@ impl<'a> Plan<'a> {
             referenced: std::cell::OnceCell::new(),
             managed_defaults: std::cell::OnceCell::new(),
             named_by_sources: std::cell::OnceCell::new(),
+            shared_links: Default::default(),
             data_ids: HashMap::new(),
             root_variables: None,
             region: None,
@@ -328,6 +333,10 @@ pub(super) fn most_specific(refs: &[String]) -> Vec<&String> {
 pub(super) fn is_indexed(refs: &[String]) -> bool {
     refs.iter().any(|r| r == "count.index" || r.starts_with("each."))
 }
+
+/// An attribute's link, identified by the addresses of the values and references it is resolved
+/// from (shared by the instances of a block), of the attribute and of the wanted types.
+pub(super) type SharedLink = (usize, usize, usize, String, String);
 
 /// What an attribute that names other resources says.
 #[derive(Clone, Debug, PartialEq)]

@@ -219,6 +219,28 @@ impl<'a> Plan<'a> {
     /// An attribute naming other resources: known ids (mapped to plan addresses where they
     /// match), references resolved through the configuration, or unknown.
     pub(super) fn link(&self, res: &Res<'a>, attr: &str, want: &[&str]) -> Link {
+        let Some(symbols) = res.symbols.and_then(|s| s.get(attr)) else { return self.link_once(res, attr, want) };
+        let unknown = res.unknown.map_or(0, |u| u as *const Value as usize);
+        let key = (
+            symbols as *const _ as usize,
+            res.values as *const Value as usize,
+            unknown,
+            attr.to_string(),
+            want.join(" "),
+        );
+        if let Some(link) = self.shared_links.borrow().get(&key) {
+            return link.clone();
+        }
+        let link = self.link_once(res, attr, want);
+        // Only references the sources decide are resolved without the instance (its index
+        // and configuration), the same for every instance that shares them.
+        if symbols.iter().all(|s| self.by_address.contains_key(&s.address)) {
+            self.shared_links.borrow_mut().insert(key, link.clone());
+        }
+        link
+    }
+
+    fn link_once(&self, res: &Res<'a>, attr: &str, want: &[&str]) -> Link {
         let unknown = res.unknown.and_then(|u| u.get(attr));
         let is_unknown = match unknown {
             Some(Value::Bool(true)) => true,
