@@ -7,8 +7,8 @@
 # --jobs   targets run at once (default 1); each is one libFuzzer process
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); the stable toolchain is enough with
 # RUSTC_BOOTSTRAP=1, which this script sets. Corpora are seeded on first use (fuzz/seed.sh).
-# Each run is bounded: an input taking over 30 s (generous: the sanitizer is slow, and the
-# machine may be loaded) is a timeout, one using over 2 GB an out-of-memory finding, both
+# Each run is bounded: an input taking over 120 s of wall-clock time (generous: the sanitizer is slow, and
+# targets run at once share the cores) is a timeout, one using over 2 GB an out-of-memory finding, both
 # kept like crashes. Leak detection is off: the threads a load starts register thread-local
 # destructors that LeakSanitizer reports as leaks. Logs go to fuzz/logs/TARGET.log. Every
 # finding is copied to tests/fuzz-regressions/ (crashes minimised first), which `cargo test`
@@ -39,7 +39,7 @@ run_one() {
   mkdir -p "corpus/$t" "artifacts/$t"
   # CPU time is recorded too: targets run at once share the cores.
   /usr/bin/time -f '%U %S' -o "logs/$t.cpu" cargo fuzz run -O "$t" "corpus/$t" -- \
-    -max_total_time="$time" -timeout=30 -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 \
+    -max_total_time="$time" -timeout=120 -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 \
     >"logs/$t.log" 2>&1 || true
 }
 
