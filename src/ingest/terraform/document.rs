@@ -33,7 +33,7 @@ fn attach_sources<'a>(plan: &mut Plan<'a>, evaluated: &'a [super::hcl::emit::Eva
         evaluated.iter().map(|e| (e.address.as_str(), e)).collect();
     for r in &mut plan.resources {
         if let Some(e) = by_address.get(r.address.as_str()) {
-            r.symbols = Some(&*e.symbols);
+            r.symbols = Some(&e.symbols);
             r.file = e.file;
             r.pointer = e.pointer.clone();
             r.values_key = crate::source::PLAN_VALUES;

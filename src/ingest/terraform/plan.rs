@@ -23,7 +23,8 @@ pub(super) struct Res<'a> {
     pub(super) values_key: &'static str,
     /// Read from sources: for each attribute, the resource attributes its value names, exactly
     /// (the plan's `configuration` references are not needed).
-    pub(super) symbols: Option<&'a std::collections::BTreeMap<String, Vec<super::hcl::value::Symbol>>>,
+    /// Shared by the instances of a block whose body is evaluated once (see `Plan::link`).
+    pub(super) symbols: Option<&'a std::sync::Arc<std::collections::BTreeMap<String, Vec<super::hcl::value::Symbol>>>>,
 }
 
 /// A resolved reference: resources of the plan (by address), an id outside it, or unknown.
@@ -291,13 +292,18 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
+    /// Whether every resource the sources name is one they decided to exist (not one whose
+    /// `count` only the plan knows).
+    pub(super) fn sources_decide(&self, symbols: &[super::hcl::value::Symbol]) -> bool {
+        symbols.iter().all(|s| self.by_address.contains_key(&s.address))
+    }
+
     /// The `references` of a resource attribute's expression, if the configuration has them.
     pub(super) fn references(&self, res: &Res<'a>, attr: &str) -> Option<Vec<String>> {
         if let Some(symbols) = res.symbols.and_then(|s| s.get(attr)) {
             // Exact, unless the sources could not decide a resource they name (its `count` is
             // known only to the plan): then the plan's own references say more.
-            let decided = symbols.iter().all(|s| self.by_address.contains_key(&s.address));
-            if decided || self.config_resource(res).is_none() {
+            if self.sources_decide(symbols) || self.config_resource(res).is_none() {
                 return Some(symbols.iter().map(|s| format!("{ABSOLUTE}{}{ABSOLUTE}{}", s.address, s.attr)).collect());
             }
         }

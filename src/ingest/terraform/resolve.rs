@@ -219,7 +219,10 @@ impl<'a> Plan<'a> {
     /// An attribute naming other resources: known ids (mapped to plan addresses where they
     /// match), references resolved through the configuration, or unknown.
     pub(super) fn link(&self, res: &Res<'a>, attr: &str, want: &[&str]) -> Link {
-        let Some(symbols) = res.symbols.and_then(|s| s.get(attr)) else { return self.link_once(res, attr, want) };
+        // A body evaluated once for many instances (its values from sources, not a plan's) links
+        // the same for each of them; anything else is resolved where it is.
+        let shared = res.symbols.filter(|s| std::sync::Arc::strong_count(s) > 1 && res.values_key.is_empty());
+        let Some(symbols) = shared.and_then(|s| s.get(attr)) else { return self.link_once(res, attr, want) };
         let unknown = res.unknown.map_or(0, |u| u as *const Value as usize);
         let key = (
             symbols as *const _ as usize,
@@ -234,7 +237,7 @@ impl<'a> Plan<'a> {
         let link = self.link_once(res, attr, want);
         // Only references the sources decide are resolved without the instance (its index
         // and configuration), the same for every instance that shares them.
-        if symbols.iter().all(|s| self.by_address.contains_key(&s.address)) {
+        if self.sources_decide(symbols) {
             self.shared_links.borrow_mut().insert(key, link.clone());
         }
         link

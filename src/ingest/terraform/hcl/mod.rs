@@ -340,7 +340,7 @@ pub fn load_root(root: &Path, tree: &Tree, options: &SourceOptions, state: &mut 
             file: e.file,
             pointer: e.pointer.clone(),
             values_key: "",
-            symbols: Some(&*e.symbols),
+            symbols: Some(&e.symbols),
         })
         .collect();
     super::document::index_resources(&mut plan);

@@ -71,7 +71,9 @@ impl<'b> Scope<'b> {
         let mut all: Vec<&(String, Value)> = Vec::new();
         let mut s = Some(self);
         while let Some(scope) = s {
-            scope.read.set(!scope.bound.is_empty() || scope.read.get());
+            if !scope.bound.is_empty() {
+                scope.read.set(true);
+            }
             all.extend(scope.bound.iter());
             s = scope.parent;
         }
