@@ -161,7 +161,11 @@ fn rules_and_explain() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(vpclint(&["check"]).status.code(), Some(2));
+    // No input: the current directory, here an empty one.
+    let empty = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-dir");
+    std::fs::create_dir_all(&empty).unwrap();
+    let in_empty = Command::new(env!("CARGO_BIN_EXE_vpclint")).arg("check").current_dir(&empty).output().unwrap();
+    assert_eq!(in_empty.status.code(), Some(2));
     assert_eq!(vpclint(&["check", "--format", "xml", EXAMPLE]).status.code(), Some(2));
     assert_eq!(vpclint(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(vpclint(&["check", "does/not/exist"]).status.code(), Some(2));
