@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "vpclint", version, about = "A static linter for AWS network designs")]
+#[command(name = "vpclint", version = env!("VPCLINT_VERSION"), about = "A static linter for AWS network designs")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -18,16 +18,24 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check AWS CLI describe-* JSON, Terraform plan/state JSON and CloudFormation templates (files,
-    /// directories, `-` for stdin).
+    /// Check AWS CLI describe-* JSON, Terraform sources (.tf) and plan/state JSON, and CloudFormation
+    /// templates (files, directories, `-` for stdin).
     Check(Box<CheckArgs>),
     /// List every rule: id, name, default severity, summary.
     Rules,
-    /// Print the documentation of a rule, by id (PEER001) or name (peering-cidr-overlap).
+    /// Print the documentation of a rule, by id (PEER001) or name (peering-cidr-overlap):
+    /// rendered for a terminal, plain Markdown when piped.
     Explain {
         /// Rule id or name.
         rule: String,
     },
+    /// Print a shell completion script: `vpclint completions bash > /etc/bash_completion.d/vpclint`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `vpclint man > vpclint.1; man ./vpclint.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -86,7 +94,8 @@ pub struct CheckArgs {
     /// Report suppressions that match no finding (SUP001) [default: on].
     #[arg(long, overrides_with = "no_report_unused_suppressions")]
     pub report_unused_suppressions: bool,
-    #[arg(long, hide = true)]
+    /// Do not report suppressions that match no finding.
+    #[arg(long)]
     pub no_report_unused_suppressions: bool,
     /// A CloudFormation parameter value, `Key=Value` (repeatable); wins over the template's
     /// `Default`. Pseudo parameters too: `--parameter AWS::Region=eu-west-1`.
@@ -166,11 +175,31 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write, stdin: &mut
         Command::Check(args) => check(&args, stdout, stderr, stdin),
         Command::Rules => list_rules(stdout).map(|_| EXIT_CLEAN),
         Command::Explain { rule } => match rules::find(&rule) {
-            Some(r) => writeln!(stdout, "{}", r.meta.doc.trim_end()).map(|_| EXIT_CLEAN),
+            Some(r) => explain(r.meta.doc, stdout).map(|_| EXIT_CLEAN),
             None => writeln!(stderr, "error: unknown rule `{rule}` (see `vpclint rules`)").map(|_| EXIT_ERROR),
         },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "vpclint", stdout);
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man => crate::manual::render(<Cli as clap::CommandFactory>::command(), stdout).map(|_| EXIT_CLEAN),
     };
     result.unwrap_or(EXIT_ERROR)
+}
+
+/// A rule's documentation: Markdown as written when piped, rendered when standard output is a
+/// terminal.
+fn explain(doc: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    if std::io::stdout().is_terminal() {
+        out.write_all(crate::markdown::render(doc, terminal_style()).as_bytes())
+    } else {
+        writeln!(out, "{}", doc.trim_end())
+    }
+}
+
+/// How `explain` draws on a terminal.
+fn terminal_style() -> crate::markdown::Look {
+    crate::markdown::Look { color: std::env::var_os("NO_COLOR").is_none(), ascii: false, width: 100 }
 }
 
 fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
@@ -238,7 +267,10 @@ fn config_error(e: &config::ConfigError, style: Style) -> String {
                 Some((name, text.clone(), span.clone())),
             )
         }
-        _ => format!("error: {name}: {}\n", e.message),
+        _ => match e.flag {
+            Some(flag) => format!("error: {flag}: {}\n", e.message),
+            None => format!("error: {name}: {}\n", e.message),
+        },
     }
 }
 

@@ -8,6 +8,8 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod ingest;
+pub mod manual;
+pub mod markdown;
 pub mod memory;
 pub mod model;
 pub mod order;
