@@ -111,6 +111,8 @@ impl Default for Config {
 /// A configuration error, with the byte range in the file when there is one.
 #[derive(Debug)]
 pub struct ConfigError {
+    /// The command-line flag at fault, when the error is in a flag rather than in the file.
+    pub flag: Option<&'static str>,
     pub path: Option<PathBuf>,
     pub text: Option<String>,
     pub span: Option<std::ops::Range<usize>>,
@@ -179,12 +181,14 @@ impl Config {
         let (file, text) = match &path {
             Some(p) => {
                 let text = read_config(p).map_err(|message| ConfigError {
+                    flag: None,
                     path: Some(p.clone()),
                     text: None,
                     span: None,
                     message,
                 })?;
                 let file: File = toml::from_str(&text).map_err(|e| ConfigError {
+                    flag: None,
                     path: Some(p.clone()),
                     text: Some(text.clone()),
                     span: e.span(),
@@ -200,6 +204,7 @@ impl Config {
     /// Parse a configuration from text (for tests and tools).
     pub fn from_toml(text: &str, overrides: &Overrides) -> Result<Config, ConfigError> {
         let file: File = toml::from_str(text).map_err(|e| ConfigError {
+            flag: None,
             path: None,
             text: Some(text.to_string()),
             span: e.span(),
@@ -236,7 +241,7 @@ struct Locator<'a> {
 
 impl Locator<'_> {
     fn error(&self, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
-        ConfigError { path: self.path.clone(), span, text: self.text.map(str::to_string), message }
+        ConfigError { flag: None, path: self.path.clone(), span, text: self.text.map(str::to_string), message }
     }
 
     /// The rules the selectors of the file name; a selector that names none is an error.
@@ -258,11 +263,11 @@ impl Locator<'_> {
         Ok(found)
     }
 
-    /// The rules of flags, which have no place in the file.
-    fn resolve_flags(&self, selectors: &[String]) -> Result<Vec<&'static Rule>, ConfigError> {
+    /// The rules of a flag's selectors, which have no place in the file.
+    fn resolve_flags(&self, flag: &'static str, selectors: &[String]) -> Result<Vec<&'static Rule>, ConfigError> {
         let mut out = Vec::new();
         for s in selectors {
-            out.extend(self.resolve_one(s, None)?);
+            out.extend(self.resolve_one(s, None).map_err(|e| ConfigError { flag: Some(flag), ..e })?);
         }
         Ok(out)
     }
@@ -276,12 +281,12 @@ fn selected_rules(
     at: &Locator<'_>,
 ) -> Result<(Vec<&'static Rule>, BTreeMap<&'static str, Severity>), ConfigError> {
     let mut rules: Vec<&'static Rule> = match (&o.select, &file.select) {
-        (Some(s), _) => at.resolve_flags(s)?,
+        (Some(s), _) => at.resolve_flags("--select", s)?,
         (None, Some(s)) => at.resolve(s)?,
         (None, None) => REGISTRY.to_vec(),
     };
     let mut ignored = at.resolve(&file.ignore)?;
-    ignored.extend(at.resolve_flags(&o.ignore)?);
+    ignored.extend(at.resolve_flags("--ignore", &o.ignore)?);
     let mut severity = BTreeMap::new();
     for (key, level) in &file.severity {
         for rule in at.resolve(std::slice::from_ref(key))? {

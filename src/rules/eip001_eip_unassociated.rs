@@ -45,7 +45,7 @@ fn finding(sink: &Sink<'_>, eip: &ElasticIp) -> Finding {
         format!(
             "Elastic IP {}{} is not associated with any instance or network interface: idle addresses are billed",
             eip.meta.label(),
-            eip.public_ip.as_deref().map(|ip| format!(" ({ip})")).unwrap_or_default()
+            eip.public_ip.as_deref().map(|ip| format!(", address {ip},")).unwrap_or_default()
         ),
     )
     .help("associate it with what it was allocated for, or release it")

@@ -89,7 +89,7 @@ fn finding(
             format!("{protocol} {port}"),
             format!(
                 "{} {} listens on {protocol} port {port}, but its security groups ({}) admit that port from none of \
-                 its clients ({who}): every connection is refused",
+                 its clients ({who}): security groups drop what they do not admit, so clients time out",
                 lb.kind.name(),
                 lb.meta.label(),
                 Ref::join_ids(&lb.security_groups)
