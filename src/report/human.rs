@@ -211,7 +211,15 @@ pub struct Style {
 
 fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1)
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
+        // Ids, ARNs, CIDRs and paths are read and copied from the report: a line breaks only at a
+        // space (not after a `-` or a `/`), and a token wider than the line overflows it.
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
 fn render(style: Style, diag: &Rendered) -> String {
