@@ -1,20 +1,18 @@
 //! The CI gate and pre-commit conventions, through the binary: every output format, exit codes per
 //! format, the configuration file, suppressions, baselines and the CLI's ergonomics.
 
+mod common;
+
+use common::vpclint_command;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpclint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run vpclint")
+    vpclint_command().args(args).current_dir(dir).output().expect("run vpclint")
 }
 
 fn run(args: &[&str]) -> Output {
@@ -268,12 +266,7 @@ fn ergonomics_quiet_statistics_color_and_default_path() {
     assert!(stderr(&o).contains("    2  LB001    internet-facing-lb-in-private-subnet"), "{}", stderr(&o));
     let o = run(&["check", "--color", "always", SMALL]);
     assert!(stdout(&o).contains('\u{1b}'));
-    let o = Command::new(env!("CARGO_BIN_EXE_vpclint"))
-        .args(["check", "--color", "auto", SMALL])
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = vpclint_command().args(["check", "--color", "auto", SMALL]).env("NO_COLOR", "1").output().unwrap();
     assert!(!stdout(&o).contains('\u{1b}'));
     // No path: the current directory.
     let o = run_in(&root().join(SMALL), &["check", "--format", "json"]);

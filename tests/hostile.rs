@@ -4,6 +4,8 @@
 //! terminal or a CI log; YAML aliases are refused unexpanded; intrinsic chains stay linear and
 //! cycles are located errors.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -15,7 +17,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn vpclint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpclint")).args(args).output().expect("run vpclint")
+    common::vpclint_command().args(args).output().expect("run vpclint")
 }
 
 fn text(o: &Output) -> String {

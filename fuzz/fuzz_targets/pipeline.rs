@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let config = vpclint::config::Config::default();
     let findings = vpclint::check(&loaded, &config);
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
-    let style = human::Style { color: false, width: 80 };
+    let style = human::Style { color: false, width: 80, unicode: true };
     let _ = human::render_findings(&outcome, style);
     let _ = human::render_errors(&outcome, style);
     let _ = human::render_stats(&outcome);

@@ -11,6 +11,8 @@ use miette::{
 use std::fmt;
 use std::sync::Arc;
 
+pub use crate::terminal::Style;
+
 /// One diagnostic as miette sees it: one source file, its labels, and related diagnostics for
 /// labels that live in other files.
 #[derive(Debug)]
@@ -202,15 +204,13 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     }
 }
 
-/// How to draw: colours on or off, and the width to wrap at.
-#[derive(Clone, Copy, Debug)]
-pub struct Style {
-    pub color: bool,
-    pub width: usize,
-}
-
 fn handler(style: Style) -> GraphicalReportHandler {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
     GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
@@ -222,9 +222,25 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
-fn render(style: Style, diag: &Rendered) -> String {
+/// `diag`'s texts spelled as `style` can show them (miette's ASCII theme draws the rest).
+fn shown_as(style: Style, mut diag: Rendered) -> Rendered {
+    if style.unicode {
+        return diag;
+    }
+    diag.message = style.text(&diag.message).into_owned();
+    diag.help = diag.help.map(|h| style.text(&h).into_owned());
+    for label in &mut diag.labels {
+        let text = label.label().map(|l| style.text(l).into_owned());
+        label.set_label(text);
+    }
+    diag.related = diag.related.into_iter().map(|r| shown_as(style, r)).collect();
+    diag
+}
+
+fn render(style: Style, diag: Rendered) -> String {
+    let diag = shown_as(style, diag);
     let mut out = String::new();
-    if handler(style).render_report(&mut out, diag).is_err() {
+    if handler(style).render_report(&mut out, &diag).is_err() {
         out = format!("{diag}\n");
     }
     out
@@ -235,7 +251,7 @@ pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
     let sources = &outcome.design.sources;
     let mut out = String::new();
     for f in &outcome.findings {
-        out.push_str(&render(style, &to_rendered(sources, f)));
+        out.push_str(&render(style, to_rendered(sources, f)));
         out.push('\n');
     }
     if !outcome.findings.is_empty() {
@@ -272,7 +288,7 @@ pub fn render_message(style: Style, message: &str, source: Option<(String, Strin
         help: None,
         related: Vec::new(),
     };
-    render(style, &diag)
+    render(style, diag)
 }
 
 /// `--statistics`: findings per rule.
@@ -319,7 +335,7 @@ pub fn render_errors(outcome: &Outcome<'_>, style: Style) -> String {
             help: err.help.as_deref().map(|h| printable_line(h).into_owned()),
             related: Vec::new(),
         };
-        out.push_str(&render(style, &diag));
+        out.push_str(&render(style, diag));
         out.push('\n');
     }
     out
