@@ -37,6 +37,8 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    /// One line per finding: `file:line:col: severity[RULE]: message`.
+    Concise,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -420,6 +422,9 @@ fn render(args: &CheckArgs, setup: &Setup, outcome: &Outcome<'_>, format: Format
         Format::Sarif => report::sarif::render(outcome),
         Format::Github => report::github::render(outcome),
         Format::Junit => report::junit::render(outcome, &setup.config.rules),
+        Format::Concise => {
+            report::concise::render(outcome, if to_file { file_style(setup) } else { setup.style }, !args.quiet)
+        }
     }
 }
 

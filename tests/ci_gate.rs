@@ -41,7 +41,7 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn exit_codes_are_the_same_for_every_format() {
-    for format in ["human", "json", "sarif", "github", "junit"] {
+    for format in ["human", "json", "sarif", "github", "junit", "concise"] {
         assert_eq!(run(&["check", "--format", format, EXAMPLE]).status.code(), Some(1), "{format} with findings");
         assert_eq!(run(&["check", "--format", format, CLEAN]).status.code(), Some(0), "{format} clean");
         assert_eq!(run(&["check", "--format", format, BAD]).status.code(), Some(2), "{format} bad input");
@@ -98,6 +98,30 @@ fn formats_snapshots() {
         let text = stdout(&o).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(format!("format_{format}"), text);
     }
+}
+
+#[test]
+fn concise_is_one_line_per_finding_and_input_error_then_the_summary() {
+    let unassociated = "fixtures/EIP001/fail/unassociated-eip";
+    let malformed = "fixtures/bad-input/mixed/malformed.json";
+    let o = run(&["check", "--format", "concise", SMALL, unassociated, malformed]);
+    assert_eq!(o.status.code(), Some(2));
+    // Input errors are in the report, so standard error only points at it.
+    assert_eq!(stderr(&o), "vpclint: 1 input error(s); see the report\n");
+    insta::assert_snapshot!("format_concise", stdout(&o));
+    let o = run(&["check", "--format", "concise", "--quiet", SMALL]);
+    assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+    // To a file: no colours, even when they are forced on the terminal.
+    let dir = scratch("concise-file");
+    let report = dir.join("findings.txt");
+    let o = vpclint_command()
+        .args(["check", "--format", "concise", "--output", report.to_str().unwrap(), SMALL])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let written = std::fs::read_to_string(&report).unwrap();
+    assert!(written.starts_with("fixtures/LB001/fail/alb-in-nat-subnets/") && !written.contains('\u{1b}'), "{written}");
 }
 
 #[test]

@@ -260,6 +260,7 @@ fn colours_follow_flags_then_no_color_then_clicolor_force_then_term() {
     assert!(!escapes(&[], &[]));
     assert!(!escapes(&[("TERM", "dumb")], &[]));
     assert!(escapes(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(escapes(&[("CLICOLOR_FORCE", "1")], &["--format", "concise"]));
     assert!(!escapes(&[("CLICOLOR_FORCE", "0")], &[]));
     assert!(!escapes(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]));
     // As in the CLICOLOR convention, forcing wins over a dumb terminal.

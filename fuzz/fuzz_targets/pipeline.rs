@@ -18,5 +18,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = report::sarif::render(&outcome);
     let _ = report::github::render(&outcome);
     let _ = report::junit::render(&outcome, &config.rules);
+    let _ = report::concise::render(&outcome, style, true);
     let _ = vpclint::baseline::render(&outcome.findings);
 });

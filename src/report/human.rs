@@ -255,19 +255,23 @@ pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
         out.push('\n');
     }
     if !outcome.findings.is_empty() {
-        let (e, w, i) =
-            (outcome.count(Severity::Error), outcome.count(Severity::Warning), outcome.count(Severity::Info));
-        let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
-        let info = if i > 0 { format!(", {}", plural(i, "note")) } else { String::new() };
-        out.push_str(&format!(
-            "Found {}{info} and {} in {} ({}).\n",
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(outcome.design.stats.files_loaded, "file"),
-            plural(outcome.design.resource_count(), "resource")
-        ));
+        out.push_str(&summary_line(outcome));
     }
     out
+}
+
+/// `Found 2 errors, 1 note and 3 warnings in 4 files (20 resources).`, with its line feed.
+pub(super) fn summary_line(outcome: &Outcome<'_>) -> String {
+    let (e, w, i) = (outcome.count(Severity::Error), outcome.count(Severity::Warning), outcome.count(Severity::Info));
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    let info = if i > 0 { format!(", {}", plural(i, "note")) } else { String::new() };
+    format!(
+        "Found {}{info} and {} in {} ({}).\n",
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(outcome.design.stats.files_loaded, "file"),
+        plural(outcome.design.resource_count(), "resource")
+    )
 }
 
 /// A single error message, with a snippet when a source and span are given.
