@@ -421,7 +421,7 @@ fn render(args: &CheckArgs, setup: &Setup, outcome: &Outcome<'_>, format: Format
         Format::Json => report::json::render(outcome),
         Format::Sarif => report::sarif::render(outcome),
         Format::Github => report::github::render(outcome),
-        Format::Junit => report::junit::render(outcome, &setup.config.rules),
+        Format::Junit => report::junit::render(outcome, &setup.config.rules, setup.config.fail_on.threshold()),
         Format::Concise => {
             report::concise::render(outcome, if to_file { file_style(setup) } else { setup.style }, !args.quiet)
         }

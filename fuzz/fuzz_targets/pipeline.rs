@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = report::json::render(&outcome);
     let _ = report::sarif::render(&outcome);
     let _ = report::github::render(&outcome);
-    let _ = report::junit::render(&outcome, &config.rules);
+    let _ = report::junit::render(&outcome, &config.rules, config.fail_on.threshold());
     let _ = report::concise::render(&outcome, style, true);
     let _ = vpclint::baseline::render(&outcome.findings);
 });
