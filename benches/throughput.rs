@@ -112,8 +112,9 @@ fn main() {
         let (check, findings) = best_of(runs, || vpclint::check(&loaded, &config));
         let outcome = Outcome { design, findings, errors: Vec::new() };
         let (render_json, _) = best_of(runs, || json_report::render(&outcome).len());
-        let (render_human, _) =
-            best_of(runs, || human::render_findings(&outcome, human::Style { color: false, width: 120 }).len());
+        let (render_human, _) = best_of(runs, || {
+            human::render_findings(&outcome, human::Style { color: false, width: 120, unicode: true }).len()
+        });
         let total = ingest_time + check + render_json;
         points.push((resources, total));
         let families: Vec<String> = family_times.iter().map(|(f, t)| format!("{f} {}", ms(*t))).collect();

@@ -6,7 +6,7 @@ use crate::report::{self, Outcome, human::Style};
 use crate::rules::{self, REGISTRY};
 use crate::source::{FileId, SourceFile};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -45,6 +45,8 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    /// One line per finding: `file:line:col: severity[RULE]: message`.
+    Concise,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -132,7 +134,8 @@ pub struct CheckArgs {
     /// Print what was loaded per resource type and what was skipped (to standard error).
     #[arg(long)]
     pub stats: bool,
-    /// When to use colours [default: auto: when the output is a terminal and NO_COLOR is unset].
+    /// When to use colours [default: auto: on a terminal, unless NO_COLOR is set or TERM=dumb;
+    /// CLICOLOR_FORCE=1 forces them].
     #[arg(long, value_enum)]
     pub color: Option<ColorArg>,
     /// Never use colours (same as --color never).
@@ -190,16 +193,14 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write, stdin: &mut
 /// A rule's documentation: Markdown as written when piped, rendered when standard output is a
 /// terminal.
 fn explain(doc: &str, out: &mut dyn Write) -> std::io::Result<()> {
-    if std::io::stdout().is_terminal() {
-        out.write_all(crate::markdown::render(doc, terminal_style()).as_bytes())
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // Prose is read more easily in lines no longer than a hundred columns.
+        let style = crate::terminal::stdout_style(None);
+        let style = crate::terminal::Style { width: style.width.min(100), ..style };
+        out.write_all(crate::markdown::render(doc, style).as_bytes())
     } else {
         writeln!(out, "{}", doc.trim_end())
     }
-}
-
-/// How `explain` draws on a terminal.
-fn terminal_style() -> crate::markdown::Look {
-    crate::markdown::Look { color: std::env::var_os("NO_COLOR").is_none(), ascii: false, width: 100 }
 }
 
 fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
@@ -343,12 +344,11 @@ impl From<String> for SetupError {
 /// The setup, or what is wrong with it.
 fn setup(args: &CheckArgs) -> Result<Setup, SetupError> {
     let color = match (args.no_color, args.color) {
-        (true, _) | (_, Some(ColorArg::Never)) => false,
-        (_, Some(ColorArg::Always)) => true,
-        _ => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        (true, _) | (_, Some(ColorArg::Never)) => Some(false),
+        (_, Some(ColorArg::Always)) => Some(true),
+        _ => None,
     };
-    let style = Style { color, width: 120 };
-    let err_style = Style { color: color && std::io::stderr().is_terminal(), width: 120 };
+    let (style, err_style) = (crate::terminal::stdout_style(color), crate::terminal::stderr_style(color));
     let destinations = destinations(args).map_err(|e| format!("error: {e}\n"))?;
     let config = Config::load(args.config.as_deref(), &overrides(args))
         .map_err(|e| SetupError { rendered: config_error(&e, err_style), message: e.message.clone() })?;
@@ -442,10 +442,7 @@ fn write_reports(
 fn render(args: &CheckArgs, setup: &Setup, outcome: &Outcome<'_>, format: Format, to_file: bool) -> String {
     match format {
         Format::Human => {
-            let mut t = report::human::render_findings(
-                outcome,
-                if to_file { Style { color: false, width: 120 } } else { setup.style },
-            );
+            let mut t = report::human::render_findings(outcome, if to_file { file_style(setup) } else { setup.style });
             if args.quiet {
                 t = t.lines().filter(|l| !l.starts_with("Found ")).map(|l| format!("{l}\n")).collect();
             }
@@ -454,8 +451,16 @@ fn render(args: &CheckArgs, setup: &Setup, outcome: &Outcome<'_>, format: Format
         Format::Json => report::json::render(outcome),
         Format::Sarif => report::sarif::render(outcome),
         Format::Github => report::github::render(outcome),
-        Format::Junit => report::junit::render(outcome, &setup.config.rules),
+        Format::Junit => report::junit::render(outcome, &setup.config.rules, setup.config.fail_on.threshold()),
+        Format::Concise => {
+            report::concise::render(outcome, if to_file { file_style(setup) } else { setup.style }, !args.quiet)
+        }
     }
+}
+
+/// A report written to a file: no colours, the fixed width.
+fn file_style(setup: &Setup) -> Style {
+    Style { color: false, width: crate::terminal::PIPED_WIDTH, ..setup.style }
 }
 
 /// What follows the reports on standard error: input errors (in full only when the human
@@ -481,7 +486,8 @@ fn write_notes(
     {
         writeln!(stderr, "vpclint: {known} finding(s) already in the baseline; {} fixed since:", fixed.len())?;
         for e in fixed {
-            writeln!(stderr, "  fixed: {} {} — {}", e.rule, e.resource, e.message)?;
+            let line = format!("  fixed: {} {} — {}", e.rule, e.resource, e.message);
+            writeln!(stderr, "{}", setup.err_style.text(&line))?;
         }
     }
     if suppressed > 0 && args.statistics {

@@ -17,6 +17,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod terminal;
 pub mod topology;
 
 use rules::Finding;

@@ -4,15 +4,8 @@
 //! Markdown renderers read a subset of Markdown (no nested lists) and bring a terminal library
 //! with them, while this is a small mapping from its events to text.
 
+use crate::terminal::Style;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-
-/// How to draw: colours, ASCII-only characters, and the width to wrap at.
-#[derive(Clone, Copy, Debug)]
-pub struct Look {
-    pub color: bool,
-    pub ascii: bool,
-    pub width: usize,
-}
 
 const BOLD: &str = "\x1b[1m";
 const ITALIC: &str = "\x1b[3m";
@@ -21,7 +14,7 @@ const CODE: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
 /// Render Markdown for a terminal.
-pub fn render(markdown: &str, look: Look) -> String {
+pub fn render(markdown: &str, look: Style) -> String {
     let mut r = Renderer::new(look);
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         r.event(event);
@@ -50,7 +43,7 @@ struct Table {
 }
 
 struct Renderer {
-    look: Look,
+    look: Style,
     out: String,
     /// The line being filled, the word being built, and the indent of the lines to come.
     line: Vec<Word>,
@@ -66,7 +59,7 @@ struct Renderer {
 }
 
 impl Renderer {
-    fn new(look: Look) -> Renderer {
+    fn new(look: Style) -> Renderer {
         Renderer {
             look,
             out: String::new(),
@@ -92,7 +85,7 @@ impl Renderer {
             Event::HardBreak => self.flush_line(),
             Event::Rule => {
                 self.flush_line();
-                let rule = if self.look.ascii { "-" } else { "─" };
+                let rule = if self.look.unicode { "─" } else { "-" };
                 self.out.push_str(&rule.repeat(self.look.width.min(80)));
                 self.out.push_str("\n\n");
             }
@@ -125,14 +118,14 @@ impl Renderer {
                         *n += 1;
                         format!("{}. ", *n - 1)
                     }
-                    None => (if self.look.ascii { "- " } else { "• " }).to_string(),
+                    None => (if self.look.unicode { "• " } else { "- " }).to_string(),
                 };
                 self.marker = Some(format!("{}{bullet}", self.indent));
                 self.indent.push_str(&" ".repeat(bullet.chars().count()));
             }
             Tag::BlockQuote(_) => {
                 self.flush_line();
-                self.indent.push_str(if self.look.ascii { "| " } else { "│ " });
+                self.indent.push_str(if self.look.unicode { "│ " } else { "| " });
             }
             Tag::CodeBlock(_) => {
                 self.flush_line();
@@ -173,11 +166,11 @@ impl Renderer {
                 self.flush_line();
                 if !self.look.color {
                     let width = self.out.trim_end_matches('\n').rsplit('\n').next().map_or(0, |l| l.chars().count());
-                    let under = match (level, self.look.ascii) {
-                        (HeadingLevel::H1, true) => "=",
-                        (HeadingLevel::H1, false) => "═",
-                        (_, true) => "-",
-                        (_, false) => "─",
+                    let under = match (level, self.look.unicode) {
+                        (HeadingLevel::H1, false) => "=",
+                        (HeadingLevel::H1, true) => "═",
+                        (_, false) => "-",
+                        (_, true) => "─",
                     };
                     self.out.push_str(&under.repeat(width));
                     self.out.push('\n');
@@ -346,7 +339,7 @@ impl Renderer {
         let widths: Vec<usize> = (0..columns)
             .map(|c| table.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
             .collect();
-        let (bar, rule) = if self.look.ascii { (" | ", "-") } else { (" │ ", "─") };
+        let (bar, rule) = if self.look.unicode { (" │ ", "─") } else { (" | ", "-") };
         for (i, row) in table.rows.iter().enumerate() {
             let cells: Vec<String> = (0..columns)
                 .map(|c| {
@@ -369,7 +362,7 @@ impl Renderer {
             if i == 0 {
                 let rules: Vec<String> = widths.iter().map(|w| rule.repeat(*w)).collect();
                 self.out.push_str(&self.indent);
-                self.out.push_str(&rules.join(if self.look.ascii { "-+-" } else { "─┼─" }));
+                self.out.push_str(&rules.join(if self.look.unicode { "─┼─" } else { "-+-" }));
                 self.out.push('\n');
             }
         }
@@ -381,7 +374,7 @@ impl Renderer {
 mod tests {
     use super::*;
 
-    const PLAIN: Look = Look { color: false, ascii: false, width: 40 };
+    const PLAIN: Style = Style { color: false, unicode: true, width: 40 };
 
     #[test]
     fn paragraphs_wrap_at_spaces_and_keep_code_whole() {
@@ -401,14 +394,14 @@ mod tests {
         assert!(out.contains("a   │ bb\n────┼───\nccc │ d\n"), "{out}");
         assert!(out.contains("Text.\n\nWhy\n───\n"), "{out}");
         assert!(out.contains("• first\n\n  second paragraph\n"), "{out}");
-        let ascii = render(md, Look { ascii: true, ..PLAIN });
+        let ascii = render(md, Style { unicode: false, ..PLAIN });
         assert!(ascii.is_ascii(), "{ascii}");
         assert!(ascii.contains("- one\n  - nested `x`"), "{ascii}");
     }
 
     #[test]
     fn colour_styles_code_and_headings() {
-        let out = render("# Title\n\nUse `vpclint`.\n", Look { color: true, ..PLAIN });
+        let out = render("# Title\n\nUse `vpclint`.\n", Style { color: true, ..PLAIN });
         assert!(out.contains("\x1b[4m\x1b[1mTitle\x1b[0m"), "{out:?}");
         assert!(out.contains("\x1b[36mvpclint\x1b[0m"), "{out:?}");
     }

@@ -1,15 +1,17 @@
 //! The bad-input corpus (`fixtures/bad/`): every case's message and exit code, through the binary.
 //! None may panic, and a bad file never hides the findings of the good ones.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn vpclint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpclint")).args(args).current_dir(root()).output().expect("run vpclint")
+    common::vpclint_command().args(args).output().expect("run vpclint")
 }
 
 fn text(o: &Output) -> String {
@@ -165,7 +167,7 @@ fn a_large_file_of_whitespace_is_an_empty_file() {
 #[test]
 fn stdin_bad_input_is_located_too() {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+    let mut child = common::vpclint_command()
         .args(["check", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

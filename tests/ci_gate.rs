@@ -1,20 +1,18 @@
 //! The CI gate and pre-commit conventions, through the binary: every output format, exit codes per
 //! format, the configuration file, suppressions, baselines and the CLI's ergonomics.
 
+mod common;
+
+use common::vpclint_command;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpclint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run vpclint")
+    vpclint_command().args(args).current_dir(dir).output().expect("run vpclint")
 }
 
 fn run(args: &[&str]) -> Output {
@@ -43,7 +41,7 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn exit_codes_are_the_same_for_every_format() {
-    for format in ["human", "json", "sarif", "github", "junit"] {
+    for format in ["human", "json", "sarif", "github", "junit", "concise"] {
         assert_eq!(run(&["check", "--format", format, EXAMPLE]).status.code(), Some(1), "{format} with findings");
         assert_eq!(run(&["check", "--format", format, CLEAN]).status.code(), Some(0), "{format} clean");
         assert_eq!(run(&["check", "--format", format, BAD]).status.code(), Some(2), "{format} bad input");
@@ -100,6 +98,30 @@ fn formats_snapshots() {
         let text = stdout(&o).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(format!("format_{format}"), text);
     }
+}
+
+#[test]
+fn concise_is_one_line_per_finding_and_input_error_then_the_summary() {
+    let unassociated = "fixtures/EIP001/fail/unassociated-eip";
+    let malformed = "fixtures/bad-input/mixed/malformed.json";
+    let o = run(&["check", "--format", "concise", SMALL, unassociated, malformed]);
+    assert_eq!(o.status.code(), Some(2));
+    // Input errors are in the report, so standard error only points at it.
+    assert_eq!(stderr(&o), "vpclint: 1 input error(s); see the report\n");
+    insta::assert_snapshot!("format_concise", stdout(&o));
+    let o = run(&["check", "--format", "concise", "--quiet", SMALL]);
+    assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+    // To a file: no colours, even when they are forced on the terminal.
+    let dir = scratch("concise-file");
+    let report = dir.join("findings.txt");
+    let o = vpclint_command()
+        .args(["check", "--format", "concise", "--output", report.to_str().unwrap(), SMALL])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let written = std::fs::read_to_string(&report).unwrap();
+    assert!(written.starts_with("fixtures/LB001/fail/alb-in-nat-subnets/") && !written.contains('\u{1b}'), "{written}");
 }
 
 #[test]
@@ -268,12 +290,7 @@ fn ergonomics_quiet_statistics_color_and_default_path() {
     assert!(stderr(&o).contains("    2  LB001    internet-facing-lb-in-private-subnet"), "{}", stderr(&o));
     let o = run(&["check", "--color", "always", SMALL]);
     assert!(stdout(&o).contains('\u{1b}'));
-    let o = Command::new(env!("CARGO_BIN_EXE_vpclint"))
-        .args(["check", "--color", "auto", SMALL])
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = vpclint_command().args(["check", "--color", "auto", SMALL]).env("NO_COLOR", "1").output().unwrap();
     assert!(!stdout(&o).contains('\u{1b}'));
     // No path: the current directory.
     let o = run_in(&root().join(SMALL), &["check", "--format", "json"]);
@@ -310,4 +327,82 @@ fn the_vpclint_ignore_tag_works_in_dumps_and_terraform() {
     std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
     let o = run(&["check", path.to_str().unwrap()]);
     assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+}
+
+/// A well-formedness check small enough to trust: tags nest, attribute values are quoted, and
+/// text holds no `<`, no bare `&` and no character XML 1.0 cannot carry.
+fn assert_well_formed_xml(xml: &str) {
+    fn check_text(text: &str) {
+        for (at, _) in text.match_indices('&') {
+            let entity = &text[at..text[at..].find(';').map_or(text.len(), |e| at + e + 1)];
+            let known = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].contains(&entity)
+                || entity
+                    .strip_prefix("&#x")
+                    .and_then(|h| h.strip_suffix(';'))
+                    .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
+            assert!(known, "a bare `&` in {text:?}");
+        }
+        assert!(!text.contains('<'), "a `<` in {text:?}");
+        assert!(!text.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')), "{text:?}");
+    }
+    let body = xml.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").expect("an XML declaration");
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = body;
+    while let Some(lt) = rest.find('<') {
+        check_text(&rest[..lt]);
+        let gt = lt + rest[lt..].find('>').expect("a closed tag");
+        let tag = &rest[lt + 1..gt];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(open.pop(), Some(name), "tags nest");
+        } else {
+            let (name, mut attributes) = tag.trim_end_matches('/').split_once(' ').unwrap_or((tag, ""));
+            while let Some((key, value)) = attributes.trim_start().split_once("=\"") {
+                assert!(!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric()), "attribute {key:?}");
+                let end = value.find('"').expect("a closed attribute value");
+                check_text(&value[..end]);
+                attributes = &value[end + 1..];
+            }
+            assert!(attributes.trim().is_empty(), "left over in a tag: {attributes:?}");
+            if !tag.ends_with('/') {
+                open.push(name);
+            }
+        }
+        rest = &rest[gt + 1..];
+    }
+    check_text(rest);
+    assert!(open.is_empty(), "unclosed: {open:?}");
+}
+
+/// `failures` of the JUnit report's `<testsuites>`.
+fn junit_failures(o: &Output) -> usize {
+    let report = stdout(o);
+    assert_well_formed_xml(&report);
+    let attribute = report.split("<testsuites ").nth(1).and_then(|t| t.split("failures=\"").nth(1)).expect("failures");
+    attribute.split('"').next().and_then(|n| n.parse().ok()).expect("a number of failures")
+}
+
+#[test]
+fn junit_fails_exactly_the_findings_the_exit_code_fails_on() {
+    // One error (NAT001), one warning (NAT003) and one info finding (EIP001), on three resources.
+    let mixed = "fixtures/NAT001/fail/cfn-cdk-partner-egress-nat-eip-not-wired";
+    for (fail_on, failures, code) in [("error", 1, 1), ("warning", 2, 1), ("info", 3, 1), ("never", 0, 0)] {
+        let o = run(&["check", "--format", "junit", "--fail-on", fail_on, mixed]);
+        assert_eq!((junit_failures(&o), o.status.code()), (failures, Some(code)), "--fail-on {fail_on}");
+        let report = stdout(&o);
+        assert_eq!(report.matches("<failure ").count(), failures, "{report}");
+        assert_eq!(report.matches("<system-out>").count(), 3 - failures, "{report}");
+    }
+    // Below the fail level: passing cases that still carry the finding.
+    let quiet = ["fixtures/NACL001/fail/narrow-deny-cuts-ephemeral", "fixtures/EIP001/fail/unassociated-eip"];
+    let o = run(&["check", "--format", "junit", "--fail-on", "error", quiet[0], quiet[1]]);
+    assert_eq!((junit_failures(&o), o.status.code()), (0, Some(0)));
+    let report = stdout(&o);
+    assert!(report.contains(": warning: network ACL") && report.contains(": info: Elastic IP"), "{report}");
+    // The configuration file's `fail-on` counts the same as the flag.
+    let dir = scratch("junit-fail-on");
+    write(&dir, "vpclint.toml", "fail-on = \"info\"\n");
+    let o = run_in(&dir, &["check", "--format", "junit", root().join(quiet[1]).to_str().unwrap()]);
+    assert_eq!((junit_failures(&o), o.status.code()), (1, Some(1)));
+    // Input errors and hostile text stay well-formed.
+    assert_well_formed_xml(&stdout(&run(&["check", "--format", "junit", EXAMPLE, BAD])));
 }

@@ -1,15 +1,13 @@
 //! The binary as users run it: argv in; stdout, stderr and exit code out.
 
+mod common;
+
+use common::vpclint_command;
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn vpclint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpclint"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run vpclint")
+    vpclint_command().args(args).output().expect("run vpclint")
 }
 
 fn stdout(o: &Output) -> String {
@@ -120,7 +118,7 @@ fn reads_standard_input() {
             .join("fixtures/NAT001/fail/public-no-addresses/describe-nat-gateways.json"),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+    let mut child = vpclint_command()
         .args(["check", "--format", "json", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -164,7 +162,7 @@ fn usage_errors_exit_2() {
     // No input: the current directory, here an empty one.
     let empty = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-dir");
     std::fs::create_dir_all(&empty).unwrap();
-    let in_empty = Command::new(env!("CARGO_BIN_EXE_vpclint")).arg("check").current_dir(&empty).output().unwrap();
+    let in_empty = vpclint_command().arg("check").current_dir(&empty).output().unwrap();
     assert_eq!(in_empty.status.code(), Some(2));
     assert_eq!(vpclint(&["check", "--format", "xml", EXAMPLE]).status.code(), Some(2));
     assert_eq!(vpclint(&["frobnicate"]).status.code(), Some(2));
@@ -185,4 +183,127 @@ fn a_template_is_judged_against_a_dump_of_its_own_account_only() {
     // Deployed to another account, the dump says nothing about which groups exist there.
     let other = run("444455556666");
     assert_eq!(other.status.code(), Some(0), "{}", stdout(&other));
+}
+
+/// Whether a line of human output is in a source snippet (from its `╭─[file]` header to its
+/// closing `╰───`), which miette draws unwrapped.
+fn snippet_lines(out: &str) -> Vec<bool> {
+    let mut inside = false;
+    out.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with("╭─[") {
+                inside = true;
+            }
+            let this = inside;
+            if inside && t.starts_with('╰') {
+                inside = false;
+            }
+            this
+        })
+        .collect()
+}
+
+/// The words of a line of wrapped text, without miette's gutter and severity marks.
+fn text_words(line: &str) -> Vec<&str> {
+    line.split_whitespace().filter(|w| !["│", "×", "⚠", "☞", "help:"].contains(w)).collect()
+}
+
+/// Ids, ARNs and CIDR blocks quoted in the findings' messages.
+fn ids_in_messages(json: &[u8]) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_slice(json).expect("JSON output");
+    let prefixes = ["vpc-", "rtb-", "pcx-", "subnet-", "i-", "acl-", "nat-", "sg-", "igw-", "eipalloc-", "arn:"];
+    let mut ids: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .flat_map(|f| f["message"].as_str().unwrap_or("").split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .map(|w| w.trim_matches(|c: char| "()[],;:'\"`".contains(c)).to_string())
+        .filter(|w| prefixes.iter().any(|p| w.starts_with(p)) || (w.contains('/') && w.contains(['.', ':'])))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn narrow_output_breaks_lines_at_spaces_only_and_keeps_to_columns() {
+    let ids = ids_in_messages(&vpclint(&["check", "--format", "json", EXAMPLE]).stdout);
+    assert!(ids.iter().any(|i| i.starts_with("i-")) && ids.iter().any(|i| i.contains('/')), "{ids:?}");
+    let o = vpclint_command().args(["check", EXAMPLE]).env("COLUMNS", "60").output().unwrap();
+    let out = stdout(&o);
+    let in_snippet = snippet_lines(&out);
+    let text: Vec<&str> = out.lines().zip(&in_snippet).filter(|(_, s)| !**s).map(|(l, _)| l).collect();
+    assert!(text.iter().any(|l| l.starts_with("  │ ")), "messages are wrapped at 60 columns:\n{out}");
+    let words: Vec<&str> = text.iter().flat_map(|l| text_words(l)).collect();
+    for id in &ids {
+        assert!(words.iter().any(|w| w.contains(id.as_str())), "`{id}` is broken across lines:\n{out}");
+    }
+    // The summary line stays whole, for scripts that read it.
+    for line in text.iter().filter(|l| !l.starts_with("Found ")) {
+        let width = line.chars().count();
+        assert!(width <= 60 || text_words(line).len() == 1, "{width} columns, and breakable: {line:?}");
+    }
+    // Without COLUMNS, a pipe gets the fixed width.
+    let wide = stdout(&vpclint(&["check", EXAMPLE]));
+    assert!(wide.lines().any(|l| l.chars().count() > 100) && wide != out);
+}
+
+#[test]
+fn colours_follow_flags_then_no_color_then_clicolor_force_then_term() {
+    let escapes = |vars: &[(&str, &str)], extra: &[&str]| {
+        let mut command = vpclint_command();
+        command.args(["check"]).args(extra).arg("fixtures/LB001/fail/alb-in-nat-subnets");
+        for (k, v) in vars {
+            command.env(k, v);
+        }
+        let o = command.output().unwrap();
+        o.stdout.contains(&0x1b)
+    };
+    // Standard output is a pipe here: no colours unless forced.
+    assert!(!escapes(&[], &[]));
+    assert!(!escapes(&[("TERM", "dumb")], &[]));
+    assert!(escapes(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(escapes(&[("CLICOLOR_FORCE", "1")], &["--format", "concise"]));
+    assert!(!escapes(&[("CLICOLOR_FORCE", "0")], &[]));
+    assert!(!escapes(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]));
+    // As in the CLICOLOR convention, forcing wins over a dumb terminal.
+    assert!(escapes(&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")], &[]));
+    assert!(!escapes(&[("CLICOLOR_FORCE", "1")], &["--no-color"]));
+    assert!(!escapes(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]));
+    assert!(escapes(&[("NO_COLOR", "1"), ("TERM", "dumb")], &["--color", "always"]));
+    // Standard error follows the same rules.
+    let o = vpclint_command().args(["check", "fixtures/bad-input/mixed"]).env("CLICOLOR_FORCE", "1").output().unwrap();
+    assert!(o.stderr.contains(&0x1b), "{}", stderr(&o));
+}
+
+#[test]
+fn an_ascii_locale_gets_ascii_output() {
+    let inputs = [EXAMPLE, "fixtures/RT001/fail/blackhole-deleted-nat", "fixtures/bad-input/mixed"];
+    let unicode = vpclint_command().arg("check").args(inputs).output().unwrap();
+    assert!(stdout(&unicode).contains('→') && stdout(&unicode).contains("╭─["), "{}", stdout(&unicode));
+    let locales: [&[(&str, &str)]; 3] = [&[("LC_ALL", "C")], &[("LC_ALL", "POSIX")], &[("LANG", "en_US.ISO-8859-1")]];
+    for vars in locales {
+        let mut command = vpclint_command();
+        command.env_remove("LC_ALL").env_remove("LC_CTYPE").env_remove("LANG").arg("check").args(inputs);
+        for (k, v) in vars {
+            command.env(k, v);
+        }
+        let o = command.output().unwrap();
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert!(out.is_ascii() && err.is_ascii(), "{vars:?}:\n{out}\n{err}");
+        assert!(out.contains("0.0.0.0/0 -> NAT gateway") && out.contains(",-[fixtures/"), "{out}");
+        assert!(out.ends_with("Found 13 errors, 3 notes and 7 warnings in 63 files (120 resources).\n"), "{out}");
+    }
+    // No locale at all is ASCII too; a UTF-8 one in LANG is not.
+    let bare = |lang: Option<&str>| {
+        let mut command = vpclint_command();
+        command.env_remove("LC_ALL").env_remove("LC_CTYPE").env_remove("LANG").args(["check", EXAMPLE]);
+        if let Some(l) = lang {
+            command.env("LANG", l);
+        }
+        stdout(&command.output().unwrap())
+    };
+    assert!(bare(None).is_ascii());
+    assert!(!bare(Some("en_US.utf8")).is_ascii());
 }

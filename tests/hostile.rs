@@ -4,6 +4,8 @@
 //! terminal or a CI log; YAML aliases are refused unexpanded; intrinsic chains stay linear and
 //! cycles are located errors.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -15,7 +17,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn vpclint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpclint")).args(args).output().expect("run vpclint")
+    common::vpclint_command().args(args).output().expect("run vpclint")
 }
 
 fn text(o: &Output) -> String {
@@ -105,7 +107,7 @@ fn control_characters_from_input_never_reach_the_terminal_or_a_ci_log() {
         "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.9.0.0/24",
                      "Tags": [{"Key": "Name", "Value": "web\r\n::error title=INJECTED::owned\u001b[31m\u202e"}]}]}"#;
     std::fs::write(dir.join("dump\u{1b}[2J.json"), dump).unwrap();
-    for format in ["human", "github"] {
+    for format in ["human", "github", "concise"] {
         let o = vpclint(&["check", dir.to_str().unwrap(), "--format", format, "--color", "never"]);
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
         let out = text(&o);
@@ -120,12 +122,14 @@ fn control_characters_from_input_never_reach_the_terminal_or_a_ci_log() {
     let dump = r#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}],
         "Subnets": [{"SubnetId": "subnet-1\n::error title=INJECTED::owned", "VpcId": "vpc-1", "CidrBlock": "10.9.0.0/24"}]}"#;
     std::fs::write(dir.join("dump.json"), dump).unwrap();
-    let o = vpclint(&["check", dir.to_str().unwrap(), "--color", "never"]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    let out = text(&o);
-    assert!(out.contains("subnet-1\\n::error title=INJECTED"), "{out}");
-    for (at, _) in out.match_indices("::error title=INJECTED") {
-        assert_eq!(&out[at - 2..at], "\\n", "a line feed before a forged command: {out}");
+    for format in ["human", "concise"] {
+        let o = vpclint(&["check", dir.to_str().unwrap(), "--format", format, "--color", "never"]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let out = text(&o);
+        assert!(out.contains("subnet-1\\n::error title=INJECTED"), "{format}: {out}");
+        for (at, _) in out.match_indices("::error title=INJECTED") {
+            assert_eq!(&out[at - 2..at], "\\n", "{format}: a line feed before a forged command: {out}");
+        }
     }
 }
 

@@ -25,7 +25,7 @@ fn run_all(text: &[u8]) -> usize {
     vpclint::order::sort_errors(&loaded.design.sources, &mut loaded.errors);
     let findings = vpclint::check(&loaded, &vpclint::config::Config::default());
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
-    let style = human::Style { color: false, width: 80 };
+    let style = human::Style { color: false, width: 80, unicode: true };
     human::render_findings(&outcome, style).len()
         + human::render_errors(&outcome, style).len()
         + human::render_stats(&outcome).len()

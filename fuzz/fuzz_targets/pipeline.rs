@@ -10,13 +10,14 @@ fuzz_target!(|data: &[u8]| {
     let config = vpclint::config::Config::default();
     let findings = vpclint::check(&loaded, &config);
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors };
-    let style = human::Style { color: false, width: 80 };
+    let style = human::Style { color: false, width: 80, unicode: true };
     let _ = human::render_findings(&outcome, style);
     let _ = human::render_errors(&outcome, style);
     let _ = human::render_stats(&outcome);
     let _ = report::json::render(&outcome);
     let _ = report::sarif::render(&outcome);
     let _ = report::github::render(&outcome);
-    let _ = report::junit::render(&outcome, &config.rules);
+    let _ = report::junit::render(&outcome, &config.rules, config.fail_on.threshold());
+    let _ = report::concise::render(&outcome, style, true);
     let _ = vpclint::baseline::render(&outcome.findings);
 });

@@ -11,6 +11,8 @@ use miette::{
 use std::fmt;
 use std::sync::Arc;
 
+pub use crate::terminal::Style;
+
 /// One diagnostic as miette sees it: one source file, its labels, and related diagnostics for
 /// labels that live in other files.
 #[derive(Debug)]
@@ -202,21 +204,43 @@ fn to_rendered(sources: &Sources, finding: &Finding) -> Rendered {
     }
 }
 
-/// How to draw: colours on or off, and the width to wrap at.
-#[derive(Clone, Copy, Debug)]
-pub struct Style {
-    pub color: bool,
-    pub width: usize,
-}
-
 fn handler(style: Style) -> GraphicalReportHandler {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1)
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
+        // Ids, ARNs, CIDRs and paths are read and copied from the report: a line breaks only at a
+        // space (not after a `-` or a `/`), and a token wider than the line overflows it.
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
-fn render(style: Style, diag: &Rendered) -> String {
+/// `diag`'s texts spelled as `style` can show them (miette's ASCII theme draws the rest).
+fn shown_as(style: Style, mut diag: Rendered) -> Rendered {
+    if style.unicode {
+        return diag;
+    }
+    diag.message = style.text(&diag.message).into_owned();
+    diag.help = diag.help.map(|h| style.text(&h).into_owned());
+    for label in &mut diag.labels {
+        let text = label.label().map(|l| style.text(l).into_owned());
+        label.set_label(text);
+    }
+    diag.related = diag.related.into_iter().map(|r| shown_as(style, r)).collect();
+    diag
+}
+
+fn render(style: Style, diag: Rendered) -> String {
+    let diag = shown_as(style, diag);
     let mut out = String::new();
-    if handler(style).render_report(&mut out, diag).is_err() {
+    if handler(style).render_report(&mut out, &diag).is_err() {
         out = format!("{diag}\n");
     }
     out
@@ -227,23 +251,27 @@ pub fn render_findings(outcome: &Outcome<'_>, style: Style) -> String {
     let sources = &outcome.design.sources;
     let mut out = String::new();
     for f in &outcome.findings {
-        out.push_str(&render(style, &to_rendered(sources, f)));
+        out.push_str(&render(style, to_rendered(sources, f)));
         out.push('\n');
     }
     if !outcome.findings.is_empty() {
-        let (e, w, i) =
-            (outcome.count(Severity::Error), outcome.count(Severity::Warning), outcome.count(Severity::Info));
-        let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
-        let info = if i > 0 { format!(", {}", plural(i, "note")) } else { String::new() };
-        out.push_str(&format!(
-            "Found {}{info} and {} in {} ({}).\n",
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(outcome.design.stats.files_loaded, "file"),
-            plural(outcome.design.resource_count(), "resource")
-        ));
+        out.push_str(&summary_line(outcome));
     }
     out
+}
+
+/// `Found 2 errors, 1 note and 3 warnings in 4 files (20 resources).`, with its line feed.
+pub(super) fn summary_line(outcome: &Outcome<'_>) -> String {
+    let (e, w, i) = (outcome.count(Severity::Error), outcome.count(Severity::Warning), outcome.count(Severity::Info));
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    let info = if i > 0 { format!(", {}", plural(i, "note")) } else { String::new() };
+    format!(
+        "Found {}{info} and {} in {} ({}).\n",
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(outcome.design.stats.files_loaded, "file"),
+        plural(outcome.design.resource_count(), "resource")
+    )
 }
 
 /// A single error message, with a snippet when a source and span are given.
@@ -264,7 +292,7 @@ pub fn render_message(style: Style, message: &str, source: Option<(String, Strin
         help: None,
         related: Vec::new(),
     };
-    render(style, &diag)
+    render(style, diag)
 }
 
 /// `--statistics`: findings per rule.
@@ -311,7 +339,7 @@ pub fn render_errors(outcome: &Outcome<'_>, style: Style) -> String {
             help: err.help.as_deref().map(|h| printable_line(h).into_owned()),
             related: Vec::new(),
         };
-        out.push_str(&render(style, &diag));
+        out.push_str(&render(style, diag));
         out.push('\n');
     }
     out

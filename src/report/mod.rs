@@ -1,5 +1,7 @@
-//! Turning findings and input errors into output: human (miette), json.
+//! Turning findings and input errors into output: human (miette), concise, json, SARIF, GitHub
+//! annotations, JUnit.
 
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -6,6 +6,18 @@ use vpclint::ingest::{self, Input, Loaded};
 use vpclint::report::{Outcome, human};
 use vpclint::rules::Finding;
 
+/// The binary, run from the crate root with the terminal conventions of the environment taken
+/// out (a UTF-8 locale, no colour variables, no `COLUMNS`), so that its output is the same on
+/// every machine; a test sets what it is about.
+pub fn vpclint_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vpclint"));
+    command.current_dir(root()).env("LC_ALL", "C.UTF-8");
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS", "TERM"] {
+        command.env_remove(name);
+    }
+    command
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -25,7 +37,7 @@ pub fn check_dir(dir: &Path) -> (Loaded, Vec<Finding>) {
 /// Render findings as the CLI would without colours.
 pub fn render(loaded: &Loaded, findings: Vec<Finding>) -> String {
     let outcome = Outcome { design: &loaded.design, findings, errors: loaded.errors.clone() };
-    human::render_findings(&outcome, human::Style { color: false, width: 120 })
+    human::render_findings(&outcome, human::Style { color: false, width: 120, unicode: true })
 }
 
 /// Sub-directories of `dir`, sorted.
