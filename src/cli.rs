@@ -301,8 +301,10 @@ fn check(
             return Ok(EXIT_ERROR);
         }
     };
+    let progress = crate::progress::Progress::start(setup.err_style.unicode);
     let (loaded, config_file) = load(args, &setup.config, stdin);
     let (mut findings, suppressed) = crate::check_with(&loaded, &setup.config, config_file);
+    drop(progress);
 
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, crate::baseline::render(&findings))?;

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod memory;
 pub mod model;
 pub mod order;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -251,9 +251,11 @@ pub fn run(
     options: &std::collections::BTreeMap<&'static str, toml::Table>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
+    crate::progress::rules_started(rules.len());
     for rule in rules {
         let mut sink = Sink::new(&rule.meta, &mut findings, options.get(rule.meta.id));
         (rule.check)(topology, &mut sink);
+        crate::progress::rule_done();
     }
     findings
 }
