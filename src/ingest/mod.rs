@@ -7,6 +7,7 @@ pub(crate) mod draft;
 mod duplicate_keys;
 pub mod normalise;
 pub mod terraform;
+mod walk;
 
 use crate::model::{Design, ResourceKind};
 use crate::source::{FileId, SourceFile};
@@ -21,6 +22,7 @@ pub(crate) const MAX_SOURCE_FILE_SIZE: u64 = discover::DEFAULT_MAX_FILE_SIZE;
 pub const NO_AWS_RESOURCES: &str = "no AWS network resources found";
 
 pub use crate::diagnostic::{ErrorLocation, InputError};
+pub use walk::{ExcludeGlobs, invalid_glob};
 
 /// An input as the user named it.
 #[derive(Clone, Debug)]
@@ -57,6 +59,10 @@ pub struct LoadOptions {
     pub follow_symlinks: bool,
     /// Files larger than this are input errors (`--max-file-size`; `None`: the default).
     pub max_file_size: Option<u64>,
+    /// Walk directories without reading ignore files (`--no-ignore`).
+    pub no_ignore: bool,
+    /// What directory walks leave out (`--exclude`, `exclude`), whatever `no_ignore` says.
+    pub exclude: Vec<ExcludeGlobs>,
 }
 
 /// Read every input (recursing into directories) and build one [`Design`].
@@ -71,10 +77,15 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
     let mut loaded = Loaded::default();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut read_stdin = false;
+    let exclude = walk::Exclude::compile(&options.exclude).unwrap_or_else(|message| {
+        loaded.errors.push(whole_file_error("--exclude", message));
+        walk::Exclude::default()
+    });
+    let exclude = std::sync::Arc::new(exclude);
     for input in inputs {
         match input {
             Input::Stdin => read_stdin = true,
-            Input::Path(p) => discover::collect(p, &discover::Walk::new(p, options), &mut files, &mut loaded),
+            Input::Path(p) => discover::collect(p, &walk::Walk::new(p, options, &exclude), &mut files, &mut loaded),
         }
     }
     files.sort();
