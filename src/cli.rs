@@ -121,6 +121,15 @@ pub struct CheckArgs {
     /// Refuse input files larger than this many bytes (suffixes K, M, G) [default: 512M].
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// Leave out of directory walks what matches this gitignore-style glob (repeatable), relative
+    /// to the current directory; adds to `exclude` in vpclint.toml. Files named on the command
+    /// line are always read.
+    #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
+    pub exclude: Vec<String>,
+    /// Walk directories without honouring .gitignore, .ignore and git's exclude files (exclude
+    /// globs still apply).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Skip files in no supported format without an error (for pre-commit, which passes every
     /// JSON/YAML file it sees).
     #[arg(long)]
@@ -158,6 +167,19 @@ fn parse_size(s: &str) -> Result<u64, String> {
         _ => return Err(format!("unknown size unit in `{s}` (K, M or G)")),
     };
     n.checked_mul(scale).ok_or_else(|| format!("`{s}` is too large"))
+}
+
+fn parse_exclude(s: &str) -> Result<String, String> {
+    ingest::invalid_glob(s).map_or_else(|| Ok(s.to_string()), |why| Err(format!("not a valid glob: {why}")))
+}
+
+/// The exclude globs of the configuration file, relative to its directory, and of the command
+/// line, relative to the current directory.
+fn exclude_globs(args: &CheckArgs, config: &Config) -> Vec<ingest::ExcludeGlobs> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let config_dir = config.path.as_deref().and_then(std::path::Path::parent).map(|d| cwd.join(d));
+    let from_file = config_dir.map(|base| ingest::ExcludeGlobs { base, globs: config.exclude.clone() });
+    from_file.into_iter().chain([ingest::ExcludeGlobs { base: cwd, globs: args.exclude.clone() }]).collect()
 }
 
 fn parse_parameter(s: &str) -> Result<(String, String), String> {
@@ -397,6 +419,8 @@ fn load(args: &CheckArgs, config: &Config, stdin: &mut dyn std::io::Read) -> (in
         parameters: args.parameters.clone(),
         follow_symlinks: args.follow_symlinks,
         max_file_size: args.max_file_size,
+        no_ignore: args.no_ignore,
+        exclude: exclude_globs(args, config),
         terraform: ingest::terraform::hcl::SourceOptions {
             vars: args.vars.clone(),
             var_files: args.var_files.clone(),

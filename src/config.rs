@@ -78,6 +78,8 @@ struct File {
     #[serde(default)]
     suppress: Vec<Spanned<SuppressEntry>>,
     report_unused_suppressions: Option<bool>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 /// The effective configuration of a run.
@@ -90,6 +92,8 @@ pub struct Config {
     pub suppress: Vec<Suppression>,
     pub fail_on: FailOn,
     pub report_unused_suppressions: bool,
+    /// Gitignore-style globs of what directory walks leave out, relative to the file's directory.
+    pub exclude: Vec<String>,
     /// The file this came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -103,6 +107,7 @@ impl Default for Config {
             suppress: Vec::new(),
             fail_on: FailOn::Error,
             report_unused_suppressions: true,
+            exclude: Vec::new(),
             path: None,
         }
     }
@@ -218,6 +223,7 @@ impl Config {
         let (rules, severity) = selected_rules(&file, o, &at)?;
         let options = rule_options(file.rules, &at)?;
         let suppress = suppressions(file.suppress, &at)?;
+        let exclude = exclude_globs(file.exclude, &at)?;
         Ok(Config {
             rules,
             severity,
@@ -228,6 +234,7 @@ impl Config {
                 .report_unused_suppressions
                 .or(file.report_unused_suppressions)
                 .unwrap_or(true),
+            exclude,
             path,
         })
     }
@@ -371,6 +378,17 @@ fn suppressions(entries: Vec<Spanned<SuppressEntry>>, at: &Locator<'_>) -> Resul
     Ok(suppress)
 }
 
+/// `exclude` globs, each one valid.
+fn exclude_globs(globs: Vec<Spanned<String>>, at: &Locator<'_>) -> Result<Vec<String>, ConfigError> {
+    globs
+        .into_iter()
+        .map(|glob| match crate::ingest::invalid_glob(glob.get_ref()) {
+            Some(why) => Err(at.error(Some(glob.span()), format!("`{}` is not a valid glob: {why}", glob.get_ref()))),
+            None => Ok(glob.into_inner()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +458,16 @@ mod tests {
         let o = Overrides { ignore: vec!["NOPE".into()], ..Overrides::default() };
         let e = Config::from_toml("# NOPE\n", &o).unwrap_err();
         assert_eq!((e.span, e.text), (None, None));
+    }
+
+    #[test]
+    fn an_exclude_glob_that_is_no_glob_is_located() {
+        let text = "# exclude = [\"gen[\"]\nexclude = [\"ok/\", \"gen[\"]\n";
+        let e = Config::from_toml(text, &Overrides::default()).unwrap_err();
+        assert_eq!(e.span, Some(39..45), "{}", e.message);
+        assert!(e.message.starts_with("`gen[` is not a valid glob: unclosed character class"), "{}", e.message);
+        let c = Config::from_toml("exclude = [\"generated/**\", \"!generated/keep.json\"]", &Overrides::default());
+        assert_eq!(c.unwrap().exclude, vec!["generated/**", "!generated/keep.json"]);
     }
 
     #[test]

@@ -78,7 +78,9 @@ fn main() -> ExitCode {
     let code = vpclint::cli::run(
         cli,
         &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        // Not locked for the whole run: the progress line (src/progress.rs) writes to it from its
+        // own thread meanwhile. Standard error is unbuffered, so this costs nothing.
+        &mut std::io::stderr(),
         &mut std::io::stdin().lock(),
     );
     ExitCode::from(code)

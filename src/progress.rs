@@ -86,25 +86,33 @@ impl Drop for Progress {
 fn draw_until(stop: &AtomicBool, unicode: bool) {
     let started = std::time::Instant::now();
     let delay = delay();
-    while let Some(left) = delay.checked_sub(started.elapsed()) {
+    while let Some(left) = delay.checked_sub(started.elapsed()).filter(|d| !d.is_zero()) {
         if stop.load(Relaxed) {
             return;
         }
         std::thread::park_timeout(left);
     }
-    if stop.load(Relaxed) {
+    // With no delay (a test of the display), the line is drawn at least once however soon the
+    // run ends.
+    if stop.load(Relaxed) && !delay.is_zero() {
         return;
     }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    let ticks: &[&str] =
-        if unicode { &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", " "] } else { &["-", "\\", "|", "/", " "] };
+    let ticks: &[&str] = if unicode {
+        &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", " "]
+    } else {
+        &["-", "\\", "|", "/", " "]
+    };
     let style = indicatif::ProgressStyle::with_template("{spinner} vpclint: {msg} ({elapsed})")
         .map(|s| s.tick_strings(ticks))
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
     bar.set_style(style);
-    while !stop.load(Relaxed) {
+    loop {
         bar.set_message(message());
         bar.tick();
+        if stop.load(Relaxed) {
+            break;
+        }
         std::thread::park_timeout(Duration::from_millis(100));
     }
     bar.finish_and_clear();

@@ -18,6 +18,11 @@ fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
 }
 
+/// The output's words, unwrapped: where a message wraps depends on the length of its path.
+fn words(o: &Output) -> String {
+    text(o).split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ")
+}
+
 fn panicked(o: &Output) -> bool {
     String::from_utf8_lossy(&o.stderr).contains("panicked")
 }
@@ -31,7 +36,7 @@ fn every_bad_input_case_has_its_message_and_exit_code() {
         ("invalid-utf8", 2, "describe-vpcs.json: not UTF-8 text (invalid byte at offset 25)"),
         ("empty", 2, "describe-vpcs.json:1:1: empty file"),
         ("top-level-null", 2, "expected a JSON object of AWS CLI output, found null"),
-        ("top-level-array", 2, "expected a JSON object of AWS CLI output, found an array"),
+        ("top-level-array", 2, "expected a JSON object of AWS CLI output, found a bare list"),
         ("top-level-string", 2, "expected a JSON object of AWS CLI output, found a string"),
         ("wrong-shape", 2, "describe-vpcs.json:2:5: `Vpcs` must be an array, found an object"),
         ("port-as-string", 0, "SG001(sg-admin-port-open-to-world)"),
@@ -65,6 +70,121 @@ fn every_bad_input_case_has_its_message_and_exit_code() {
         assert_eq!(o.status.code(), Some(*code), "{case}: {}", text(&o));
         assert!(text(&o).contains(message), "{case}: expected `{message}` in:\n{}", text(&o));
     }
+}
+
+#[test]
+fn a_file_that_is_recognisably_something_else_says_what_to_run_instead() {
+    // (file in fixtures/bad-input/hints, the located message, the help)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "plan.out",
+            "plan.out: this is a binary Terraform plan (written by `terraform plan -out`), not JSON",
+            "help: run `terraform show -json fixtures/bad-input/hints/plan.out > fixtures/bad-input/hints/plan.json` \
+             and check fixtures/bad-input/hints/plan.json",
+        ),
+        (
+            "plan.txt",
+            "plan.txt:3:1: no AWS network resources found: this is the text output of `terraform plan`, not JSON",
+            "help: save the plan with `terraform plan -out plan.out`, then run `terraform show -json plan.out > plan.json`",
+        ),
+        (
+            "plan-in-colour.txt",
+            "plan-in-colour.txt:2:1: no AWS network resources found: this is the text output of `terraform plan`",
+            "terraform show -json",
+        ),
+        (
+            "state.txt",
+            "state.txt:1:1: no AWS network resources found: this is the text output of `terraform show` or `terraform state show`",
+            "help: run `terraform show -json > state.json` in the working directory and check state.json",
+        ),
+        (
+            "terraform.tfstate",
+            "terraform.tfstate: no AWS network resources found: this is a Terraform state file, which vpclint does not read",
+            "help: run `terraform show -json > state.json` in the working directory and check state.json",
+        ),
+        (
+            "table.txt",
+            "table.txt:2:1: no AWS network resources found: this is AWS CLI output in `--output table` form",
+            "help: rerun `aws ec2 describe-subnets` with `--output json`",
+        ),
+        (
+            "text.txt",
+            "text.txt:1:1: no AWS network resources found: this is AWS CLI output in `--output text` form",
+            "help: rerun `aws ec2 describe-route-tables` with `--output json`",
+        ),
+        (
+            "query-rows.json",
+            "query-rows.json:1:1: expected a JSON object of AWS CLI output, found an array: this looks like output narrowed with --query",
+            "help: vpclint needs the whole response: run the `aws ec2 describe-*` or `aws elbv2 describe-*` command with `--output json` and without --query",
+        ),
+        (
+            "query-subnets.json",
+            "query-subnets.json:1:1: expected a JSON object of AWS CLI output, found a bare list of `Subnets` items",
+            "help: vpclint needs the whole response, the object with the list under `Subnets`: run `aws ec2 describe-subnets --output json` without --query",
+        ),
+        (
+            "prod.tfvars",
+            "prod.tfvars: no AWS network resources found: this is a Terraform variables file, not a configuration",
+            "help: check the directory holding the .tf files",
+        ),
+        (
+            "network.hcl",
+            "network.hcl:2:1: no AWS network resources found: this is Terraform configuration in a file not named .tf",
+            "help: Terraform reads only the .tf and .tf.json files of a directory",
+        ),
+    ];
+    let mut files: Vec<String> = std::fs::read_dir(root().join("fixtures/bad-input/hints"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "README.md")
+        .collect();
+    files.sort();
+    let mut listed: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    listed.sort();
+    assert_eq!(files, listed, "every file in fixtures/bad-input/hints is asserted here");
+    for (file, message, help) in cases {
+        let o = vpclint(&["check", "--no-color", &format!("fixtures/bad-input/hints/{file}")]);
+        assert!(!panicked(&o), "{file} panicked: {}", text(&o));
+        assert_eq!(o.status.code(), Some(2), "{file}: {}", text(&o));
+        let words = words(&o);
+        assert!(
+            words.contains(&format!("fixtures/bad-input/hints/{message}")),
+            "{file}: expected `{message}` in:\n{}",
+            text(&o)
+        );
+        assert!(words.contains(help), "{file}: expected `{help}` in:\n{}", text(&o));
+        assert_eq!(words.matches("help:").count(), 1, "{file}: one hint line:\n{}", text(&o));
+    }
+}
+
+#[test]
+fn recognisable_text_is_skipped_as_before_beside_a_file_that_is_read() {
+    let good = "fixtures/NACL001/pass/web-with-ephemeral";
+    let o = vpclint(&["check", "--stats", good, "fixtures/bad-input/hints/plan.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(words(&o).contains("plan.txt: the text output of `terraform plan`, not JSON"), "{}", text(&o));
+    // Alone too, for pre-commit, which passes every file it sees.
+    let o = vpclint(&["check", "--skip-unrecognised", "fixtures/bad-input/hints/table.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Standard input is told apart the same way.
+    use std::io::Write;
+    let mut child = common::vpclint_command()
+        .args(["check", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"VPCS\t10.0.0.0/16\tvpc-1\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        words(&o).contains("<stdin>:1:1: no AWS network resources found: this is AWS CLI output in `--output text`"),
+        "{}",
+        text(&o)
+    );
+    assert!(words(&o).contains("help: rerun `aws ec2 describe-vpcs` with `--output json`"), "{}", text(&o));
 }
 
 #[test]

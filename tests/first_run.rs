@@ -113,3 +113,38 @@ fn every_check_option_is_in_help() {
         assert!(help.contains(option), "{option} missing from --help");
     }
 }
+
+#[test]
+fn progress_is_shown_on_a_terminal_only() {
+    // Piped standard error: never, however long the run.
+    let o = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "fixtures/examples/moto-3tier"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("VPCLINT_PROGRESS_AFTER_MS", "0")
+        .output()
+        .expect("run vpclint");
+    assert!(!stderr(&o).contains("vpclint: read"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("vpclint: read"));
+    // On a pseudo-terminal, once the delay has passed (none here).
+    let exe = env!("CARGO_BIN_EXE_vpclint");
+    let Ok(o) = Command::new("script")
+        .args(["-qec", &format!("{exe} check --format json fixtures/examples/moto-3tier >/dev/null"), "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("VPCLINT_PROGRESS_AFTER_MS", "0")
+        .output()
+    else {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return;
+    };
+    let shown = stdout(&o);
+    assert!(shown.contains("vpclint: read ") && shown.contains(" files, "), "{shown:?}");
+    assert!(shown.contains("rules "), "{shown:?}");
+    // And not at all on a terminal when the run is shorter than the delay.
+    let o = Command::new("script")
+        .args(["-qec", &format!("{exe} check --format json fixtures/examples/moto-3tier >/dev/null"), "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("VPCLINT_PROGRESS_AFTER_MS", "60000")
+        .output()
+        .expect("script");
+    assert!(!stdout(&o).contains("vpclint: read"), "{:?}", stdout(&o));
+}

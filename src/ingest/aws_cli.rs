@@ -89,12 +89,19 @@ pub(crate) fn read_listing(file: FileId, name: &str, value: &Value<'_>, scope: &
 
 fn read_document(ctx: &mut Ctx<'_>, value: &Value<'_>) {
     let Some(mut root) = value.as_object() else {
+        let (message, help) = match value.as_array() {
+            Some(items) => super::hint::bare_list(items),
+            None => (
+                format!("expected a JSON object of AWS CLI output, found {}", kind_of(value)),
+                "vpclint reads the output of `aws ec2 describe-*` and `aws elbv2 describe-*`".into(),
+            ),
+        };
         ctx.listing.errors.push(InputError {
             file: Some(ctx.file),
             path: ctx.name.to_string(),
             location: ErrorLocation::Pointer(String::new()),
-            message: format!("expected a JSON object of AWS CLI output, found {}", kind_of(value)),
-            help: Some("vpclint reads the output of `aws ec2 describe-*` and `aws elbv2 describe-*`".into()),
+            message,
+            help: Some(help),
         });
         return;
     };
@@ -237,6 +244,11 @@ pub(crate) struct Listing {
 }
 
 impl Listing {
+    /// Whether the file held nothing vpclint reads, and nothing wrong either.
+    pub(crate) fn holds_nothing(&self) -> bool {
+        !self.recognised && self.errors.is_empty()
+    }
+
     pub(crate) fn merge_into(self, state: &mut LoadState, loaded: &mut Loaded) {
         let Listing { drafted, errors, recognised, kinds_present, kinds_listed, links, stats } = self;
         for resource in drafted {

@@ -1,50 +1,18 @@
-//! Finding the files to read: directories walked in full (hidden entries skipped), regular files
-//! only, symbolic links that leave the checked directory not followed unless asked, files over the
-//! size limit refused. Nothing found here is printed unless it is read as input.
+//! Finding the files to read. A file named on the command line is read whatever its name, and
+//! whatever ignore files or exclude globs say; a directory is walked (see `walk`). Files over the
+//! size limit are refused. Nothing found here is printed unless it is read as input.
 
-use super::{InputError, LoadOptions, Loaded, whole_file_error};
+use super::walk::{Walk, walk_dir};
+use super::{InputError, Loaded, whole_file_error};
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are refused unless `--max-file-size` says otherwise: far beyond any
 /// account dump, plan or template a single file holds, well below what would exhaust a CI runner.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
 
-/// How one input is walked.
-pub(super) struct Walk {
-    /// The input as the user named it, resolved: what a symbolic link may point into.
-    root: PathBuf,
-    follow_symlinks: bool,
-}
-
-impl Walk {
-    pub(super) fn new(input: &Path, options: &LoadOptions) -> Walk {
-        let root = std::fs::canonicalize(input).unwrap_or_else(|_| input.to_path_buf());
-        Walk { root, follow_symlinks: options.follow_symlinks }
-    }
-}
-
-/// Collect the input files below `path` (the input itself when `path` is what the user named).
+/// Collect the input files of `path`, which the user named: the file itself, or those found in
+/// the directory.
 pub(super) fn collect(path: &Path, walk: &Walk, files: &mut Vec<PathBuf>, loaded: &mut Loaded) {
-    collect_at(path, true, walk, files, loaded);
-}
-
-fn skip(loaded: &mut Loaded, path: &Path, why: &str) {
-    loaded.design.stats.files_skipped.push((path.display().to_string(), why.to_string()));
-}
-
-fn collect_at(path: &Path, explicit: bool, walk: &Walk, files: &mut Vec<PathBuf>, loaded: &mut Loaded) {
-    // A link found while walking is followed only into the checked tree, or when asked.
-    if !explicit && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && !walk.follow_symlinks {
-        let target = std::fs::canonicalize(path);
-        if !target.as_ref().is_ok_and(|t| t.starts_with(&walk.root)) {
-            skip(
-                loaded,
-                path,
-                "symbolic link out of the checked directory: not followed (--follow-symlinks follows it)",
-            );
-            return;
-        }
-    }
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -53,49 +21,25 @@ fn collect_at(path: &Path, explicit: bool, walk: &Walk, files: &mut Vec<PathBuf>
         }
     };
     if meta.is_dir() {
-        collect_dir(path, walk, files, loaded);
-    } else if !meta.is_file() {
-        // A FIFO would block, a device never end.
-        if explicit {
-            let message = "not a regular file (a FIFO, socket or device): not read".to_string();
-            loaded.errors.push(whole_file_error(&path.display().to_string(), message));
-        } else {
-            skip(loaded, path, "not a regular file (a FIFO, socket or device)");
-        }
-    } else if explicit || has_input_extension(path) {
+        walk_dir(path, walk, files, loaded);
+    } else if meta.is_file() {
         files.push(path.to_path_buf());
     } else {
-        skip(loaded, path, "not a .json, .yaml, .yml, .template or .tf file");
+        // A FIFO would block, a device never end.
+        let message = "not a regular file (a FIFO, socket or device): not read".to_string();
+        loaded.errors.push(whole_file_error(&path.display().to_string(), message));
     }
 }
 
-fn collect_dir(path: &Path, walk: &Walk, files: &mut Vec<PathBuf>, loaded: &mut Loaded) {
-    // A directory reached again through a symbolic link (a loop, or a second way in).
-    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    if !loaded.visited_dirs.insert(canonical) {
-        skip(loaded, path, "directory already visited (symbolic link)");
-        return;
-    }
-    let entries = match std::fs::read_dir(path) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
-        Err(e) => {
-            loaded.errors.push(whole_file_error(&path.display().to_string(), format!("cannot list directory: {e}")));
-            return;
-        }
-    };
-    for entry in entries {
-        let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if !hidden {
-            collect_at(&entry, false, walk, files, loaded);
-        }
-    }
+pub(super) fn skip(loaded: &mut Loaded, path: &Path, why: &str) {
+    loaded.design.stats.files_skipped.push((path.display().to_string(), why.to_string()));
 }
 
 pub(super) fn extension_is(path: &Path, wanted: &[&str]) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
 }
 
-fn has_input_extension(path: &Path) -> bool {
+pub(super) fn has_input_extension(path: &Path) -> bool {
     extension_is(path, &["json", "yaml", "yml", "template", "tf"])
 }
 

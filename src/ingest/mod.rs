@@ -5,8 +5,10 @@ pub mod cloudformation;
 mod discover;
 pub(crate) mod draft;
 mod duplicate_keys;
+mod hint;
 pub mod normalise;
 pub mod terraform;
+mod walk;
 
 use crate::model::{Design, ResourceKind};
 use crate::source::{FileId, SourceFile};
@@ -21,6 +23,7 @@ pub(crate) const MAX_SOURCE_FILE_SIZE: u64 = discover::DEFAULT_MAX_FILE_SIZE;
 pub const NO_AWS_RESOURCES: &str = "no AWS network resources found";
 
 pub use crate::diagnostic::{ErrorLocation, InputError};
+pub use walk::{ExcludeGlobs, invalid_glob};
 
 /// An input as the user named it.
 #[derive(Clone, Debug)]
@@ -43,6 +46,9 @@ pub struct Loaded {
     pub(crate) links: Vec<draft::LinkById>,
     /// Directories already walked (canonical paths), against symbolic link loops.
     visited_dirs: HashSet<PathBuf>,
+    /// Files in no supported format that are recognisably something else (`terraform plan` text,
+    /// `--output table`, …): what is reported, with what to run instead, when nothing is read.
+    unusable: Vec<InputError>,
 }
 
 /// How inputs are read.
@@ -57,6 +63,10 @@ pub struct LoadOptions {
     pub follow_symlinks: bool,
     /// Files larger than this are input errors (`--max-file-size`; `None`: the default).
     pub max_file_size: Option<u64>,
+    /// Walk directories without reading ignore files (`--no-ignore`).
+    pub no_ignore: bool,
+    /// What directory walks leave out (`--exclude`, `exclude`), whatever `no_ignore` says.
+    pub exclude: Vec<ExcludeGlobs>,
 }
 
 /// Read every input (recursing into directories) and build one [`Design`].
@@ -71,10 +81,15 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
     let mut loaded = Loaded::default();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut read_stdin = false;
+    let exclude = walk::Exclude::compile(&options.exclude).unwrap_or_else(|message| {
+        loaded.errors.push(whole_file_error("--exclude", message));
+        walk::Exclude::default()
+    });
+    let exclude = std::sync::Arc::new(exclude);
     for input in inputs {
         match input {
             Input::Stdin => read_stdin = true,
-            Input::Path(p) => discover::collect(p, &discover::Walk::new(p, options), &mut files, &mut loaded),
+            Input::Path(p) => discover::collect(p, &walk::Walk::new(p, options, &exclude), &mut files, &mut loaded),
         }
     }
     files.sort();
@@ -94,10 +109,37 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
         terraform_dir: options.terraform.dir.clone(),
         ..LoadState::default()
     };
-    // Files are read and parsed on worker threads while this one models them, in path order (so
-    // the result does not depend on the thread count). Each worker holds at most one parsed file
-    // ahead, which bounds the memory parsing ahead costs.
     let max_size = options.max_file_size.unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
+    crate::progress::files_found(files.len());
+    read_in_order(&files, max_size, &mut state, &mut loaded);
+    if read_stdin {
+        let mut bytes = Vec::new();
+        match stdin.read_to_end(&mut bytes) {
+            Ok(_) => match decode("<stdin>", bytes) {
+                Ok(text) => load_text(SourceFile::new("<stdin>".into(), None, text), &mut state, &mut loaded),
+                Err(e) => loaded.errors.push(e),
+            },
+            Err(e) => loaded.errors.push(whole_file_error("<stdin>", format!("cannot read standard input: {e}"))),
+        }
+    }
+    load_terraform_sources(&tf_files, &explicit_tf, &options.terraform, &mut state, &mut loaded);
+    loaded.errors.extend(undeclared_parameters(&state));
+    if loaded.recognised == 0 && loaded.errors.is_empty() {
+        let unusable = std::mem::take(&mut loaded.unusable);
+        if unusable.is_empty() {
+            let error = nothing_recognised(inputs, loaded.design.stats.files_loaded);
+            loaded.errors.push(error);
+        }
+        loaded.errors.extend(unusable);
+    }
+    normalise::resolve::resolve_references(&mut loaded.design, std::mem::take(&mut loaded.links));
+    loaded
+}
+
+/// Read and model `files` in path order. Files are read and parsed on worker threads while this
+/// one models them, in path order (so the result does not depend on the thread count). Each
+/// worker holds at most one parsed file ahead, which bounds the memory parsing ahead costs.
+fn read_in_order(files: &[PathBuf], max_size: u64, state: &mut LoadState, loaded: &mut Loaded) {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(files.len().max(1));
     std::thread::scope(|scope| {
         let receivers: Vec<_> = (0..workers)
@@ -124,33 +166,16 @@ pub fn load_with(inputs: &[Input], stdin: &mut dyn std::io::Read, options: &Load
             .collect();
         for i in 0..files.len() {
             match receivers[i % workers].recv() {
-                Ok(Ok((file, parsed))) => load_parsed(file, parsed, &mut state, &mut loaded),
+                Ok(Ok((file, parsed))) => load_parsed(file, parsed, state, loaded),
                 Ok(Err(e)) => {
                     loaded.design.sources.add_unread(e.path.clone());
                     loaded.errors.push(e)
                 }
                 Err(_) => break, // a worker stopped: it cannot without sending, short of a panic
             }
+            crate::progress::file_read(loaded.design.resource_count());
         }
     });
-    if read_stdin {
-        let mut bytes = Vec::new();
-        match stdin.read_to_end(&mut bytes) {
-            Ok(_) => match decode("<stdin>", bytes) {
-                Ok(text) => load_text(SourceFile::new("<stdin>".into(), None, text), &mut state, &mut loaded),
-                Err(e) => loaded.errors.push(e),
-            },
-            Err(e) => loaded.errors.push(whole_file_error("<stdin>", format!("cannot read standard input: {e}"))),
-        }
-    }
-    load_terraform_sources(&tf_files, &explicit_tf, &options.terraform, &mut state, &mut loaded);
-    loaded.errors.extend(undeclared_parameters(&state));
-    if loaded.recognised == 0 && loaded.errors.is_empty() {
-        let error = nothing_recognised(inputs, loaded.design.stats.files_loaded);
-        loaded.errors.push(error);
-    }
-    normalise::resolve::resolve_references(&mut loaded.design, std::mem::take(&mut loaded.links));
-    loaded
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -256,6 +281,10 @@ fn whole_file_error(path: &str, message: String) -> InputError {
 /// Read a whole file, failing cleanly (not aborting) when it does not fit in memory.
 /// UTF-8 text without a byte order mark (which some editors and PowerShell write).
 fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError> {
+    if let Some(hint) = hint::of_binary(name, &bytes) {
+        let error = whole_file_error(name, format!("this is {}", hint.what));
+        return Err(InputError { help: Some(hint.help), ..error });
+    }
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
@@ -384,6 +413,8 @@ fn mentions_cloudformation(text: &str) -> bool {
 struct Parsed {
     yaml: bool,
     document: Result<Document, InputError>,
+    /// What the file most likely is, when it is in no supported format.
+    hint: Option<hint::Hint>,
 }
 
 /// A parsed document, told apart by content.
@@ -393,7 +424,7 @@ enum Document {
     /// AWS CLI output (or anything else in JSON, which its reader reports on), already read: it
     /// needs nothing from other files until it is merged.
     Listing(Box<aws_cli::Listing>),
-    /// YAML that is not a CloudFormation template.
+    /// YAML (or other text) that is not a CloudFormation template.
     OtherYaml,
 }
 
@@ -405,59 +436,76 @@ fn load_text(file: SourceFile, state: &mut LoadState, loaded: &mut Loaded) {
 /// The half of loading a file that needs nothing but the file and the id it will have (so it can
 /// run on a worker thread): parsing, and reading AWS CLI listings.
 fn parse_text(file: &SourceFile, id: FileId) -> Parsed {
-    let name = file.name.clone();
-    let error_at = |offset: usize, message: String| InputError {
-        file: None,
-        path: name.clone(),
-        location: ErrorLocation::Offset(offset),
-        message,
-        help: None,
-    };
     let yaml = is_yaml(file);
-    let document = if file.text.trim().is_empty() {
-        Err(InputError {
+    let (document, hint) = if file.text.trim().is_empty() {
+        let error = InputError {
             help: Some(
                 "expected the JSON output of an AWS CLI describe-* command, `terraform show -json`, or a \
                  CloudFormation template"
                     .into(),
             ),
-            ..error_at(0, "empty file".into())
-        })
+            ..error_at(file, 0, "empty file".into())
+        };
+        (Err(error), None)
     } else if yaml {
-        match crate::source::yaml::parse(&file.text) {
-            Ok(docs) if docs.len() == 1 => {
-                let value = docs[0].to_json();
-                match docs[0].unknown_tag() {
-                    _ if !cloudformation::detect_value(&value) => Ok(Document::OtherYaml),
-                    Some((offset, tag)) => Err(error_at(
-                        offset,
-                        format!(
-                            "unknown tag `{}`: CloudFormation accepts only the short forms of its functions (`!Ref`, `!Sub`, `!GetAtt`, …)",
-                            tag.chars().take(120).collect::<String>()
-                        ),
-                    )),
-                    None => Ok(Document::CloudFormation(value)),
-                }
-            }
-            Ok(_) => Ok(Document::OtherYaml),
-            Err(e) if mentions_cloudformation(&file.text) => Err(error_at(e.offset, e.message)),
-            Err(_) => Ok(Document::OtherYaml),
-        }
+        parse_yaml(file)
     } else {
-        // A borrowed tree, whose strings point into the text: a dump is millions of small strings,
-        // and copying each into its own allocation cost more than the parse itself.
-        match serde_json::from_str::<serde_json_borrow::Value>(&file.text) {
-            Ok(root) if let Some(dup) = duplicate_keys::find(&root) => Err(duplicate_key_error(file, dup)),
-            Ok(root) if terraform::detect(&root) => Ok(Document::Terraform((&root).into())),
-            Ok(root) if cloudformation::detect(&root) => Ok(Document::CloudFormation((&root).into())),
-            Ok(root) => {
-                let scope = aws_cli::PathScope::from_path(file.path.as_deref());
-                Ok(Document::Listing(Box::new(aws_cli::read_listing(id, &file.name, &root, &scope))))
-            }
-            Err(e) => Err(error_at(file.offset_of(e.line(), e.column()), format!("invalid JSON: {e}"))),
-        }
+        parse_json(file, id)
     };
-    Parsed { yaml, document }
+    Parsed { yaml, document, hint }
+}
+
+fn error_at(file: &SourceFile, offset: usize, message: String) -> InputError {
+    InputError { file: None, path: file.name.clone(), location: ErrorLocation::Offset(offset), message, help: None }
+}
+
+/// A YAML file: a CloudFormation template, or other text (and then, what it most likely is).
+fn parse_yaml(file: &SourceFile) -> (Result<Document, InputError>, Option<hint::Hint>) {
+    let other = || (Ok(Document::OtherYaml), hint::of_text(file.path.as_deref(), &file.text));
+    match crate::source::yaml::parse(&file.text) {
+        Ok(docs) if docs.len() == 1 => {
+            let value = docs[0].to_json();
+            match docs[0].unknown_tag() {
+                _ if !cloudformation::detect_value(&value) => other(),
+                Some((offset, tag)) => {
+                    let message = format!(
+                        "unknown tag `{}`: CloudFormation accepts only the short forms of its functions (`!Ref`, `!Sub`, `!GetAtt`, …)",
+                        tag.chars().take(120).collect::<String>()
+                    );
+                    (Err(error_at(file, offset, message)), None)
+                }
+                None => (Ok(Document::CloudFormation(value)), None),
+            }
+        }
+        Ok(_) => other(),
+        // Text that is recognisably something else is not a broken template, whatever it names.
+        Err(e) => match other() {
+            (_, None) if mentions_cloudformation(&file.text) => (Err(error_at(file, e.offset, e.message)), None),
+            other => other,
+        },
+    }
+}
+
+/// A JSON file: a plan, a template or AWS CLI output (and when it holds none, what it most
+/// likely is).
+fn parse_json(file: &SourceFile, id: FileId) -> (Result<Document, InputError>, Option<hint::Hint>) {
+    // A borrowed tree, whose strings point into the text: a dump is millions of small strings,
+    // and copying each into its own allocation cost more than the parse itself.
+    match serde_json::from_str::<serde_json_borrow::Value>(&file.text) {
+        Ok(root) if let Some(dup) = duplicate_keys::find(&root) => (Err(duplicate_key_error(file, dup)), None),
+        Ok(root) if terraform::detect(&root) => (Ok(Document::Terraform((&root).into())), None),
+        Ok(root) if cloudformation::detect(&root) => (Ok(Document::CloudFormation((&root).into())), None),
+        Ok(root) => {
+            let scope = aws_cli::PathScope::from_path(file.path.as_deref());
+            let listing = aws_cli::read_listing(id, &file.name, &root, &scope);
+            let hint = listing.holds_nothing().then(|| hint::of_json(file.path.as_deref(), &root)).flatten();
+            (Ok(Document::Listing(Box::new(listing))), hint)
+        }
+        Err(e) => {
+            let offset = file.offset_of(e.line(), e.column());
+            (Err(error_at(file, offset, format!("invalid JSON: {e}"))), None)
+        }
+    }
 }
 
 /// A key written twice in one object: one of its values would be silently lost.
@@ -516,11 +564,21 @@ fn load_parsed(mut file: SourceFile, parsed: Parsed, state: &mut LoadState, load
         }
         Ok(Document::Listing(listing)) => listing.merge_into(state, loaded),
         Ok(Document::OtherYaml) => {
-            loaded.design.stats.files_skipped.push((name, "YAML, but not a CloudFormation template".into()));
+            let why = parsed.hint.as_ref().map_or("YAML, but not a CloudFormation template", |h| &h.what);
+            loaded.design.stats.files_skipped.push((name.clone(), why.to_string()));
         }
         Err(mut err) => {
             err.file = Some(id);
             loaded.errors.push(err);
         }
+    }
+    if let Some(hint) = parsed.hint {
+        loaded.unusable.push(InputError {
+            file: Some(id),
+            path: name,
+            location: hint.offset.map_or(ErrorLocation::None, ErrorLocation::Offset),
+            message: format!("{NO_AWS_RESOURCES}: this is {}", hint.what),
+            help: Some(hint.help),
+        });
     }
 }

@@ -14,6 +14,10 @@ pub struct Stats {
     pub files_loaded: usize,
     /// Files seen in directories but not read, with the reason.
     pub files_skipped: Vec<(String, String)>,
+    /// Entries of walked directories that ignore files kept out (an ignored directory counts once).
+    pub ignored: usize,
+    /// Entries of walked directories that exclude globs kept out (a directory counts once).
+    pub excluded: usize,
     /// Top-level keys vpclint does not model, with how many items they held.
     pub unmodelled_keys: BTreeMap<String, usize>,
     /// Keys that carry no resources (`ResponseMetadata`, `NextToken`, …).
@@ -54,6 +58,8 @@ impl Stats {
         let Stats {
             files_loaded,
             files_skipped,
+            ignored,
+            excluded,
             unmodelled_keys,
             metadata_keys,
             duplicates,
@@ -69,6 +75,8 @@ impl Stats {
         } = other;
         self.files_loaded += files_loaded;
         self.files_skipped.extend(files_skipped);
+        self.ignored += ignored;
+        self.excluded += excluded;
         sum(&mut self.unmodelled_keys, unmodelled_keys);
         sum(&mut self.metadata_keys, metadata_keys);
         sum(&mut self.duplicates, duplicates);

@@ -410,6 +410,12 @@ pub fn render_stats(outcome: &Outcome<'_>) -> String {
         rejected.push(("template resource of no readable type".to_string(), s.rejected_untyped));
     }
     section(&mut out, "Rejected (see errors)", rejected);
+    if s.ignored + s.excluded > 0 {
+        out.push_str(&format!(
+            "Not walked (a directory counts once): {} kept out by ignore files, {} by exclude globs\n",
+            s.ignored, s.excluded
+        ));
+    }
     if !s.files_skipped.is_empty() {
         out.push_str("Skipped files:\n");
         for (f, why) in &s.files_skipped {
