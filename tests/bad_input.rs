@@ -6,6 +6,20 @@ mod common;
 use std::path::PathBuf;
 use std::process::Output;
 
+/// `vpclint check -` with `input` on standard input.
+fn check_stdin(input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = common::vpclint_command()
+        .args(["check", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -168,16 +182,7 @@ fn recognisable_text_is_skipped_as_before_beside_a_file_that_is_read() {
     let o = vpclint(&["check", "--skip-unrecognised", "fixtures/bad-input/hints/table.txt"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // Standard input is told apart the same way.
-    use std::io::Write;
-    let mut child = common::vpclint_command()
-        .args(["check", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"VPCS\t10.0.0.0/16\tvpc-1\n").unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = check_stdin(b"VPCS\t10.0.0.0/16\tvpc-1\n");
     assert_eq!(o.status.code(), Some(2));
     assert!(
         words(&o).contains("<stdin>:1:1: no AWS network resources found: this is AWS CLI output in `--output text`"),
@@ -286,16 +291,7 @@ fn a_large_file_of_whitespace_is_an_empty_file() {
 
 #[test]
 fn stdin_bad_input_is_located_too() {
-    use std::io::Write;
-    let mut child = common::vpclint_command()
-        .args(["check", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"{\"Vpcs\": [}").unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = check_stdin(b"{\"Vpcs\": [}");
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("<stdin>:1:11: invalid JSON"), "{}", text(&o));
 }

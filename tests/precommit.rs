@@ -31,7 +31,10 @@ fn pre_commit_hook_checks_plans_sources_and_templates() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     assert!(repo.join(".git").exists(), "{} is not a git checkout: pre-commit needs one", repo.display());
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pre-commit");
-    let _ = std::fs::remove_dir_all(&tmp);
+    // The build cache survives between runs; the rest starts afresh.
+    for stale in ["venv", "work", "cache"] {
+        let _ = std::fs::remove_dir_all(tmp.join(stale));
+    }
     std::fs::create_dir_all(&tmp).unwrap();
     let venv = tmp.join("venv");
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
@@ -61,6 +64,9 @@ fn pre_commit_hook_checks_plans_sources_and_templates() {
             .args(["try-repo", repo.to_str().unwrap(), "vpclint", "--all-files"])
             .current_dir(dir)
             .env("PRE_COMMIT_HOME", tmp.join("cache"))
+            // Each try-repo builds the hook from a fresh copy of the repository: one target
+            // directory for all of them makes every build after the first incremental.
+            .env("CARGO_TARGET_DIR", tmp.join("cargo-target"))
             .output()
             .unwrap()
     };
