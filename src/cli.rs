@@ -29,6 +29,9 @@ pub enum Command {
         /// Rule id or name.
         rule: String,
     },
+    /// Can traffic get from one end to another on a port? The forward and return paths hop by
+    /// hop, and every blocker (exit 0 reachable, 1 not reachable or unknown, 2 error).
+    Reach(Box<crate::reach_command::ReachArgs>),
     /// Print a shell completion script: `vpclint completions bash > /etc/bash_completion.d/vpclint`.
     Completions {
         /// The shell to complete in.
@@ -101,11 +104,11 @@ pub struct CheckArgs {
     pub no_report_unused_suppressions: bool,
     /// A CloudFormation parameter value, `Key=Value` (repeatable); wins over the template's
     /// `Default`. Pseudo parameters too: `--parameter AWS::Region=eu-west-1`.
-    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_parameter)]
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub parameters: Vec<(String, String)>,
     /// A Terraform input variable for `.tf` sources, `NAME=VALUE` (repeatable); wins over
     /// `terraform.tfvars`, `*.auto.tfvars` and `--var-file`.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_parameter)]
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub vars: Vec<(String, String)>,
     /// A Terraform variables file for `.tf` sources (repeatable; after the automatic ones).
     #[arg(long = "var-file", value_name = "FILE")]
@@ -182,7 +185,8 @@ fn exclude_globs(args: &CheckArgs, config: &Config) -> Vec<ingest::ExcludeGlobs>
     from_file.into_iter().chain([ingest::ExcludeGlobs { base: cwd, globs: args.exclude.clone() }]).collect()
 }
 
-fn parse_parameter(s: &str) -> Result<(String, String), String> {
+/// `KEY=VALUE`, as `--parameter` and `--var` take it.
+pub(crate) fn parse_key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("expected KEY=VALUE, found `{s}`")),
@@ -203,6 +207,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write, stdin: &mut
             Some(r) => explain(r.meta.doc, stdout).map(|_| EXIT_CLEAN),
             None => writeln!(stderr, "error: unknown rule `{rule}` (see `vpclint rules`)").map(|_| EXIT_ERROR),
         },
+        Command::Reach(args) => crate::reach_command::run(&args, stdout, stderr, stdin),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "vpclint", stdout);
             Ok(EXIT_CLEAN)

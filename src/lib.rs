@@ -14,6 +14,7 @@ pub mod memory;
 pub mod model;
 pub mod order;
 pub mod progress;
+pub mod reach_command;
 pub mod report;
 pub mod rules;
 pub mod source;
