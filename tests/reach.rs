@@ -100,3 +100,24 @@ fn exit_codes_and_json_through_the_binary() {
         assert_eq!(vpclint(args).status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn from_the_internet_only_routable_sources_count_and_the_answer_says_which() {
+    std::env::set_current_dir(root()).unwrap();
+    let design = "fixtures/reach/private-sources";
+    let q = |port: u16| Expected {
+        design: String::new(),
+        from: "internet".into(),
+        to: "bastion".into(),
+        port,
+        answer: String::new(),
+        blockers: Vec::new(),
+    };
+    // 22 is admitted only from 10.0.0.0/8, which the internet does not route.
+    assert_eq!(ask(Path::new(design), &q(22)), ("not-reachable".into(), vec!["SG_INGRESS_DENIES bastion-sg".into()]));
+    // 443 from one range of it: reachable, from there only.
+    assert_eq!(ask(Path::new(design), &q(443)), ("reachable".into(), vec![]));
+    let o = vpclint(&["reach", design, "--from", "internet", "--to", "bastion", "--port", "443", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["admitted_sources"], "198.51.100.0/24");
+}

@@ -41,8 +41,13 @@ pub fn blocked(
     }
 }
 
+/// Addresses for a message: "the internet" when they are all of it.
 fn show(ranges: &[AddrRange]) -> String {
-    net::display_ranges(ranges)
+    let ranges = net::normalize(ranges.to_vec());
+    match ranges.first().map(|r| r.family) {
+        Some(f) if ranges == super::endpoint::internet(f) => "the internet".into(),
+        _ => net::display_ranges(&ranges),
+    }
 }
 
 /// The network ACL of `subnet`, one direction (`egress`), for traffic of `protocol` on `ports`

@@ -182,3 +182,18 @@ fn is_private(net: &IpNet) -> bool {
         }
     }
 }
+
+/// The internet's addresses of a family: all of them but the ranges it does not route (RFC 1918,
+/// shared 100.64.0.0/10, loopback and link-local; IPv6 unique-local, link-local, loopback), so a
+/// rule admitting 10.0.0.0/8 admits nothing from the internet.
+pub fn internet(family: Family) -> Vec<AddrRange> {
+    let private: &[&str] = match family {
+        Family::V4 => {
+            &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"]
+        }
+        Family::V6 => &["fc00::/7", "fe80::/10", "::1/128"],
+    };
+    let private: Vec<AddrRange> =
+        private.iter().filter_map(|c| c.parse::<IpNet>().ok()).map(|n| AddrRange::of(&n)).collect();
+    net::uncovered(&AddrRange::of(&family.any()), &net::normalize(private))
+}

@@ -278,7 +278,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
 
     fn out_to_internet(&mut self, a: Place<'_>) {
         let family = a.addrs.family;
-        let mut dst = vec![AddrRange::of(&family.any())];
+        let mut dst = super::endpoint::internet(family);
         let mut src = vec![a.addrs];
         let out = checks::groups(self.t, a.groups, false, (self.q.protocol, self.q.port), &mut dst, None);
         self.push(out, false);
@@ -408,7 +408,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             ),
             false,
         );
-        let mut internet = vec![AddrRange::of(&Family::V4.any())];
+        let mut internet = super::endpoint::internet(Family::V4);
         if ns != a.subnet {
             let o = checks::nacl(self.t, ns, false, self.forward_ports(), src, false);
             self.push(o, false);
@@ -452,7 +452,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
 
     fn in_from_internet(&mut self, b: Place<'_>) {
         let family = b.addrs.family;
-        let mut src = vec![AddrRange::of(&family.any())];
+        let mut src = super::endpoint::internet(family);
         let gateways = self.t.attached_internet_gateways(b.vpc);
         if gateways.is_empty() {
             let vpc = &self.t.design[b.vpc];
@@ -523,7 +523,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             Some(true)
         };
         let admitted_sources = match self.from {
-            End::Internet(f) if self.sources != vec![AddrRange::of(&f.any())] && !self.sources.is_empty() => {
+            End::Internet(f) if self.sources != super::endpoint::internet(*f) && !self.sources.is_empty() => {
                 Some(net::display_ranges(&self.sources))
             }
             _ => None,
