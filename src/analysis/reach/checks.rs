@@ -14,7 +14,7 @@ pub struct Outcome {
     pub unknown: Option<String>,
 }
 
-fn unknown(resource: String, kind: &'static str, why: String) -> Outcome {
+pub fn unknown(resource: String, kind: &'static str, why: String) -> Outcome {
     Outcome {
         hop: Hop { resource, kind, verdict: Verdict::Unknown, detail: why.clone() },
         blocker: None,

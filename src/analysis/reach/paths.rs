@@ -171,14 +171,8 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
                     route.target.kind.name(),
                     route.target.id
                 );
-                self.push(
-                    Outcome {
-                        hop: unknown_hop(&self.t.design[table].meta.id, "route table", &why),
-                        blocker: None,
-                        unknown: Some(why),
-                    },
-                    on_return,
-                );
+                let o = checks::unknown(self.t.design[table].meta.id.clone(), "route table", why);
+                self.push(o, on_return);
             }
         }
     }
@@ -270,7 +264,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
                     kind.name(),
                     route.target.id
                 );
-                Outcome { hop: unknown_hop(&tb.meta.id, "route table", &why), blocker: None, unknown: Some(why) }
+                checks::unknown(tb.meta.id.to_string(), "route table", why)
             }
         };
         self.push(o, on_return);
@@ -314,10 +308,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
                     kind.name(),
                     route.target.id
                 );
-                self.push(
-                    Outcome { hop: unknown_hop(&tb, "route table", &why), blocker: None, unknown: Some(why) },
-                    false,
-                );
+                self.push(checks::unknown(tb.to_string(), "route table", why), false);
             }
         }
     }
@@ -367,10 +358,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             }
             None => {
                 let why = format!("whether {} has a public IPv4 address is not decided by the input", p.label);
-                self.push(
-                    Outcome { hop: unknown_hop(p.label, "endpoint", &why), blocker: None, unknown: Some(why) },
-                    on_return,
-                );
+                self.push(checks::unknown(p.label.to_string(), "endpoint", why), on_return);
             }
         }
     }
@@ -395,10 +383,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
         }
         let Some(ns) = nat.subnet.as_ref().and_then(|s| s.idx) else {
             let why = format!("the subnet of NAT gateway {} is not in the input", nat.meta.label());
-            return self.push(
-                Outcome { hop: unknown_hop(&nat.meta.id, "NAT gateway", &why), blocker: None, unknown: Some(why) },
-                false,
-            );
+            return self.push(checks::unknown(nat.meta.id.to_string(), "NAT gateway", why), false);
         };
         self.push(
             checks::passed(
@@ -466,15 +451,8 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             );
             self.push(o, false);
         } else {
-            let g = &self.t.design[gateways[0]];
-            self.push(
-                checks::passed(
-                    g.meta.id.clone(),
-                    "internet gateway",
-                    format!("internet gateway {} is attached to the VPC", g.meta.label()),
-                ),
-                false,
-            );
+            let first = gateways[0];
+            self.gateway(first, b.vpc, false);
         }
         self.public_address(b, false);
         let o = checks::nacl(self.t, b.subnet, false, self.forward_ports(), &mut src, false);
@@ -540,8 +518,4 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             admitted_sources,
         }
     }
-}
-
-fn unknown_hop(resource: &str, kind: &'static str, why: &str) -> Hop {
-    Hop { resource: resource.to_string(), kind, verdict: super::Verdict::Unknown, detail: why.to_string() }
 }
