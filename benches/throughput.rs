@@ -12,8 +12,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+use vpclint::analysis::reach::{self, Query};
 use vpclint::config::Config;
 use vpclint::ingest::{self, Input};
+use vpclint::model::net::Protocol;
 use vpclint::report::{Outcome, human, json as json_report};
 use vpclint::rules::{self, REGISTRY};
 use vpclint::topology::Topology;
@@ -77,6 +79,7 @@ fn main() {
     let root = std::env::temp_dir().join(format!("vpclint-bench-{}", std::process::id()));
     let config = Config::default();
     let mut phase_rows = Vec::new();
+    let mut reach_rows = Vec::new();
     let mut e2e_rows = Vec::new();
     let mut points: Vec<(usize, Duration)> = Vec::new();
     for &n in &scales {
@@ -108,6 +111,19 @@ fn main() {
                 .collect();
             let (t, _) = best_of(runs, || rules::run(&topology, &selected, &config.options).len());
             family_times.push((family, t));
+        }
+        // One reachability query on the loaded estate: the internet to its first instance, and
+        // its first subnet to its last (another VPC: peering or nothing).
+        let ask = |from: &str, to: &str| {
+            let q = Query { from: from.into(), to: to.into(), protocol: Protocol::TCP, port: Some(443) };
+            best_of(runs, || reach::reach(&topology, &q).map(|a| a.reachable))
+        };
+        if let (Some(i), Some(first), Some(last)) =
+            (design.instances.first(), design.subnets.first(), design.subnets.last())
+        {
+            let (inbound, a) = ask("internet", &i.meta.id);
+            let (across, b) = ask(&first.meta.id, &last.meta.id);
+            reach_rows.push(format!("| {resources} | {} ({a:?}) | {} ({b:?}) |", ms(inbound), ms(across)));
         }
         let (check, findings) = best_of(runs, || vpclint::check(&loaded, &config));
         let outcome = Outcome { design, findings, errors: Vec::new() };
@@ -166,6 +182,11 @@ fn main() {
     );
     println!("|---:|---:|---:|---:|---:|---|---:|---:|---:|");
     phase_rows.iter().for_each(|r| println!("{r}"));
+
+    println!("\n### One reach query after loading (ms)\n");
+    println!("| resources | internet → an instance, TCP 443 | a subnet → another VPC's subnet |");
+    println!("|---:|---:|---:|");
+    reach_rows.iter().for_each(|r| println!("{r}"));
 
     // A pre-commit run: a small input, the whole process, best of 20.
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/examples/moto-3tier");
