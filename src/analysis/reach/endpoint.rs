@@ -15,7 +15,6 @@ pub enum End {
     Inside {
         /// What the user named, as findings name it (id, with the `Name` tag).
         label: String,
-        id: String,
         subnet: Id<Subnets>,
         vpc: Id<Vpcs>,
         addrs: AddrRange,
@@ -91,7 +90,6 @@ fn instance(t: &Topology<'_>, i: &Instance) -> Option<End> {
     };
     Some(End::Inside {
         label: i.meta.label(),
-        id: i.meta.id.clone(),
         subnet,
         vpc,
         addrs,
@@ -105,7 +103,6 @@ fn interface(t: &Topology<'_>, n: &NetworkInterface) -> Option<End> {
     let addrs = n.private_ips.first().and_then(|ip| host(ip))?;
     Some(End::Inside {
         label: n.meta.label(),
-        id: n.meta.id.clone(),
         subnet,
         vpc,
         addrs,
@@ -118,7 +115,6 @@ fn subnet_end(t: &Topology<'_>, s: Id<Subnets>, subnet: &Subnet) -> Option<End> 
     let vpc = t.vpc_of(s)?;
     Some(End::Inside {
         label: subnet.meta.label(),
-        id: subnet.meta.id.clone(),
         subnet: s,
         vpc,
         addrs: AddrRange::of(subnet.cidr.as_ref()?),
@@ -151,7 +147,6 @@ fn by_address(t: &Topology<'_>, selector: &str, net: &IpNet) -> Result<End, Stri
         if holds && let Some(vpc) = t.vpc_of(s) {
             return Ok(End::Inside {
                 label: format!("{selector} (in {})", subnet.meta.label()),
-                id: selector.to_string(),
                 subnet: s,
                 vpc,
                 addrs: range,
@@ -166,21 +161,10 @@ fn by_address(t: &Topology<'_>, selector: &str, net: &IpNet) -> Result<End, Stri
     Ok(End::Internet(Family::of(net)))
 }
 
-/// Addresses the internet does not route: RFC 1918, shared, loopback and link-local, ULA.
+/// Addresses the internet does not route (see [`internet`]).
 fn is_private(net: &IpNet) -> bool {
-    match net {
-        IpNet::V4(n) => {
-            let a = n.addr();
-            a.is_private()
-                || a.is_loopback()
-                || a.is_link_local()
-                || (a.octets()[0] == 100 && (a.octets()[1] & 0xc0) == 64)
-        }
-        IpNet::V6(n) => {
-            let seg = n.addr().segments()[0];
-            n.addr().is_loopback() || (seg & 0xfe00) == 0xfc00 || (seg & 0xffc0) == 0xfe80
-        }
-    }
+    let range = AddrRange::of(net);
+    !internet(range.family).iter().any(|r| r.contains(&range))
 }
 
 /// The internet's addresses of a family: all of them but the ranges it does not route (RFC 1918,

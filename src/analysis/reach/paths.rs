@@ -400,38 +400,48 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
         }
         let o = checks::nacl(self.t, ns, true, self.forward_ports(), &mut internet, false);
         self.push(o, false);
-        match checks::route(self.t, ns, &Family::V4.any(), "the internet", false) {
-            Routed::Decided(o) => self.push(o, false),
-            Routed::Route(table, route) => match (route.target.kind, route.target.idx) {
-                (TargetKind::InternetGateway, Some(TargetId::InternetGateway(igw))) => {
-                    let hop = checks::route_hop(self.t, table, route);
-                    self.push(hop, false);
-                    self.gateway(igw, a.vpc, false);
-                }
-                _ => {
-                    let reason = format!(
-                        "the subnet of NAT gateway {} sends the internet to {}, not to an internet gateway",
-                        nat.meta.label(),
-                        crate::analysis::routing::describe_target(route)
-                    );
-                    let o = checks::blocked(
-                        d[table].meta.id.clone(),
-                        "route table",
-                        Code::NoRoute,
-                        Some(route.destination.to_string()),
-                        reason,
-                        false,
-                    );
-                    self.push(o, false);
-                }
-            },
-        }
+        let label = nat.meta.label();
+        self.via_attached_gateway((ns, a.vpc, Family::V4), false, |target| {
+            format!("the subnet of NAT gateway {label} sends the internet to {target}, not to an internet gateway")
+        });
         let o = checks::nacl(self.t, ns, false, self.reply_ports(), &mut internet, true);
         self.push(o, true);
         if ns != a.subnet {
             let mut back = vec![a.addrs];
             let o = checks::nacl(self.t, ns, true, self.reply_ports(), &mut back, true);
             self.push(o, true);
+        }
+    }
+
+    /// `subnet`'s route to the internet must lead to an internet gateway attached to `vpc`; when
+    /// it leads elsewhere, `elsewhere` words the blocker from the route's target.
+    fn via_attached_gateway(
+        &mut self,
+        (subnet, vpc, family): (Id<Subnets>, Id<Vpcs>, Family),
+        on_return: bool,
+        elsewhere: impl FnOnce(String) -> String,
+    ) {
+        match checks::route(self.t, subnet, &family.any(), "the internet", on_return) {
+            Routed::Decided(o) => self.push(o, on_return),
+            Routed::Route(table, route) => match (route.target.kind, route.target.idx) {
+                (TargetKind::InternetGateway, Some(TargetId::InternetGateway(igw))) => {
+                    let hop = checks::route_hop(self.t, table, route);
+                    self.push(hop, on_return);
+                    self.gateway(igw, vpc, on_return);
+                }
+                _ => {
+                    let reason = elsewhere(crate::analysis::routing::describe_target(route));
+                    let o = checks::blocked(
+                        self.t.design[table].meta.id.clone(),
+                        "route table",
+                        Code::NoRoute,
+                        Some(route.destination.to_string()),
+                        reason,
+                        on_return,
+                    );
+                    self.push(o, on_return);
+                }
+            },
         }
     }
 
@@ -460,33 +470,9 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
         let inn = checks::groups(self.t, b.groups, true, (self.q.protocol, self.q.port), &mut src, None);
         self.push(inn, false);
         // Replies leave by the destination subnet's own route to the internet.
-        match checks::route(self.t, b.subnet, &family.any(), "replies to the internet", true) {
-            Routed::Decided(o) => self.push(o, true),
-            Routed::Route(table, route) => {
-                let hop = checks::route_hop(self.t, table, route);
-                match (route.target.kind, route.target.idx) {
-                    (TargetKind::InternetGateway, Some(TargetId::InternetGateway(igw))) => {
-                        self.push(hop, true);
-                        self.gateway(igw, b.vpc, true);
-                    }
-                    _ => {
-                        let reason = format!(
-                            "replies to the internet leave through {}, not the internet gateway they came in by",
-                            crate::analysis::routing::describe_target(route)
-                        );
-                        let o = checks::blocked(
-                            self.t.design[table].meta.id.clone(),
-                            "route table",
-                            Code::NoRoute,
-                            Some(route.destination.to_string()),
-                            reason,
-                            true,
-                        );
-                        self.push(o, true);
-                    }
-                }
-            }
-        }
+        self.via_attached_gateway((b.subnet, b.vpc, family), true, |target| {
+            format!("replies to the internet leave through {target}, not the internet gateway they came in by")
+        });
         let o = checks::nacl(self.t, b.subnet, true, self.reply_ports(), &mut src, true);
         self.push(o, true);
         self.sources = src;
