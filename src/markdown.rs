@@ -33,6 +33,8 @@ struct Word {
 
 struct List {
     next: Option<u64>,
+    /// The indent before each open item, restored when it ends.
+    outer_indents: Vec<String>,
 }
 
 #[derive(Default)]
@@ -109,18 +111,25 @@ impl Renderer {
                 if self.lists.is_empty() {
                     self.blank_line();
                 }
-                self.lists.push(List { next: start });
+                self.lists.push(List { next: start, outer_indents: Vec::new() });
             }
             Tag::Item => {
                 self.flush_line();
-                let bullet = match self.lists.last_mut().and_then(|l| l.next.as_mut()) {
-                    Some(n) => {
-                        *n += 1;
-                        format!("{}. ", *n - 1)
+                let indent = self.indent.clone();
+                let bullet = match self.lists.last_mut() {
+                    Some(list) => {
+                        list.outer_indents.push(indent.clone());
+                        match list.next.as_mut() {
+                            Some(n) => {
+                                *n += 1;
+                                format!("{}. ", *n - 1)
+                            }
+                            None => (if self.look.unicode { "• " } else { "- " }).to_string(),
+                        }
                     }
-                    None => (if self.look.unicode { "• " } else { "- " }).to_string(),
+                    None => String::new(),
                 };
-                self.marker = Some(format!("{}{bullet}", self.indent));
+                self.marker = Some(format!("{indent}{bullet}"));
                 self.indent.push_str(&" ".repeat(bullet.chars().count()));
             }
             Tag::BlockQuote(_) => {
@@ -187,8 +196,9 @@ impl Renderer {
             }
             TagEnd::Item => {
                 self.flush_line();
-                let keep = self.indent.chars().count().saturating_sub(2 + self.item_marker_extra());
-                self.indent = self.indent.chars().take(keep).collect();
+                if let Some(outer) = self.lists.last_mut().and_then(|l| l.outer_indents.pop()) {
+                    self.indent = outer;
+                }
             }
             TagEnd::BlockQuote(_) => {
                 self.flush_line();
@@ -217,14 +227,6 @@ impl Renderer {
                 }
             }
             _ => {}
-        }
-    }
-
-    /// The width of an ordered item's number beyond a bullet's two columns.
-    fn item_marker_extra(&self) -> usize {
-        match self.lists.last().and_then(|l| l.next) {
-            Some(n) => format!("{}. ", n.saturating_sub(1)).chars().count().saturating_sub(2),
-            None => 0,
         }
     }
 
@@ -397,6 +399,8 @@ mod tests {
         let ascii = render(md, Style { unicode: false, ..PLAIN });
         assert!(ascii.is_ascii(), "{ascii}");
         assert!(ascii.contains("- one\n  - nested `x`"), "{ascii}");
+        let ordered = render("9. nine\n10. ten\n    - inner\n11. eleven\n\nAfter.\n", PLAIN);
+        assert!(ordered.contains("9. nine\n10. ten\n    • inner\n11. eleven\n\nAfter."), "{ordered}");
     }
 
     #[test]
