@@ -416,10 +416,16 @@ fn overrides(args: &CheckArgs) -> Overrides {
 
 /// Read the inputs, errors in report order. The configuration file joins the sources when it
 /// has `[[suppress]]` entries, so that unused ones can be located in it.
+/// The inputs the paths of a command name: `-` is standard input; none is the current directory.
+pub(crate) fn inputs(paths: &[String]) -> Vec<Input> {
+    if paths.is_empty() {
+        return vec![Input::Path(PathBuf::from("."))];
+    }
+    paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect()
+}
+
 fn load(args: &CheckArgs, config: &Config, stdin: &mut dyn std::io::Read) -> (ingest::Loaded, Option<FileId>) {
-    let paths: Vec<String> = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
-    let inputs: Vec<Input> =
-        paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
+    let inputs = inputs(&args.paths);
     let options = ingest::LoadOptions {
         parameters: args.parameters.clone(),
         follow_symlinks: args.follow_symlinks,

@@ -3,7 +3,7 @@
 
 use crate::analysis::reach::{self, Answer, Hop, Query};
 use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::ingest::{self, Input};
+use crate::ingest;
 use crate::model::net::Protocol;
 use crate::report::{self, Outcome};
 use crate::topology::Topology;
@@ -64,9 +64,7 @@ pub fn run(
         writeln!(stderr, "error: --port is needed for {}", args.protocol)?;
         return Ok(EXIT_ERROR);
     }
-    let paths: Vec<String> = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
-    let inputs: Vec<Input> =
-        paths.iter().map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) }).collect();
+    let inputs = crate::cli::inputs(&args.paths);
     let options = ingest::LoadOptions {
         parameters: args.parameters.clone(),
         terraform: ingest::terraform::hcl::SourceOptions {
