@@ -109,7 +109,7 @@ fn main() {
                 .filter(|r| r.meta.id.strip_prefix(family).is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit())))
                 .copied()
                 .collect();
-            let (t, _) = best_of(runs, || rules::run(&topology, &selected, &config.options).len());
+            let (t, _) = best_of(runs, || rules::run_rules(&topology, &selected, &config, None).len());
             family_times.push((family, t));
         }
         // One reachability query on the loaded estate: the internet to its first instance, and

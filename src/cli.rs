@@ -442,7 +442,7 @@ fn load(args: &CheckArgs, config: &Config, stdin: &mut dyn std::io::Read) -> (in
     if args.skip_unrecognised {
         loaded.errors.retain(|e| !e.message.starts_with(ingest::NO_AWS_RESOURCES));
     }
-    let config_file = match (&config.path, config.suppress.is_empty()) {
+    let config_file = match (&config.path, config.suppress.is_empty() && config.intents.is_empty()) {
         (Some(p), false) => std::fs::read_to_string(p)
             .ok()
             .map(|text| loaded.design.sources.add(SourceFile::new(p.display().to_string(), Some(p.clone()), text))),

@@ -41,7 +41,7 @@ pub fn check_with(
 ) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
     let design = &loaded.design;
     let topology = Topology::build(design);
-    let findings = rules::run(&topology, &config.rules, &config.options);
+    let findings = rules::run(&topology, config, config_file);
     let (mut findings, suppressed) = suppress::apply(design, &loaded.suppressions, config, config_file, findings);
     order::sort_findings(&design.sources, &mut findings);
     (findings, suppressed)

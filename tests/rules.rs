@@ -13,24 +13,34 @@ use vpclint::config::{Config, Overrides};
 use vpclint::ingest::Loaded;
 use vpclint::rules::Finding;
 use vpclint::rules::REGISTRY;
+use vpclint::source::SourceFile;
 
 /// Fixture directories that hold something other than one rule's cases.
 const NOT_RULES: &[&str] = &["bad", "bad-input", "equivalence", "examples", "reach", "scopes"];
 
-fn config_for(id: &str) -> Config {
+/// The configuration of a case: its own `vpclint.toml` (intents), with rule `id` selected.
+fn config_for(id: &str, case: &Path) -> (Config, Option<String>) {
     // SUP001 judges suppressions of other rules, so those must run too.
     let select = if id == "SUP001" { None } else { Some(vec![id.to_string()]) };
-    Config::from_toml("", &Overrides { select, ..Overrides::default() }).expect("config")
+    let text = std::fs::read_to_string(case.join("vpclint.toml")).ok();
+    let config = Config::from_toml(text.as_deref().unwrap_or(""), &Overrides { select, ..Overrides::default() });
+    (config.expect("config"), text)
 }
 
 /// A case loaded by its path relative to the crate root, and checked with rule `id` alone.
 fn check_case(id: &str, case: &Path) -> Result<(PathBuf, Loaded, Vec<Finding>), Failed> {
     let rel = case.strip_prefix(root()).unwrap_or(case).to_path_buf();
-    let loaded = load(&[&rel]);
+    let mut loaded = load(&[&rel]);
     if !loaded.errors.is_empty() {
         return Err(format!("{}: input errors {:?}", rel.display(), loaded.errors).into());
     }
-    let findings = vpclint::check(&loaded, &config_for(id));
+    let (config, text) = config_for(id, &rel);
+    // As `check` does, vpclint.toml is a source, so findings on its entries are placed in it.
+    let config_file = text.map(|text| {
+        let path = rel.join("vpclint.toml");
+        loaded.design.sources.add(SourceFile::new(path.display().to_string(), Some(path), text))
+    });
+    let (findings, _) = vpclint::check_with(&loaded, &config, config_file);
     Ok((rel, loaded, findings))
 }
 

@@ -17,6 +17,8 @@ mod peer001_peering_cidr_overlap;
 mod peer002_peering_not_transitive;
 mod peer003_peering_route_missing_return;
 mod peer004_peering_not_active;
+mod reach001_intent_violated;
+mod reach002_intent_undecided;
 mod rt001_route_blackhole;
 mod rt002_route_target_wrong_vpc;
 mod sg001_sg_admin_port_open_to_world;
@@ -26,6 +28,7 @@ mod sub002_subnet_cidr_overlap;
 pub(crate) mod sup001_unused_suppression;
 mod tgw001_tgw_attached_vpcs_overlap;
 
+use crate::analysis::reach::intent::Intent;
 use crate::model::{Meta, Route, RouteTable};
 use crate::source::Origin;
 use crate::topology::Topology;
@@ -117,6 +120,8 @@ pub static REGISTRY: &[&Rule] = &[
     &peer002_peering_not_transitive::RULE,
     &peer003_peering_route_missing_return::RULE,
     &peer004_peering_not_active::RULE,
+    &reach001_intent_violated::RULE,
+    &reach002_intent_undecided::RULE,
     &rt001_route_blackhole::RULE,
     &rt002_route_target_wrong_vpc::RULE,
     &sg001_sg_admin_port_open_to_world::RULE,
@@ -197,11 +202,30 @@ pub struct Sink<'a> {
     findings: &'a mut Vec<Finding>,
     /// `[rules.<ID>]` from the configuration.
     options: Option<&'a toml::Table>,
+    intents: &'a [Intent],
+    /// vpclint.toml, when loaded as a source, to place findings about its entries.
+    config_file: Option<crate::source::FileId>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>, options: Option<&'a toml::Table>) -> Sink<'a> {
-        Sink { rule, findings, options }
+    pub fn new(
+        rule: &'static RuleMeta,
+        findings: &'a mut Vec<Finding>,
+        options: Option<&'a toml::Table>,
+        intents: &'a [Intent],
+        config_file: Option<crate::source::FileId>,
+    ) -> Sink<'a> {
+        Sink { rule, findings, options, intents, config_file }
+    }
+
+    /// Where vpclint.toml writes `span`, when the file is loaded as a source.
+    pub fn in_config(&self, span: &std::ops::Range<usize>) -> Option<Origin> {
+        Some(Origin::new(self.config_file?, format!("@{}-{}", span.start, span.end)))
+    }
+
+    /// The `[[intent]]` entries of the configuration.
+    pub fn intents(&self) -> &'a [Intent] {
+        self.intents
     }
 
     /// The rule's typed options from `[rules.<ID>]` in vpclint.toml (validated when the
@@ -244,16 +268,28 @@ pub fn route_resource(table: &RouteTable, route: &Route) -> String {
     route.defined_by.clone().unwrap_or_else(|| table.meta.id.clone())
 }
 
-/// Run every rule in `rules` over the topology, with their options.
+/// Run every rule the configuration selects over the topology, with their options and intents.
+/// `config_file` is vpclint.toml loaded as a source, to place findings on its intents.
 pub fn run(
     topology: &Topology<'_>,
+    config: &crate::config::Config,
+    config_file: Option<crate::source::FileId>,
+) -> Vec<Finding> {
+    run_rules(topology, &config.rules, config, config_file)
+}
+
+/// Run `rules` over the topology, with the options and intents of `config`.
+pub fn run_rules(
+    topology: &Topology<'_>,
     rules: &[&'static Rule],
-    options: &std::collections::BTreeMap<&'static str, toml::Table>,
+    config: &crate::config::Config,
+    config_file: Option<crate::source::FileId>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     crate::progress::rules_started(rules.len());
     for rule in rules {
-        let mut sink = Sink::new(&rule.meta, &mut findings, options.get(rule.meta.id));
+        let mut sink =
+            Sink::new(&rule.meta, &mut findings, config.options.get(rule.meta.id), &config.intents, config_file);
         (rule.check)(topology, &mut sink);
         crate::progress::rule_done();
     }

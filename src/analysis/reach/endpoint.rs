@@ -15,6 +15,8 @@ pub enum End {
     Inside {
         /// What the user named, as findings name it (id, with the `Name` tag).
         label: String,
+        /// The resource's id (a subnet's for an address no interface holds).
+        resource: String,
         subnet: Id<Subnets>,
         vpc: Id<Vpcs>,
         addrs: AddrRange,
@@ -28,6 +30,13 @@ pub enum End {
 }
 
 impl End {
+    pub fn family(&self) -> Family {
+        match self {
+            End::Inside { addrs, .. } => addrs.family,
+            End::Internet(f) => *f,
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             End::Inside { label, .. } => label.clone(),
@@ -45,17 +54,7 @@ pub fn resolve(t: &Topology<'_>, selector: &str, family: Option<Family>) -> Resu
     if selector.eq_ignore_ascii_case("internet") {
         return Ok(End::Internet(family.unwrap_or(Family::V4)));
     }
-    let d = t.design;
-    let mut found: Vec<End> = Vec::new();
-    for (_, i) in d.each::<Instances>().filter(|(_, i)| named(&i.meta, selector) && !i.state.is_gone()) {
-        found.extend(instance(t, i));
-    }
-    for (_, n) in d.each::<NetworkInterfaces>().filter(|(_, n)| named(&n.meta, selector)) {
-        found.extend(interface(t, n));
-    }
-    for (s, subnet) in d.each::<Subnets>().filter(|(_, s)| named(&s.meta, selector)) {
-        found.extend(subnet_end(t, s, subnet));
-    }
+    let mut found = resolve_all(t, selector);
     if found.is_empty()
         && let Some(net) =
             net::parse_cidr(selector).or_else(|| selector.parse::<std::net::IpAddr>().ok().map(IpNet::from))
@@ -69,6 +68,22 @@ pub fn resolve(t: &Topology<'_>, selector: &str, family: Option<Family>) -> Resu
     }
 }
 
+/// Every instance, network interface and subnet whose id or `Name` tag is `selector`.
+pub fn resolve_all(t: &Topology<'_>, selector: &str) -> Vec<End> {
+    let d = t.design;
+    let mut found: Vec<End> = Vec::new();
+    for (_, i) in d.each::<Instances>().filter(|(_, i)| named(&i.meta, selector) && !i.state.is_gone()) {
+        found.extend(instance(t, i));
+    }
+    for (_, n) in d.each::<NetworkInterfaces>().filter(|(_, n)| named(&n.meta, selector)) {
+        found.extend(interface(t, n));
+    }
+    for (s, subnet) in d.each::<Subnets>().filter(|(_, s)| named(&s.meta, selector)) {
+        found.extend(subnet_end(t, s, subnet));
+    }
+    found
+}
+
 fn host(ip: &str) -> Option<AddrRange> {
     ip.parse::<std::net::IpAddr>().ok().map(|a| AddrRange::of(&IpNet::from(a)))
 }
@@ -78,7 +93,7 @@ fn inside(t: &Topology<'_>, subnet: Option<&Ref<Subnets>>) -> Option<(Id<Subnets
     Some((s, t.vpc_of(s)?))
 }
 
-fn instance(t: &Topology<'_>, i: &Instance) -> Option<End> {
+pub(super) fn instance(t: &Topology<'_>, i: &Instance) -> Option<End> {
     let (subnet, vpc) = inside(t, i.subnet.as_ref())?;
     let addrs = i.private_ip.as_deref().and_then(host).or_else(|| t.design[subnet].cidr.as_ref().map(AddrRange::of))?;
     let public = if i.public_ip.is_some() {
@@ -90,6 +105,7 @@ fn instance(t: &Topology<'_>, i: &Instance) -> Option<End> {
     };
     Some(End::Inside {
         label: i.meta.label(),
+        resource: i.meta.id.clone(),
         subnet,
         vpc,
         addrs,
@@ -98,11 +114,12 @@ fn instance(t: &Topology<'_>, i: &Instance) -> Option<End> {
     })
 }
 
-fn interface(t: &Topology<'_>, n: &NetworkInterface) -> Option<End> {
+pub(super) fn interface(t: &Topology<'_>, n: &NetworkInterface) -> Option<End> {
     let (subnet, vpc) = inside(t, n.subnet.as_ref())?;
     let addrs = n.private_ips.first().and_then(|ip| host(ip))?;
     Some(End::Inside {
         label: n.meta.label(),
+        resource: n.meta.id.clone(),
         subnet,
         vpc,
         addrs,
@@ -111,10 +128,11 @@ fn interface(t: &Topology<'_>, n: &NetworkInterface) -> Option<End> {
     })
 }
 
-fn subnet_end(t: &Topology<'_>, s: Id<Subnets>, subnet: &Subnet) -> Option<End> {
+pub(super) fn subnet_end(t: &Topology<'_>, s: Id<Subnets>, subnet: &Subnet) -> Option<End> {
     let vpc = t.vpc_of(s)?;
     Some(End::Inside {
         label: subnet.meta.label(),
+        resource: subnet.meta.id.clone(),
         subnet: s,
         vpc,
         addrs: AddrRange::of(subnet.cidr.as_ref()?),
@@ -147,6 +165,7 @@ fn by_address(t: &Topology<'_>, selector: &str, net: &IpNet) -> Result<End, Stri
         if holds && let Some(vpc) = t.vpc_of(s) {
             return Ok(End::Inside {
                 label: format!("{selector} (in {})", subnet.meta.label()),
+                resource: subnet.meta.id.clone(),
                 subnet: s,
                 vpc,
                 addrs: range,

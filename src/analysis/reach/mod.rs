@@ -12,7 +12,10 @@
 
 mod checks;
 pub mod endpoint;
+pub mod intent;
 mod paths;
+pub mod select;
+pub mod sweep;
 
 use crate::model::net::Protocol;
 use crate::topology::Topology;
@@ -136,17 +139,21 @@ pub struct Answer {
     /// The source addresses that get through, when not all of the source's (from the internet:
     /// which part of it).
     pub admitted_sources: Option<String>,
+    /// The source addresses still admitted at the destination (empty when the walk did not get
+    /// there).
+    pub sources: Vec<crate::model::net::AddrRange>,
 }
 
 /// Answer a query against a design; an end that names nothing is an error.
 pub fn reach(t: &Topology<'_>, q: &Query) -> Result<Answer, String> {
     let from = endpoint::resolve(t, &q.from, None)?;
-    let family = match &from {
-        End::Inside { addrs, .. } => Some(addrs.family),
-        End::Internet(f) => Some(*f),
-    };
-    let to = endpoint::resolve(t, &q.to, family)?;
-    let mut walk = paths::Walk::new(t, q, &from, &to);
+    let to = endpoint::resolve(t, &q.to, Some(from.family()))?;
+    reach_between(t, q, &from, &to)
+}
+
+/// Answer a query between two resolved ends (`q.from` and `q.to` are not read again).
+pub fn reach_between(t: &Topology<'_>, q: &Query, from: &End, to: &End) -> Result<Answer, String> {
+    let mut walk = paths::Walk::new(t, q, from, to);
     walk.run()?;
     Ok(walk.answer())
 }

@@ -13,6 +13,7 @@ use ipnet::IpNet;
 #[derive(Clone, Copy)]
 struct Place<'e> {
     label: &'e str,
+    resource: &'e str,
     subnet: Id<Subnets>,
     vpc: Id<Vpcs>,
     addrs: AddrRange,
@@ -23,8 +24,9 @@ struct Place<'e> {
 impl<'e> Place<'e> {
     fn of(end: &'e End) -> Option<Place<'e>> {
         match end {
-            End::Inside { label, subnet, vpc, addrs, groups, public, .. } => Some(Place {
+            End::Inside { label, resource, subnet, vpc, addrs, groups, public } => Some(Place {
                 label,
+                resource,
                 subnet: *subnet,
                 vpc: *vpc,
                 addrs: *addrs,
@@ -344,7 +346,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             Some(true) => {}
             Some(false) => {
                 let o = checks::blocked(
-                    p.label.to_string(),
+                    p.resource.to_string(),
                     "endpoint",
                     Code::NoPublicAddress,
                     None,
@@ -358,7 +360,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             }
             None => {
                 let why = format!("whether {} has a public IPv4 address is not decided by the input", p.label);
-                self.push(checks::unknown(p.label.to_string(), "endpoint", why), on_return);
+                self.push(checks::unknown(p.resource.to_string(), "endpoint", why), on_return);
             }
         }
     }
@@ -502,6 +504,7 @@ impl<'t, 'd, 'e> Walk<'t, 'd, 'e> {
             unknown: self.unknown,
             assumptions: self.notes,
             admitted_sources,
+            sources: self.sources,
         }
     }
 }

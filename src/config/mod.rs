@@ -3,6 +3,9 @@
 //! The file is found by walking up from the current directory (or given with `--config`); flags on
 //! the command line override it. Unknown keys are errors, located in the TOML file.
 
+mod intents;
+
+use crate::analysis::reach::intent::Intent;
 use crate::rules::{REGISTRY, Rule, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -80,6 +83,8 @@ struct File {
     report_unused_suppressions: Option<bool>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    intent: Vec<Spanned<intents::IntentEntry>>,
 }
 
 /// The effective configuration of a run.
@@ -92,6 +97,8 @@ pub struct Config {
     pub suppress: Vec<Suppression>,
     pub fail_on: FailOn,
     pub report_unused_suppressions: bool,
+    /// `[[intent]]` entries, judged by REACH001 and REACH002.
+    pub intents: Vec<Intent>,
     /// Gitignore-style globs of what directory walks leave out, relative to the file's directory.
     pub exclude: Vec<String>,
     /// The file this came from, if any.
@@ -108,6 +115,7 @@ impl Default for Config {
             fail_on: FailOn::Error,
             report_unused_suppressions: true,
             exclude: Vec::new(),
+            intents: Vec::new(),
             path: None,
         }
     }
@@ -224,6 +232,7 @@ impl Config {
         let options = rule_options(file.rules, &at)?;
         let suppress = suppressions(file.suppress, &at)?;
         let exclude = exclude_globs(file.exclude, &at)?;
+        let intents = intents::intents(file.intent, &at)?;
         Ok(Config {
             rules,
             severity,
@@ -235,6 +244,7 @@ impl Config {
                 .or(file.report_unused_suppressions)
                 .unwrap_or(true),
             exclude,
+            intents,
             path,
         })
     }
