@@ -28,7 +28,7 @@ mod sub002_subnet_cidr_overlap;
 pub(crate) mod sup001_unused_suppression;
 mod tgw001_tgw_attached_vpcs_overlap;
 
-use crate::analysis::reach::intent::Intent;
+use crate::analysis::reach::intent::Judgements;
 use crate::model::{Meta, Route, RouteTable};
 use crate::source::Origin;
 use crate::topology::Topology;
@@ -202,7 +202,7 @@ pub struct Sink<'a> {
     findings: &'a mut Vec<Finding>,
     /// `[rules.<ID>]` from the configuration.
     options: Option<&'a toml::Table>,
-    intents: &'a [Intent],
+    intents: &'a Judgements<'a>,
     /// vpclint.toml, when loaded as a source, to place findings about its entries.
     config_file: Option<crate::source::FileId>,
 }
@@ -212,7 +212,7 @@ impl<'a> Sink<'a> {
         rule: &'static RuleMeta,
         findings: &'a mut Vec<Finding>,
         options: Option<&'a toml::Table>,
-        intents: &'a [Intent],
+        intents: &'a Judgements<'a>,
         config_file: Option<crate::source::FileId>,
     ) -> Sink<'a> {
         Sink { rule, findings, options, intents, config_file }
@@ -223,8 +223,8 @@ impl<'a> Sink<'a> {
         Some(Origin::new(self.config_file?, format!("@{}-{}", span.start, span.end)))
     }
 
-    /// The `[[intent]]` entries of the configuration.
-    pub fn intents(&self) -> &'a [Intent] {
+    /// The `[[intent]]` entries of the configuration, judged once for all the rules that read them.
+    pub fn intents(&self) -> &'a Judgements<'a> {
         self.intents
     }
 
@@ -286,10 +286,10 @@ pub fn run_rules(
     config_file: Option<crate::source::FileId>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let intents = Judgements::new(&config.intents);
     crate::progress::rules_started(rules.len());
     for rule in rules {
-        let mut sink =
-            Sink::new(&rule.meta, &mut findings, config.options.get(rule.meta.id), &config.intents, config_file);
+        let mut sink = Sink::new(&rule.meta, &mut findings, config.options.get(rule.meta.id), &intents, config_file);
         (rule.check)(topology, &mut sink);
         crate::progress::rule_done();
     }

@@ -23,15 +23,15 @@ pub static RULE: Rule = Rule {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let intents = sink.intents();
-    if intents.is_empty() {
+    if intents.intents.is_empty() {
         return;
     }
     let metas = Metas::of(t);
-    for i in intents {
-        for judged in intent::judge(t, i) {
+    for (i, judged) in intents.of(t) {
+        for judged in judged {
             if let Judged::Violated { from, to, ports, answer } = judged {
-                let ports = intent::describe_ports(&ports);
-                if let Some(f) = finding(sink, &metas, i, (&from, &to), &ports, &answer) {
+                let ports = intent::describe_ports(ports);
+                if let Some(f) = finding(sink, &metas, i, (from, to), &ports, answer) {
                     sink.emit(f);
                 }
             }
@@ -87,21 +87,21 @@ fn finding(
     };
     let mut f = sink.finding(Severity::Error, subject, subject.origin.clone(), label, message);
     f.primary.text = format!("{} ({})", f.primary.text, i.name);
-    let related: Vec<(Origin, String)> = match i.expect {
-        Expect::Deny => answer
-            .forward
-            .iter()
-            .chain(&answer.back)
-            .flat_map(|h| h.resource.split(", ").map(move |id| (id, format!("{}: {}", h.kind, h.detail))))
-            .filter_map(|(id, text)| Some((metas.get(id)?.origin.clone(), text)))
-            .collect(),
-        Expect::Allow => answer
-            .blocked_by
-            .iter()
-            .flat_map(|b| b.resource.split(", ").map(move |id| (id, format!("{}: {}", b.code.as_str(), b.reason))))
-            .filter_map(|(id, text)| Some((metas.get(id)?.origin.clone(), text)))
-            .collect(),
+    // The hops of the path that gets through, or the blockers of the one that must.
+    let parts: Vec<(&str, String)> = match i.expect {
+        Expect::Deny => {
+            let hops = answer.forward.iter().chain(&answer.back);
+            hops.map(|h| (h.resource.as_str(), format!("{}: {}", h.kind, h.detail))).collect()
+        }
+        Expect::Allow => {
+            let blockers = answer.blocked_by.iter();
+            blockers.map(|b| (b.resource.as_str(), format!("{}: {}", b.code.as_str(), b.reason))).collect()
+        }
     };
+    // A hop on several security groups names them all.
+    let related = parts.iter().flat_map(|(ids, text)| ids.split(", ").map(move |id| (id, text)));
+    let related: Vec<(Origin, String)> =
+        related.filter_map(|(id, text)| Some((metas.get(id)?.origin.clone(), text.clone()))).collect();
     if let Some(at) = sink.in_config(&i.span) {
         f = f.label(at, format!("the intent `{}`", i.name));
     }

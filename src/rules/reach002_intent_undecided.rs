@@ -3,7 +3,7 @@
 
 use super::reach001_intent_violated::Metas;
 use super::{Rule, RuleMeta, Severity, Sink};
-use crate::analysis::reach::intent::{self, Judged};
+use crate::analysis::reach::intent::Judged;
 use crate::topology::Topology;
 
 pub static RULE: Rule = Rule {
@@ -20,13 +20,13 @@ pub static RULE: Rule = Rule {
 
 fn check(t: &Topology<'_>, sink: &mut Sink<'_>) {
     let intents = sink.intents();
-    if intents.is_empty() {
+    if intents.intents.is_empty() {
         return;
     }
     let metas = Metas::of(t);
-    for i in intents {
-        for judged in intent::judge(t, i) {
-            let (at, message, label) = match &judged {
+    for (i, judged) in intents.of(t) {
+        for judged in judged {
+            let (at, message, label) = match judged {
                 Judged::Undecided { from, to, reason } => (
                     metas.subject((from, to)).map(|m| (m, m.origin.clone())),
                     format!("intent `{}` is not decided for {} to {}: {reason}", i.name, from.label(), to.label()),

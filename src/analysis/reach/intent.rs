@@ -4,7 +4,7 @@
 use super::select::Selector;
 use super::sweep::{self, PortAnswer};
 use super::{Answer, End};
-use crate::model::net::{PortRange, Protocol};
+use crate::model::net::{Family, PortRange, Protocol};
 use crate::topology::Topology;
 
 /// Pairs of ends one intent is judged on at most; beyond, it is reported as not checked.
@@ -44,23 +44,45 @@ pub enum Judged {
     NotChecked { reason: String },
 }
 
+/// The intents of a run, each judged at most once however many rules read the judgements.
+pub struct Judgements<'a> {
+    pub intents: &'a [Intent],
+    judged: std::cell::OnceCell<Vec<Vec<Judged>>>,
+}
+
+impl<'a> Judgements<'a> {
+    pub fn new(intents: &'a [Intent]) -> Judgements<'a> {
+        Judgements { intents, judged: std::cell::OnceCell::new() }
+    }
+
+    /// Each intent with what judging it found, judged on first use.
+    pub fn of(&self, t: &Topology<'_>) -> impl Iterator<Item = (&'a Intent, &[Judged])> {
+        let judged = self.judged.get_or_init(|| self.intents.iter().map(|i| judge(t, i)).collect());
+        self.intents.iter().zip(judged.iter().map(Vec::as_slice))
+    }
+}
+
 /// Judge one intent on the design: every violation and every undecided pair, in a stable order.
 pub fn judge(t: &Topology<'_>, intent: &Intent) -> Vec<Judged> {
-    let sources = intent.from.ends(t, crate::model::net::Family::V4);
+    let sources = intent.from.ends(t, Family::V4);
     if sources.is_empty() {
         return vec![Judged::NotChecked {
             reason: format!("`from = \"{}\"` selects nothing in the input", intent.written.0),
         }];
     }
+    // The ends `to` selects depend on the source's family only (for the internet): found once each.
+    let mut destinations: Vec<(Family, Vec<End>)> = Vec::new();
     let mut pairs = Vec::new();
     let mut destinations_found = false;
     for from in &sources {
-        let destinations = intent.to.ends(t, from.family());
-        destinations_found |= !destinations.is_empty();
-        for to in destinations {
-            if to.family() == from.family() && !same_end(from, &to) {
-                pairs.push((from.clone(), to));
-            }
+        let family = from.family();
+        if !destinations.iter().any(|(f, _)| *f == family) {
+            destinations.push((family, intent.to.ends(t, family)));
+        }
+        let Some((_, to_ends)) = destinations.iter().find(|(f, _)| *f == family) else { continue };
+        destinations_found |= !to_ends.is_empty();
+        for to in to_ends.iter().filter(|to| to.family() == family && !same_end(from, to)) {
+            pairs.push((from.clone(), to.clone()));
         }
     }
     if !destinations_found {

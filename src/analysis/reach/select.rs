@@ -69,28 +69,19 @@ impl Selector {
             Selector::Tag(key, value) => {
                 let tagged =
                     |m: &Meta| m.tags.iter().any(|(k, v)| k == key && value.as_ref().is_none_or(|p| p.matches(v)));
-                let mut out: Vec<End> = (d.each::<Instances>().map(|(_, i)| i))
-                    .filter(live)
-                    .filter(|i| tagged(&i.meta))
-                    .filter_map(|i| endpoint::instance(t, i))
-                    .collect();
-                out.extend(
-                    d.each::<NetworkInterfaces>()
-                        .filter(|(_, n)| tagged(&n.meta))
-                        .filter_map(|(_, n)| endpoint::interface(t, n)),
-                );
-                out.extend(
-                    d.each::<Subnets>().filter(|(_, s)| tagged(&s.meta)).flat_map(|(s, _)| members_or_subnet(t, s)),
-                );
+                let instances = d.each::<Instances>().map(|(_, i)| i).filter(live).filter(|i| tagged(&i.meta));
+                let mut out: Vec<End> = instances.filter_map(|i| endpoint::instance(t, i)).collect();
+                let interfaces = d.each::<NetworkInterfaces>().filter(|(_, n)| tagged(&n.meta));
+                out.extend(interfaces.filter_map(|(_, n)| endpoint::interface(t, n)));
+                out.extend(members_or_subnets(t, d.each::<Subnets>().filter(|(_, s)| tagged(&s.meta)).map(|(s, _)| s)));
                 out
             }
             Selector::Subnet(p) => {
-                let subnets = d.each::<Subnets>().filter(|(_, s)| matches(p, &s.meta, None));
-                subnets.flat_map(|(s, _)| members_or_subnet(t, s)).collect()
+                members_or_subnets(t, d.each::<Subnets>().filter(|(_, s)| matches(p, &s.meta, None)).map(|(s, _)| s))
             }
             Selector::Vpc(p) => {
                 let vpcs = d.each::<Vpcs>().filter(|(_, v)| matches(p, &v.meta, None));
-                vpcs.flat_map(|(v, _)| t.subnets_of(v).to_vec()).flat_map(|s| members_or_subnet(t, s)).collect()
+                members_or_subnets(t, vpcs.flat_map(|(v, _)| t.subnets_of(v).iter().copied()))
             }
             Selector::Group(p) => {
                 let groups: BTreeSet<Id<SecurityGroups>> = d
@@ -115,14 +106,26 @@ fn matches(p: &Pattern, meta: &Meta, other_name: Option<&str>) -> bool {
         || other_name.is_some_and(|n| p.matches(n))
 }
 
-/// The instances and network interfaces in a subnet, or the subnet itself when it holds none.
-fn members_or_subnet(t: &Topology<'_>, s: Id<Subnets>) -> Vec<End> {
+/// The instances and network interfaces in `subnets`, and each subnet that holds none as
+/// itself, in one pass over the design's instances and interfaces.
+fn members_or_subnets(t: &Topology<'_>, subnets: impl Iterator<Item = Id<Subnets>>) -> Vec<End> {
     let d = t.design;
-    let inside = |r: &Option<Ref<Subnets>>| r.as_ref().and_then(|r| r.idx) == Some(s);
-    let instances = d.each::<Instances>().map(|(_, i)| i).filter(|i| !i.state.is_gone() && inside(&i.subnet));
-    let interfaces = d.each::<NetworkInterfaces>().map(|(_, n)| n).filter(|n| inside(&n.subnet));
-    let members = without_duplicates(t, instances.collect(), interfaces.collect());
-    if members.is_empty() { endpoint::subnet_end(t, s, &d[s]).into_iter().collect() } else { members }
+    let subnets: BTreeSet<Id<Subnets>> = subnets.collect();
+    if subnets.is_empty() {
+        return Vec::new();
+    }
+    let inside = |r: &Option<Ref<Subnets>>| r.as_ref().and_then(|r| r.idx).filter(|s| subnets.contains(s));
+    let instances: Vec<&Instance> =
+        d.each::<Instances>().map(|(_, i)| i).filter(|i| !i.state.is_gone() && inside(&i.subnet).is_some()).collect();
+    let interfaces: Vec<&NetworkInterface> =
+        d.each::<NetworkInterfaces>().map(|(_, n)| n).filter(|n| inside(&n.subnet).is_some()).collect();
+    let held: BTreeSet<Id<Subnets>> = (instances.iter().filter_map(|i| inside(&i.subnet)))
+        .chain(interfaces.iter().filter_map(|n| inside(&n.subnet)))
+        .collect();
+    let mut out = without_duplicates(t, instances, interfaces);
+    let empty = subnets.iter().filter(|s| !held.contains(s));
+    out.extend(empty.filter_map(|&s| endpoint::subnet_end(t, s, &d[s])));
+    out
 }
 
 /// Instances, and the interfaces that are not an instance's own (a dump lists an instance's
